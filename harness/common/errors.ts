@@ -1,0 +1,132 @@
+// One error family for the whole harness (execa's shape): a stable `code` from one list,
+// a one-line `shortMessage` for the terminal, an optional `hint`, and the `cause` chained.
+
+export const ErrorCode = {
+  SCENARIO_INVALID: 'SCENARIO_INVALID',
+  UNSUPPORTED_FAULT: 'UNSUPPORTED_FAULT',
+  TARGET_NOT_ALLOWED: 'TARGET_NOT_ALLOWED',
+  BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
+  USAGE: 'USAGE',
+  RUN_DIR: 'RUN_DIR',
+  JOURNAL_CORRUPT: 'JOURNAL_CORRUPT',
+  REVERT_FAILED: 'REVERT_FAILED',
+  STEP_FAILED: 'STEP_FAILED',
+  TIMEOUT: 'TIMEOUT',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface KdrillErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class KdrillError extends Error {
+  override readonly name: string = 'KdrillError';
+  readonly code: ErrorCode;
+  readonly shortMessage: string;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, shortMessage: string, options: KdrillErrorOptions = {}) {
+    super(options.hint ? `${shortMessage}\n${options.hint}` : shortMessage, { cause: options.cause });
+    this.code = code;
+    this.shortMessage = shortMessage;
+    this.hint = options.hint;
+  }
+}
+
+// One problem found in a scenario file, located precisely enough for an editor to jump to it.
+export interface ScenarioIssue {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+export class ScenarioError extends KdrillError {
+  override readonly name = 'ScenarioError';
+  readonly issues: readonly ScenarioIssue[];
+
+  constructor(issues: readonly ScenarioIssue[], options: KdrillErrorOptions = {}) {
+    const first = issues[0];
+    const head = first ? formatIssue(first) : 'invalid scenario';
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(ErrorCode.SCENARIO_INVALID, head + more, options);
+    this.issues = issues;
+    this.message = issues.map(formatIssue).join('\n');
+  }
+}
+
+// `file:line:column: message`, the form editors and CI annotations understand.
+// Messages name their field themselves ("Expected `steps[0].at` to be …").
+export function formatIssue(issue: ScenarioIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+}
+
+export class UnsupportedFaultError extends KdrillError {
+  override readonly name = 'UnsupportedFaultError';
+  constructor(shortMessage: string, options: KdrillErrorOptions = {}) {
+    super(ErrorCode.UNSUPPORTED_FAULT, shortMessage, options);
+  }
+}
+
+export class TargetNotAllowedError extends KdrillError {
+  override readonly name = 'TargetNotAllowedError';
+  constructor(shortMessage: string, options: KdrillErrorOptions = {}) {
+    super(ErrorCode.TARGET_NOT_ALLOWED, shortMessage, options);
+  }
+}
+
+// Lists every strategy tried and why each failed, so the user knows what to fix.
+export class BackendUnavailableError extends KdrillError {
+  override readonly name = 'BackendUnavailableError';
+  readonly attempts: readonly { strategy: string; reason: string }[];
+  constructor(shortMessage: string, attempts: readonly { strategy: string; reason: string }[], options: KdrillErrorOptions = {}) {
+    const tried = attempts.map((a) => `  - ${a.strategy}: ${a.reason}`).join('\n');
+    super(ErrorCode.BACKEND_UNAVAILABLE, shortMessage, {
+      ...options,
+      hint: [tried, options.hint].filter(Boolean).join('\n') || undefined,
+    });
+    this.attempts = attempts;
+  }
+}
+
+export class UsageError extends KdrillError {
+  override readonly name = 'UsageError';
+  constructor(shortMessage: string, options: KdrillErrorOptions = {}) {
+    super(ErrorCode.USAGE, shortMessage, options);
+  }
+}
+
+// Plain JSON form of an error, for the journal and reports.
+export interface SerializedError {
+  name: string;
+  code?: string;
+  message: string;
+  cause?: SerializedError;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const out: SerializedError = { name: error.name, message: error.message };
+    if (error instanceof KdrillError) out.code = error.code;
+    if (error.cause !== undefined) out.cause = serializeError(error.cause);
+    return out;
+  }
+  return { name: 'NonError', message: describeValue(error) };
+}
+
+// "`"ninety"` (string)": how a received value is shown in every validation message.
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return '`null`';
+  if (Array.isArray(value)) return `\`${truncate(JSON.stringify(value))}\` (array)`;
+  if (typeof value === 'object') return `\`${truncate(JSON.stringify(value))}\` (object)`;
+  if (typeof value === 'string') return `\`${truncate(JSON.stringify(value))}\` (string)`;
+  return `\`${String(value)}\` (${typeof value})`;
+}
+
+function truncate(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
