@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { durationSchema } from '../scenario/schema/duration.js';
+import type { ActionDefinition, ActionType } from './types.js';
+
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const nodeName = z.string().regex(NAME).describe('a node name from the topology (like "b-1")');
+
+const failover: ActionDefinition = {
+  type: 'failover',
+  summary: 'Promote a replica now, without the primary taking part (patronictl failover).',
+  params: z.strictObject({ to: nodeName.optional() }),
+  describe: (p) => `fail over to ${p['to'] ?? 'the healthiest replica'}`,
+};
+
+const switchover: ActionDefinition = {
+  type: 'switchover',
+  summary: 'Planned hand-over of the primary role to a replica (patronictl switchover).',
+  params: z.strictObject({ to: nodeName.optional() }),
+  describe: (p) => `switch over to ${p['to'] ?? 'the healthiest replica'}`,
+};
+
+const backup: ActionDefinition = {
+  type: 'backup',
+  summary: 'Take a backup into the backup repository (pgBackRest on the local backend).',
+  params: z.strictObject({
+    type: z.enum(['full', 'diff', 'incr']).default('full').describe('"full", "diff" (differential) or "incr" (incremental)'),
+    every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"'),
+  }),
+  describe: (p) => `take a ${p['type']} backup${p['every'] ? ` every ${String(p['every'])}ms` : ''}`,
+};
+
+const restore: ActionDefinition = {
+  type: 'restore',
+  summary: 'Restore a backup into a fresh target, never over the running cluster, then verify it.',
+  params: z.strictObject({
+    from: z.enum(['latest', 'point-in-time']).default('latest').describe('"latest" backup or "point-in-time"'),
+    pointInTime: z
+      .union([z.literal('before-fault'), z.iso.datetime({ offset: true })])
+      .optional()
+      .describe('"before-fault" or an ISO 8601 timestamp; needed when from is "point-in-time"'),
+    into: z.enum(['scratch-instance', 'fresh-cluster']).default('scratch-instance').describe('"scratch-instance" (one new node) or "fresh-cluster" (the whole topology in fresh namespaces)'),
+  }),
+  describe: (p) => `restore ${p['from'] === 'latest' ? 'the latest backup' : `to ${String(p['pointInTime'])}`} into a ${p['into'] === 'fresh-cluster' ? 'fresh cluster' : 'scratch instance'}`,
+};
+
+const etcdSnapshot: ActionDefinition = {
+  type: 'etcd-snapshot',
+  summary: 'Save an etcd snapshot (etcdctl snapshot save).',
+  params: z.strictObject({ every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"') }),
+  describe: () => 'save an etcd snapshot',
+};
+
+const etcdRestore: ActionDefinition = {
+  type: 'etcd-restore',
+  summary: 'Rebuild the etcd cluster from its latest snapshot and restart its members.',
+  params: z.strictObject({ snapshot: z.literal('latest').default('latest').describe('"latest"') }),
+  describe: () => 'restore etcd from its latest snapshot',
+};
+
+// Explicit registry: the folder of an action and its key here must agree.
+export const ACTIONS: ReadonlyMap<ActionType, ActionDefinition> = new Map(
+  [failover, switchover, backup, restore, etcdSnapshot, etcdRestore].map((a) => [a.type, a]),
+);

@@ -1,0 +1,76 @@
+import type { FaultType, Injector } from '../faults/types.js';
+import type { ActionType } from '../actions/types.js';
+import type { Journal } from '../engine/journal.js';
+import type { Scenario } from '../scenario/schema/index.js';
+
+export const BACKEND_KINDS = ['local', 'kubernetes', 'fake'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+export type MemberRole = 'primary' | 'replica' | 'unknown' | 'down';
+
+export interface Member {
+  readonly name: string;
+  readonly role: MemberRole;
+  readonly kind: 'postgresql' | 'etcd';
+  readonly timeline?: number;
+  readonly lagBytes?: number;
+}
+
+export interface TopologyNode {
+  readonly name: string;
+  readonly zone: string;
+  readonly address?: string;
+  readonly members: readonly Member[];
+}
+
+// Zones → nodes → database members with their roles, as the backend sees them now.
+export interface Topology {
+  readonly zones: readonly { readonly name: string; readonly nodes: readonly TopologyNode[] }[];
+}
+
+export interface Endpoints {
+  // Connection strings carry no password; credentials come from the environment or a pgpass file.
+  readonly readWrite: string;
+  readonly readOnly?: string;
+  readonly etcd?: readonly string[];
+}
+
+export interface RunContext {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly journal: Journal;
+  readonly signal: AbortSignal;
+  readonly log: (line: string) => void;
+}
+
+// What a backend declares before anything connects: checked at validation time.
+export interface BackendCapabilities {
+  readonly faults: ReadonlySet<FaultType>;
+  readonly actions: ReadonlySet<ActionType>;
+  // Faults refused in some target configurations (the local backend's loopback mode), with why.
+  refuse?(fault: FaultType, target: Scenario['target']): string | undefined;
+}
+
+export interface Backend extends BackendCapabilities {
+  readonly kind: BackendKind;
+  readonly summary: string;
+  connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend>;
+}
+
+export interface ActionContext {
+  readonly runId: string;
+  readonly journal: Journal;
+  readonly signal: AbortSignal;
+}
+
+export interface ConnectedBackend extends AsyncDisposable {
+  topology(): Promise<Topology>;
+  endpoints(): Promise<Endpoints>;
+  injector(type: FaultType): Injector;
+  // Runs a recovery action (failover, backup, restore…) and returns what it did, as JSON.
+  act(type: ActionType, params: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<Record<string, unknown>>;
+  // Holds while the condition is unmet; resolves with an observation when met.
+  check(condition: string, ctx: ActionContext): Promise<{ met: boolean; detail?: unknown }>;
+  // Reverts a fault from its persisted record alone (after a harness crash).
+  revertFromRecord(record: import('../faults/types.js').RevertRecord): Promise<void>;
+}

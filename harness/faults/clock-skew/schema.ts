@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { positiveDuration } from '../../scenario/schema/duration.js';
+import { podSelector } from '../selectors.js';
+
+export const ClockSkewParams = z
+  .strictObject({
+    pod: podSelector.default('primary'),
+    offset: positiveDuration,
+    direction: z.enum(['ahead', 'behind']).describe('"ahead" or "behind"').default('ahead'),
+  })
+  .describe('clock-skew parameters');
+export type ClockSkewParams = z.infer<typeof ClockSkewParams>;

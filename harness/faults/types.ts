@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import type { Journal } from '../engine/journal.js';
+import type { Topology } from '../backends/types.js';
+
+// Every fault type kdrill knows. Backends declare which of these they can inject.
+export const FAULT_TYPES = [
+  'node-crash',
+  'node-freeze',
+  'node-isolation',
+  'node-drain',
+  'zone-outage',
+  'zone-partition',
+  'zone-pair-partition',
+  'primary-crash',
+  'postgres-kill',
+  'pod-kill',
+  'pod-failure',
+  'network-delay',
+  'network-loss',
+  'cpu-stress',
+  'memory-stress',
+  'io-latency',
+  'io-fault',
+  'clock-skew',
+  'etcd-member-kill',
+  'etcd-quorum-loss',
+  'etcd-data-loss',
+  'cluster-loss',
+] as const;
+export type FaultType = (typeof FAULT_TYPES)[number];
+
+export type FaultCategory = 'process' | 'node' | 'network' | 'resource' | 'control-plane' | 'data';
+
+// A catalogue entry: what a fault does, its parameters (zod, strict), and how a plan shows it.
+export interface FaultDefinition<S extends z.ZodObject = z.ZodObject> {
+  readonly type: FaultType;
+  readonly summary: string;
+  readonly category: FaultCategory;
+  // Needs real network namespaces: rejected on the local backend's loopback mode.
+  readonly needsNetwork: boolean;
+  // Parameter shape, merged into the step schema beside `fault`, `at`, `duration`, `name`.
+  readonly params: S;
+  // One line for `kdrill plan`: what will be harmed, in the scenario's own words.
+  describe(params: z.infer<S>): string;
+}
+
+// Parameters of a planned fault after validation: plain JSON.
+export type FaultParams = Record<string, unknown>;
+
+// What a backend resolved a fault to, before injecting it: pure data, shown by --dry-run.
+export interface FaultPlan {
+  readonly type: FaultType;
+  readonly params: FaultParams;
+  // Concrete things that will be harmed (node names, pods, links), resolved against the topology.
+  readonly targets: readonly string[];
+  readonly description: string;
+}
+
+// The undo, persisted before the harm so `kdrill cleanup` can revert after a crash.
+// Data, never code: the backend that armed it knows how to interpret it.
+export interface RevertRecord {
+  readonly backend: string;
+  readonly type: FaultType;
+  readonly faultId: string;
+  readonly runId: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+// A fault that is armed. revert() is idempotent: a second call is a no-op.
+export interface FaultHandle extends AsyncDisposable {
+  readonly id: string;
+  readonly revertRecord: RevertRecord;
+  readonly reverted: boolean;
+  revert(): Promise<void>;
+}
+
+export interface InjectContext {
+  readonly runId: string;
+  readonly faultId: string;
+  readonly journal: Journal;
+  readonly signal: AbortSignal;
+}
+
+export interface Injector {
+  readonly type: FaultType;
+  plan(params: FaultParams, topology: Topology): FaultPlan;
+  // Must journal the revert record (via ctx.journal) before the fault takes effect.
+  inject(plan: FaultPlan, ctx: InjectContext): Promise<FaultHandle>;
+}

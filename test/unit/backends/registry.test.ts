@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../../harness/actions/api.js';
+import { BACKENDS, backendFor } from '../../../harness/backends/api.js';
+import { BACKEND_KINDS } from '../../../harness/backends/types.js';
+import { BackendUnavailableError } from '../../../harness/common/errors.js';
+import { FAULT_TYPES } from '../../../harness/faults/types.js';
+import { localTargetSchema } from '../../../harness/scenario/schema/target.js';
+
+const BACKENDS_DIR = fileURLToPath(new URL('../../../harness/backends/', import.meta.url));
+
+function folders(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+const loopback = localTargetSchema.parse({ backend: 'local', privilege: 'loopback' });
+const rooted = localTargetSchema.parse({ backend: 'local', privilege: 'root' });
+
+describe('backend registry', () => {
+  it('has one folder per registered backend, and registers every backend kind', () => {
+    expect(folders(BACKENDS_DIR)).toEqual([...BACKENDS.keys()].sort());
+    expect([...BACKENDS.keys()].sort()).toEqual([...BACKEND_KINDS].sort());
+  });
+
+  it.each([...BACKEND_KINDS])('%s is keyed by its own kind and declares only known faults and actions', (kind) => {
+    const backend = backendFor(kind);
+    expect(backend.kind).toBe(kind);
+    expect(backend.summary).toMatch(/\S/);
+    for (const fault of backend.faults) expect(FAULT_TYPES).toContain(fault);
+    for (const action of backend.actions) expect([...ACTIONS.keys()]).toContain(action);
+  });
+
+  it('local supports every action and refuses network faults in loopback mode only', () => {
+    const local = backendFor('local');
+    expect([...local.actions].sort()).toEqual([...ACTIONS.keys()].sort());
+    expect(local.refuse?.('zone-partition', loopback)).toBe(
+      'zone-partition needs network namespaces, which loopback mode does not have: every node shares 127.0.0.0/8; run as root or allow unprivileged user namespaces',
+    );
+    expect(local.refuse?.('node-crash', loopback)).toBeUndefined();
+    expect(local.refuse?.('zone-partition', rooted)).toBeUndefined();
+  });
+
+  it.each(['local', 'kubernetes'] as const)('%s says its runtime is not there yet', async (kind) => {
+    const connecting = backendFor(kind).connect(undefined as never, undefined as never);
+    await expect(connecting).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(connecting).rejects.toThrow(/later version \(issue [37]\)/);
+  });
+});
