@@ -1,0 +1,53 @@
+import type { ActionType } from '../actions/types.js';
+import type { BackendKind } from '../backends/types.js';
+import type { FaultType } from '../faults/types.js';
+import type { Scenario, StepKind } from './schema/index.js';
+
+// The targets a drill is judged against, after tier policy, compliance presets and overrides.
+export interface ResolvedTargets {
+  readonly tier: string;
+  readonly rpoMs: number;
+  readonly rtoMs: number;
+  readonly maxLostWrites?: number; // absent: no bound on the count, only on RPO
+  readonly retentionMs?: number;
+  readonly allowedRegions?: readonly string[];
+  // Why each number is what it is ("rto 15m from tier0; narrowed to 4h by HIPAA"…).
+  readonly derivation: readonly string[];
+}
+
+interface PlannedStepBase {
+  readonly id: string; // "s1", "s2"… in scenario order
+  readonly name: string; // the author's name, or the id
+  readonly kind: StepKind;
+  readonly index: number; // position in scenario.steps
+  readonly atMs?: number; // explicit start offset from the end of warm-up
+  readonly description: string;
+}
+
+export type PlannedStep =
+  | (PlannedStepBase & { kind: 'fault'; fault: { type: FaultType; params: Record<string, unknown>; durationMs?: number } })
+  | (PlannedStepBase & { kind: 'wait'; wait: { condition: string; timeoutMs: number } })
+  | (PlannedStepBase & { kind: 'pause'; pause: { ms: number } })
+  | (PlannedStepBase & { kind: 'action'; action: { type: ActionType; params: Record<string, unknown>; timeoutMs: number } })
+  | (PlannedStepBase & { kind: 'checkpoint'; checkpoint: { prompt: string; timeoutMs: number; record: readonly string[] } })
+  | (PlannedStepBase & { kind: 'revert'; revert: { stepId: string } });
+
+// A scenario compiled for execution: pure data, printed by `kdrill plan`, stored in the journal.
+export interface Plan {
+  readonly scenario: {
+    readonly name: string;
+    readonly file: string;
+    readonly cadence: Scenario['metadata']['cadence'];
+    readonly description?: string;
+  };
+  readonly backend: BackendKind;
+  readonly targets: ResolvedTargets;
+  readonly warmUpMs: number;
+  readonly steps: readonly PlannedStep[];
+  // Earliest start of each step, assuming waits end at once and actions take no time.
+  readonly schedule: readonly { readonly stepId: string; readonly earliestMs: number; readonly latestMs: number }[];
+  readonly touches: readonly string[];
+  readonly judged: readonly string[];
+  readonly maxDurationMs: number;
+  readonly scenarioDoc: Scenario;
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { durationSchema, positiveDuration } from './duration.js';
+
+export const LOAD_DRIVERS = ['ledger', 'pgbench', 'k6', 'none'] as const;
+
+export const loadSchema = z.strictObject({
+  driver: z.enum(LOAD_DRIVERS).default('ledger').describe('"ledger" (every write tracked), "pgbench", "k6" or "none"'),
+  rate: z
+    .union([z.number().int().min(1).max(1_000_000), z.literal('max')])
+    .default(200)
+    .describe('writes per second (a whole number from 1), or "max" for as fast as possible'),
+  concurrency: z.number().int().min(1).max(256).default(4).describe('concurrent connections, from 1 to 256'),
+  warmUp: durationSchema.default(0).describe('load before the first step, like "10s"'),
+  writeTimeout: positiveDuration.default(2_000).describe('how long one write may take before it is in doubt, like "2s"'),
+  script: z.string().min(1).optional().describe('the k6 script (driver k6 only), relative to the scenario'),
+});
+export type LoadSpec = z.infer<typeof loadSchema>;

@@ -1,0 +1,7 @@
+import { z } from 'zod';
+
+// DNS-1123 label: safe as a Kubernetes name, a file name and a label value.
+export const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/)
+  .describe('a lowercase name of letters, digits and "-", at most 63 characters, like "zone-failover"');

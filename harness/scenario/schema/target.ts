@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+import { dnsLabel } from './names.js';
+import { tagIs, taggedUnion } from './tagged-union.js';
+
+export const PRIVILEGE_MODES = ['auto', 'root', 'userns', 'loopback'] as const;
+
+const patroniTiming = z.strictObject({
+  profile: z.enum(['fast', 'default']).default('default').describe('"fast" (ttl 10, loop_wait 2, retry_timeout 4) or "default" (30, 10, 10)'),
+  ttl: z.number().int().min(5).optional().describe('Patroni ttl in seconds'),
+  loopWait: z.number().int().min(1).optional().describe('Patroni loop_wait in seconds'),
+  retryTimeout: z.number().int().min(1).optional().describe('Patroni retry_timeout in seconds'),
+});
+
+export const localTargetSchema = z.strictObject({
+  backend: z.literal('local'),
+  topology: z.string().min(1).default('fixtures/topologies/three-zones.yaml').describe('a topology file (zones and nodes per zone)'),
+  dcs: z.enum(['etcd', 'etcd3']).default('etcd').describe('Patroni DCS protocol: "etcd" (v2 API, the safe default) or "etcd3" (Debian Patroni 3.0.2 has a split-brain defect with it)'),
+  privilege: z.enum(PRIVILEGE_MODES).default('auto').describe('how namespaces are made: auto, root, userns or loopback (process faults only)'),
+  patroni: patroniTiming.default({ profile: 'default' }),
+  keep: z.boolean().default(false).describe('keep the cluster running after the drill (it is always torn down on failure)'),
+});
+
+export const kubernetesTargetSchema = z.strictObject({
+  backend: z.literal('kubernetes'),
+  context: z.string().min(1).describe('the kube context to use, like "kind-kdrill"'),
+  namespace: dnsLabel.describe('the namespace of the workload, like "kdrill-pg"'),
+  allowedContexts: z.array(z.string().min(1)).min(1).describe('kube contexts this scenario may touch; anything else is refused'),
+  allowedNamespaces: z.array(dnsLabel).min(1).describe('namespaces this scenario may touch; anything else is refused'),
+  provider: z.enum(['kind', 'generic']).default('generic').describe('"kind" (node faults through the node containers) or "generic"'),
+  statefulSet: dnsLabel.default('postgres').describe('the PostgreSQL StatefulSet to drill'),
+  chaosMeshNamespace: dnsLabel.default('chaos-mesh').describe('where Chaos Mesh runs'),
+  nodeFailureCompletion: z
+    .enum(['none', 'out-of-service-taint', 'delete-node'])
+    .default('none')
+    .describe('how a node failure completes: "none" (wait for eviction), "out-of-service-taint" or "delete-node"'),
+  podEvictionTimeout: durationSchema.optional().describe('how long to wait for pods of a failed node to be evicted'),
+});
+
+export const fakeTargetSchema = z.strictObject({
+  backend: z.literal('fake'),
+  zones: z.array(dnsLabel).min(1).default(['a', 'b', 'c']).describe('zone names of the in-memory cluster'),
+  failInject: z.array(z.string()).default([]).describe('step names whose injection throws (to test the engine)'),
+});
+
+export const targetSchema = taggedUnion(
+  [
+    { label: 'local', when: tagIs('backend', 'local'), schema: localTargetSchema },
+    { label: 'kubernetes', when: tagIs('backend', 'kubernetes'), schema: kubernetesTargetSchema },
+    { label: 'fake', when: tagIs('backend', 'fake'), schema: fakeTargetSchema },
+  ],
+  'a target with `backend` set to "local", "kubernetes" or "fake"',
+  { tagKey: 'backend' },
+);
+export type TargetSpec = z.infer<typeof targetSchema>;

@@ -1,0 +1,128 @@
+import { BACKENDS } from '../backends/api.js';
+import { describeValue } from '../common/errors.js';
+import { didYouMean } from '../common/suggest.js';
+import { ROLE_SELECTORS } from '../faults/selectors.js';
+import type { Scenario } from './schema/index.js';
+import type { ActionStep, FaultStep } from './schema/steps.js';
+import { stepKind } from './schema/index.js';
+import { knownNames, type KnownNames } from './topology-names.js';
+import type { PathIssue } from './zod-issues.js';
+
+// Checks that need the whole scenario: backend capabilities, names that must exist or be unique,
+// ordering, and the safety allow-lists. Runs only on a scenario that passed the schema.
+export function validateScenario(scenario: Scenario, file: string): PathIssue[] {
+  const issues: PathIssue[] = [];
+  checkWorkload(scenario, issues);
+  checkTargetAllowLists(scenario, issues);
+  checkLoad(scenario, issues);
+  checkSteps(scenario, file, issues);
+  return issues;
+}
+
+function checkWorkload(scenario: Scenario, issues: PathIssue[]): void {
+  if (scenario.workload.type === 'mongodb') {
+    issues.push({ path: ['workload', 'type'], message: 'Expected `workload.type` to be "postgresql", got `"mongodb"` (string): MongoDB workloads are planned but not supported yet' });
+  }
+}
+
+function checkTargetAllowLists(scenario: Scenario, issues: PathIssue[]): void {
+  const target = scenario.target;
+  if (target.backend !== 'kubernetes') return;
+  if (!target.allowedContexts.includes(target.context)) {
+    issues.push({ path: ['target', 'context'], message: `Expected \`target.context\` to be one of the allowed contexts (${target.allowedContexts.join(', ')}), got ${describeValue(target.context)}: kdrill refuses a context the scenario does not allow` });
+  }
+  if (!target.allowedNamespaces.includes(target.namespace)) {
+    issues.push({ path: ['target', 'namespace'], message: `Expected \`target.namespace\` to be one of the allowed namespaces (${target.allowedNamespaces.join(', ')}), got ${describeValue(target.namespace)}: kdrill refuses a namespace the scenario does not allow` });
+  }
+}
+
+function checkLoad(scenario: Scenario, issues: PathIssue[]): void {
+  const load = scenario.load;
+  if (load.driver === 'k6' && !load.script) {
+    issues.push({ path: ['load'], message: 'Expected `load.script` to be set to a k6 script when `load.driver` is "k6", got nothing' });
+  }
+  if (load.driver !== 'k6' && load.script) {
+    issues.push({ path: ['load', 'script'], key: true, message: `Expected \`load.script\` only with \`load.driver: k6\`, got it with driver "${load.driver}"` });
+  }
+}
+
+function checkSteps(scenario: Scenario, file: string, issues: PathIssue[]): void {
+  const backend = BACKENDS.get(scenario.target.backend);
+  const names = knownNames(scenario, file);
+  if (names && 'error' in names) issues.push({ path: ['target', 'topology'], message: names.error });
+  const known = names && !('error' in names) ? names : undefined;
+  const seenNames = new Map<string, number>();
+  const faultNames = new Set<string>();
+  let lastAt = -1;
+  let lastAtIndex = -1;
+
+  scenario.steps.forEach((step, index) => {
+    const at = ['steps', index] as const;
+    const kind = stepKind(step);
+    if (step.name !== undefined) {
+      const earlier = seenNames.get(step.name);
+      if (earlier !== undefined) {
+        issues.push({ path: [...at, 'name'], message: `Expected \`steps[${index}].name\` to be unique, got ${describeValue(step.name)}, already used by steps[${earlier}]` });
+      } else {
+        seenNames.set(step.name, index);
+      }
+    }
+    if (step.at !== undefined) {
+      if (step.at < lastAt) {
+        issues.push({ path: [...at, 'at'], message: `Expected \`steps[${index}].at\` to be no earlier than steps[${lastAtIndex}].at (${lastAt}ms), got ${step.at}ms: steps run in the order written` });
+      }
+      lastAt = step.at;
+      lastAtIndex = index;
+    }
+    if (kind === 'fault') {
+      const fault = (step as FaultStep).fault;
+      if (backend && !backend.faults.has(fault)) {
+        const supported = [...backend.faults].join(', ');
+        issues.push({ path: [...at, 'fault'], message: `Fault \`${fault}\` at \`steps[${index}].fault\` is not supported by the ${backend.kind} backend; it supports: ${supported}` });
+      } else {
+        const refusal = backend?.refuse?.(fault, scenario.target);
+        if (refusal) issues.push({ path: [...at, 'fault'], message: `Fault \`${fault}\` at \`steps[${index}].fault\` cannot run here: ${refusal}` });
+      }
+      if (known) checkNamesInParams(step as unknown as Record<string, unknown>, index, known, issues);
+      if (step.name) faultNames.add(step.name);
+    }
+    if (kind === 'action') {
+      const action = (step as ActionStep).action;
+      if (backend && !backend.actions.has(action)) {
+        issues.push({ path: [...at, 'action'], message: `Action \`${action}\` at \`steps[${index}].action\` is not supported by the ${backend.kind} backend; it supports: ${[...backend.actions].join(', ')}` });
+      }
+      if (action === 'restore') checkRestore(step as unknown as Record<string, unknown>, index, issues);
+    }
+    const revert = kind === 'revert' ? (step as { revert: string }).revert : undefined;
+    if (revert !== undefined && !faultNames.has(revert)) {
+      const suggestion = didYouMean(revert, [...faultNames]);
+      const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
+      const known = faultNames.size ? ` (earlier fault steps: ${[...faultNames].join(', ')})` : ' (there is no named fault step before it)';
+      issues.push({ path: [...at, 'revert'], message: `Expected \`steps[${index}].revert\` to name an earlier fault step${known}, got ${describeValue(revert)}${hint}` });
+    }
+  });
+}
+
+function checkNamesInParams(step: Record<string, unknown>, index: number, known: KnownNames, issues: PathIssue[]): void {
+  const check = (key: string, value: unknown, pool: string[], what: string, path: (string | number)[]) => {
+    if (typeof value !== 'string' || pool.includes(value) || (ROLE_SELECTORS as readonly string[]).includes(value)) return;
+    if (what === 'zone' && value === 'primary') return;
+    const suggestion = didYouMean(value, pool);
+    const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
+    issues.push({ path, message: `Expected \`steps[${index}].${path.slice(2).join('.')}\` to be a ${what} of the topology (${pool.join(', ')}) or a role, got ${describeValue(value)}${hint}` });
+  };
+  check('node', step['node'], known.nodes, 'node', ['steps', index, 'node']);
+  check('zone', step['zone'], known.zones, 'zone', ['steps', index, 'zone']);
+  if (Array.isArray(step['zones'])) {
+    step['zones'].forEach((zone, i) => check('zones', zone, known.zones, 'zone', ['steps', index, 'zones', i]));
+  }
+}
+
+function checkRestore(step: Record<string, unknown>, index: number, issues: PathIssue[]): void {
+  if (step['from'] === 'point-in-time' && step['pointInTime'] === undefined) {
+    issues.push({ path: ['steps', index], message: `Expected \`steps[${index}].pointInTime\` to be "before-fault" or an ISO 8601 timestamp when \`from\` is "point-in-time", got nothing` });
+  }
+  if (step['from'] !== 'point-in-time' && step['pointInTime'] !== undefined) {
+    issues.push({ path: ['steps', index, 'pointInTime'], key: true, message: `Expected \`steps[${index}].pointInTime\` only with \`from: point-in-time\`, got it with from "${String(step['from'])}"` });
+  }
+}
