@@ -2,7 +2,9 @@
 
 const SECRET_KEY = /(pass(word)?|secret|token|api[-_]?key|credential|private[-_]?key)/i;
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s]+):([^@/\s]+)@/gi;
-const KEY_VALUE = /\b(password|passwd|pwd|secret|token|api[-_]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi;
+// The value ends at whitespace or punctuation that closes a surrounding structure, so
+// "(password=x)" keeps its ")".
+const KEY_VALUE = /\b(\w*(?:password|passwd|pwd|secret|token|api[-_]?key))(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)\]}"'<>]+)/gi;
 
 export const REDACTED = '[redacted]';
 

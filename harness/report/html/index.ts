@@ -1,0 +1,106 @@
+import path from 'node:path';
+import type { RunStatus } from '../../engine/index.js';
+import { escapeXml as h } from '../escape.js';
+import { reportView, writeReportFile, type ReportView } from '../model.js';
+import type { Reporter } from '../types.js';
+
+export const HTML_FILE = 'report.html';
+
+// Banner colours: green passed, amber judged-but-missed, red broken runs, purple faults left armed.
+const BANNER: Readonly<Record<RunStatus, string>> = {
+  passed: '#1a7f37',
+  'targets-missed': '#9a6700',
+  'integrity-failed': '#cf222e',
+  aborted: '#bc4c00',
+  interrupted: '#6e7781',
+  errored: '#cf222e',
+  'cleanup-incomplete': '#8250df',
+};
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#fff}
+main{max-width:1100px;margin:0 auto;padding:0 24px 32px}
+.banner{color:#fff;padding:20px 24px}
+.banner h1{margin:0;font-size:28px;letter-spacing:.04em}
+.banner p{margin:4px 0 0}
+h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f6f8fa}
+td.detail{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:pre-wrap;word-break:break-word}
+.ok,.met,.passed{color:#1a7f37;font-weight:600}
+.fail,.missed,.failed{color:#cf222e;font-weight:600}
+.info,.broken{color:#9a6700;font-weight:600}
+.error{background:#ffebe9;border:1px solid #cf222e;padding:8px 12px;white-space:pre-wrap}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weight:600}dd{margin:0}
+footer{color:#6e7781;font-size:12px;margin-top:32px}
+`.trim();
+
+// A table whose cells are escaped text; `classes` maps a column index to the class of its cells.
+function table(head: readonly string[], rows: readonly (readonly string[])[], classes: Readonly<Record<number, (cell: string) => string>> = {}): string {
+  const th = head.map((c) => `<th>${h(c)}</th>`).join('');
+  const tr = rows.map((row) => `<tr>${row.map((c, i) => `<td${classes[i] ? ` class="${h(classes[i](c))}"` : ''}>${h(c)}</td>`).join('')}</tr>`);
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${tr.join('\n')}\n</tbody></table>`;
+}
+
+const slug = (text: string): string => text.replace(/[^a-z]+/gi, '-');
+
+// One self-contained page (inline CSS, no scripts, no external resources): verdict banner,
+// run facts, targets, step log, faults and verifications.
+export function renderHtml(view: ReportView): string {
+  const sections: string[] = [];
+  if (view.error) sections.push(`<h2>Error</h2>\n<div class="error">${h(view.error)}</div>`);
+  sections.push(
+    '<h2>Targets</h2>',
+    table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation]), { 3: slug }),
+  );
+  sections.push(
+    '<h2>Steps</h2>',
+    view.steps.length === 0
+      ? '<p>No step ran.</p>'
+      : table(['step', 'name', 'kind', 'outcome', 'start', 'end', 'took', 'detail'], view.steps.map((s) => [s.id, s.name, s.kind, s.outcome, s.start, s.end, s.duration, s.detail]), { 3: slug, 7: () => 'detail' }),
+  );
+  sections.push(
+    '<h2>Faults</h2>',
+    view.faults.length === 0 ? '<p>No fault was armed.</p>' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
+  );
+  const checks = view.cases.filter((c) => c.group === 'verification');
+  if (checks.length > 0) sections.push('<h2>Verifications</h2>', table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.status, c.message ?? c.detail ?? '']), { 1: slug, 2: () => 'detail' }));
+  const facts: [string, string][] = [
+    ['scenario', view.scenario],
+    ['run', view.runId],
+    ['backend', view.backend],
+    ['tier', view.tier],
+    ['started', view.startedWall],
+    ['took', view.duration],
+  ];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${h(`${view.verdict}: ${view.scenario}`)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="banner" style="background:${BANNER[view.status] ?? '#cf222e'}">
+<h1>${h(view.verdict)}</h1>
+<p>${h(`${view.scenario}: ${view.explanation}.`)}</p>
+</header>
+<main>
+${view.description ? `<p>${h(view.description)}</p>\n` : ''}<dl>${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>
+${sections.join('\n')}
+<footer>kdrill${view.kdrillVersion ? ` ${h(view.kdrillVersion)}` : ''}. Times are offsets from the run start, with the UTC time of day in brackets.</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+export const htmlReporter: Reporter = {
+  format: 'html',
+  async render(input, outDir) {
+    return [await writeReportFile(path.join(outDir, HTML_FILE), renderHtml(reportView(input)))];
+  },
+};

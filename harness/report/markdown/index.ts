@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { escapeMarkdownCell as cell } from '../escape.js';
+import { reportView, writeReportFile, type ReportView } from '../model.js';
+import type { Reporter } from '../types.js';
+
+export const SUMMARY_FILE = 'summary.md';
+
+// A Markdown table; every cell escaped.
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => cell(c) || ' ').join(' | ')} |`;
+  return [line(head), `|${head.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// The summary for CI step summaries and pull requests: verdict first, then targets, steps, faults.
+export function renderMarkdown(view: ReportView): string {
+  const parts = [
+    `# ${view.verdict}: ${cell(view.scenario)}`,
+    '',
+    `${cell(view.explanation)}.`,
+    '',
+    `Run \`${view.runId.replace(/`/g, '')}\` on the ${cell(view.backend)} backend, ${cell(view.tier)}, started ${cell(view.startedWall)}, took ${view.duration}.`,
+  ];
+  if (view.description) parts.push('', `> ${cell(view.description)}`);
+  if (view.error) parts.push('', `**Error:** ${cell(view.error)}`);
+  parts.push('', '## Targets', '', table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation])));
+  parts.push(
+    '',
+    '## Steps',
+    '',
+    view.steps.length === 0
+      ? 'No step ran.'
+      : table(['step', 'name', 'kind', 'outcome', 'start', 'end', 'took', 'detail'], view.steps.map((s) => [s.id, s.name, s.kind, s.outcome, s.start, s.end, s.duration, s.detail])),
+  );
+  parts.push(
+    '',
+    '## Faults',
+    '',
+    view.faults.length === 0 ? 'No fault was armed.' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
+  );
+  const checks = view.cases.filter((c) => c.group === 'verification');
+  if (checks.length > 0) parts.push('', '## Verifications', '', table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.status, c.message ?? c.detail ?? ''])));
+  parts.push('', `<sub>kdrill${view.kdrillVersion ? ` ${cell(view.kdrillVersion)}` : ''}; times are offsets from the run start (UTC time of day in brackets).</sub>`, '');
+  return parts.join('\n');
+}
+
+export const markdownReporter: Reporter = {
+  format: 'markdown',
+  async render(input, outDir) {
+    return [await writeReportFile(path.join(outDir, SUMMARY_FILE), renderMarkdown(reportView(input)))];
+  },
+};

@@ -1,0 +1,311 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatDuration } from '../common/duration.js';
+import { redactValue } from '../common/redact.js';
+import type { SerializedError } from '../common/errors.js';
+import type { EntryOf, JournalEntry, MonoTime, RunStatus } from '../engine/index.js';
+import type { ReportInput } from './types.js';
+
+// The flat, redacted view every text renderer formats: verdict, targets, steps, faults, and the
+// same facts as test cases (JUnit, Allure). Renderers only format it; they decide nothing.
+
+export type CaseStatus = 'passed' | 'failed' | 'broken' | 'skipped';
+
+export interface ReportCase {
+  readonly id: string; // unique within the run: "step:s1", "target:rto", "verify:amcheck", "run"
+  readonly group: 'step' | 'target' | 'verification' | 'run';
+  readonly name: string;
+  readonly status: CaseStatus;
+  readonly startAt: MonoTime; // offsets from the run start
+  readonly stopAt: MonoTime;
+  readonly message?: string; // why it failed, broke or was skipped
+  readonly detail?: string;
+}
+
+export interface TargetRow {
+  readonly name: string; // "RTO", "RPO", "lost writes"
+  readonly required: string;
+  readonly measured: string;
+  readonly verdict: 'met' | 'missed' | 'not measured';
+  readonly derivation: string;
+}
+
+export interface StepRow {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly outcome: 'ok' | 'fail' | 'info' | 'not run';
+  readonly start: string;
+  readonly end: string;
+  readonly duration: string;
+  readonly detail: string;
+}
+
+export interface FaultRow {
+  readonly id: string;
+  readonly step: string;
+  readonly type: string;
+  readonly armed: string;
+  readonly injected: string;
+  readonly reverted: string;
+}
+
+export interface ReportView {
+  readonly scenario: string;
+  readonly description?: string;
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly verdict: string; // the status as an upper-case word: PASSED, TARGETS MISSED…
+  readonly explanation: string; // one sentence on what the status means
+  readonly startedWall: string;
+  readonly startEpochMs: number; // NaN when the journal has no wall time
+  readonly duration: string;
+  readonly durationMs: number;
+  readonly tier: string;
+  readonly backend: string;
+  readonly kdrillVersion?: string;
+  readonly error?: string;
+  readonly targets: readonly TargetRow[];
+  readonly steps: readonly StepRow[];
+  readonly faults: readonly FaultRow[];
+  readonly cases: readonly ReportCase[];
+}
+
+const EXPLANATIONS: Readonly<Record<RunStatus, string>> = {
+  passed: 'every step completed and every judged target was met',
+  'targets-missed': 'the drill ran, but a recovery target (RTO, RPO or lost writes) was missed',
+  'integrity-failed': 'data integrity checks failed: rows were lost, duplicated or never sent',
+  aborted: 'an abort condition stopped the drill; armed faults were reverted',
+  interrupted: 'the drill was interrupted by a signal; armed faults were reverted',
+  errored: 'the drill could not complete because of an error',
+  'cleanup-incomplete': 'some faults may still be armed: run `kdrill cleanup` on this run directory',
+};
+
+// "TARGETS MISSED": the status as the first word of every report.
+export function verdictWord(status: RunStatus): string {
+  return status.replace(/-/g, ' ').toUpperCase();
+}
+
+// A deep copy of the input with secrets masked (redactValue); every renderer starts here.
+export function redactInput(input: ReportInput): ReportInput {
+  return { plan: redactValue(input.plan), result: redactValue(input.result), entries: redactValue([...input.entries]) };
+}
+
+// Builds the view from a (not yet redacted) input.
+export function reportView(raw: ReportInput): ReportView {
+  const input = redactInput(raw);
+  const { plan, result, entries } = input;
+  const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
+  const origin = start?.at ?? 0;
+  const startEpochMs = Date.parse(result.startedWall);
+  const clock = (at: MonoTime | undefined): string => formatAt(at, origin, startEpochMs);
+  const endAt = result.durationMs;
+  return {
+    scenario: plan.scenario.name,
+    ...(plan.scenario.description ? { description: plan.scenario.description } : {}),
+    runId: result.runId,
+    status: result.status,
+    verdict: verdictWord(result.status),
+    explanation: EXPLANATIONS[result.status] ?? result.status,
+    startedWall: result.startedWall,
+    startEpochMs,
+    duration: formatDuration(result.durationMs),
+    durationMs: result.durationMs,
+    tier: plan.targets.tier,
+    backend: plan.backend,
+    ...(start?.kdrillVersion ? { kdrillVersion: start.kdrillVersion } : {}),
+    ...(result.error ? { error: errorLine(result.error) } : {}),
+    targets: targetRows(input),
+    steps: stepRows(input, clock),
+    faults: result.faults.map((f) => ({
+      id: f.id,
+      step: f.step,
+      type: f.type,
+      armed: clock(f.armedAt),
+      injected: clock(f.injectedAt),
+      reverted: f.revertedAt === undefined ? 'not reverted' : clock(f.revertedAt),
+    })),
+    cases: [...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)],
+  };
+}
+
+// "+1m05s (12:00:05.120Z)": an offset from the run start, with the wall time when known.
+function formatAt(at: MonoTime | undefined, origin: MonoTime, startEpochMs: number): string {
+  if (at === undefined) return '';
+  const offset = `+${formatDuration(at - origin)}`;
+  if (Number.isNaN(startEpochMs)) return offset;
+  return `${offset} (${new Date(startEpochMs + at - origin).toISOString().slice(11)})`;
+}
+
+// "STEP_FAILED: no leader after 30s": an error as one line.
+function errorLine(error: SerializedError): string {
+  return `${error.code ? `${error.code}: ` : ''}${error.message}`;
+}
+
+// The step-complete of a step: its error and its detail, each as one line (the input is already redacted).
+function completion(entries: readonly JournalEntry[], step: string): { error?: string; detail?: string } {
+  const done = entries.findLast((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.step === step);
+  if (!done) return {};
+  return {
+    ...(done.error ? { error: errorLine(done.error) } : {}),
+    ...(done.detail !== undefined ? { detail: typeof done.detail === 'string' ? done.detail : JSON.stringify(done.detail) } : {}),
+  };
+}
+
+function stepRows(input: ReportInput, clock: (at: MonoTime | undefined) => string): StepRow[] {
+  const ran = new Map(input.result.steps.map((s) => [s.id, s]));
+  const rows: StepRow[] = input.result.steps.map((s) => ({
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    outcome: s.outcome,
+    start: clock(s.startedAt),
+    end: clock(s.endedAt),
+    duration: s.endedAt === undefined ? '' : formatDuration(s.endedAt - s.startedAt),
+    detail: Object.values(completion(input.entries, s.id)).join('; '),
+  }));
+  for (const step of input.plan.steps) {
+    if (!ran.has(step.id)) rows.push({ id: step.id, name: step.name, kind: step.kind, outcome: 'not run', start: '', end: '', duration: '', detail: '' });
+  }
+  return rows;
+}
+
+function stepCases(input: ReportInput, origin: MonoTime, endAt: MonoTime): ReportCase[] {
+  const ran = new Map(input.result.steps.map((s) => [s.id, s]));
+  return input.plan.steps.map((planned): ReportCase => {
+    const name = `${planned.id} ${planned.name === planned.id ? planned.kind : planned.name}`;
+    const step = ran.get(planned.id);
+    if (!step) return { id: `step:${planned.id}`, group: 'step', name, status: 'skipped', startAt: endAt, stopAt: endAt, message: 'not run' };
+    const { detail, error } = completion(input.entries, step.id);
+    const status: CaseStatus = step.outcome === 'ok' ? 'passed' : step.outcome === 'fail' ? 'failed' : 'broken';
+    const message = status === 'passed' ? undefined : (error ?? (status === 'broken' ? 'outcome unknown: the step was stopped or never completed' : 'step failed'));
+    return {
+      id: `step:${step.id}`,
+      group: 'step',
+      name,
+      status,
+      startAt: step.startedAt - origin,
+      stopAt: step.endedAt === undefined ? endAt : step.endedAt - origin,
+      ...(message ? { message } : {}),
+      ...(detail ? { detail } : {}),
+    };
+  });
+}
+
+// One measured target, read leniently until measure/ fixes the TargetResult shape.
+interface Measured {
+  readonly measuredMs?: number;
+  readonly met?: boolean;
+  readonly derivation?: string;
+}
+
+function measuredTarget(targets: readonly unknown[], name: string): Measured | undefined {
+  for (const raw of targets) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const t = raw as Record<string, unknown>;
+    const id = [t['name'], t['target'], t['kind'], t['id']].find((v) => typeof v === 'string');
+    if (typeof id !== 'string' || id.toLowerCase() !== name) continue;
+    const measured = [t['measuredMs'], t['measured'], t['valueMs'], t['value']].find((v) => typeof v === 'number');
+    const verdict = t['met'] ?? t['verdict'] ?? t['status'];
+    const met = verdict === true || verdict === 'pass' || verdict === 'met' ? true : verdict === false || verdict === 'fail' || verdict === 'missed' ? false : undefined;
+    const derivation = t['derivation'] ?? t['how'];
+    return {
+      ...(typeof measured === 'number' ? { measuredMs: measured } : {}),
+      ...(met !== undefined ? { met } : {}),
+      ...(derivation !== undefined ? { derivation: typeof derivation === 'string' ? derivation : JSON.stringify(derivation) } : {}),
+    };
+  }
+  return undefined;
+}
+
+interface TargetSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly required: string;
+  readonly format: (n: number) => string;
+}
+
+function targetSpecs(input: ReportInput): TargetSpec[] {
+  const t = input.plan.targets;
+  const specs: TargetSpec[] = [
+    { key: 'rto', label: 'RTO', required: `≤ ${formatDuration(t.rtoMs)}`, format: formatDuration },
+    { key: 'rpo', label: 'RPO', required: `≤ ${formatDuration(t.rpoMs)}`, format: formatDuration },
+  ];
+  if (t.maxLostWrites !== undefined) specs.push({ key: 'lost-writes', label: 'lost writes', required: `≤ ${t.maxLostWrites}`, format: String });
+  return specs;
+}
+
+function targetRows(input: ReportInput): TargetRow[] {
+  const planned = input.plan.targets.derivation.join('; ');
+  return targetSpecs(input).map((spec) => {
+    const m = measuredTarget(input.result.targets, spec.key);
+    return {
+      name: spec.label,
+      required: spec.required,
+      measured: m?.measuredMs === undefined ? 'not measured' : spec.format(m.measuredMs),
+      verdict: m?.met === true ? 'met' : m?.met === false ? 'missed' : 'not measured',
+      derivation: m?.derivation ?? planned,
+    };
+  });
+}
+
+function targetCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
+  return targetRows(input).map((row): ReportCase => {
+    const status: CaseStatus = row.verdict === 'met' ? 'passed' : row.verdict === 'missed' ? 'failed' : 'skipped';
+    const message = status === 'failed' ? `${row.name} ${row.measured}, required ${row.required}` : status === 'skipped' ? 'not measured' : undefined;
+    return {
+      id: `target:${row.name.replace(/\s+/g, '-').toLowerCase()}`,
+      group: 'target',
+      name: `target ${row.name} ${row.required}`,
+      status,
+      startAt: 0,
+      stopAt: endAt,
+      ...(message ? { message } : {}),
+      ...(row.derivation ? { detail: row.derivation } : {}),
+    };
+  });
+}
+
+function verificationCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
+  const planned = input.plan.scenarioDoc?.verifications ?? [];
+  return planned.map((v): ReportCase => {
+    const evidence = input.result.evidence[v.verify];
+    const e = typeof evidence === 'object' && evidence !== null ? (evidence as Record<string, unknown>) : undefined;
+    const verdict = e?.['verdict'];
+    const summary = typeof e?.['summary'] === 'string' ? e['summary'] : undefined;
+    const status: CaseStatus = !e ? 'skipped' : verdict === 'pass' ? 'passed' : verdict === 'fail' ? 'failed' : 'broken';
+    const message = status === 'skipped' ? 'not verified' : status === 'passed' ? undefined : (summary ?? `verdict ${String(verdict)}`);
+    return {
+      id: `verify:${v.verify}`,
+      group: 'verification',
+      name: `verify ${v.verify}${v.required ? '' : ' (optional)'}`,
+      status,
+      startAt: 0,
+      stopAt: endAt,
+      ...(message ? { message } : {}),
+      ...(summary && status === 'passed' ? { detail: summary } : {}),
+    };
+  });
+}
+
+// Statuses no step, target or verification case carries get one case for the run itself.
+function runCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
+  const { result, entries } = input;
+  if (!['errored', 'aborted', 'interrupted', 'cleanup-incomplete'].includes(result.status)) return [];
+  const stop = entries.find((e) => e.kind === 'abort' || e.kind === 'signal');
+  const why = result.error
+    ? errorLine(result.error)
+    : stop?.kind === 'abort'
+      ? `aborted: ${stop.reason}`
+      : stop?.kind === 'signal'
+        ? `interrupted by ${stop.signal}`
+        : EXPLANATIONS[result.status];
+  return [{ id: 'run', group: 'run', name: `run ${verdictWord(result.status)}`, status: 'broken', startAt: 0, stopAt: endAt, message: why }];
+}
+
+// Writes one report file (creating its directory) and returns its path.
+export async function writeReportFile(file: string, text: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text, 'utf8');
+  return file;
+}
