@@ -1,0 +1,241 @@
+import { formatDuration } from '../common/duration.js';
+import { ErrorCode, KdrillError, serializeError } from '../common/errors.js';
+import type { ActionContext, ConnectedBackend } from '../backends/types.js';
+import type { FaultHandle, RevertRecord } from '../faults/types.js';
+import type { PlannedStep } from '../scenario/plan-types.js';
+import type { RunSignals } from './abort.js';
+import type { Clock } from './clock.js';
+import type { Journal } from './journal-types.js';
+import { handleFromRecord, type ArmedFaults, type Recorder } from './revert.js';
+
+type StepOf<K extends PlannedStep['kind']> = Extract<PlannedStep, { kind: K }>;
+export type CheckpointStep = StepOf<'checkpoint'>;
+
+// What a facilitator recorded at a checkpoint. `abort: true` stops the drill (faults are reverted).
+export interface CheckpointAnswer {
+  readonly observation?: string;
+  readonly decision?: string;
+  readonly by?: string;
+  readonly abort?: boolean;
+}
+
+// Asks a human at a checkpoint (game days). The signal aborts when the run stops or the step times out.
+export type CheckpointAnswerer = (step: CheckpointStep, signal: AbortSignal) => Promise<CheckpointAnswer>;
+
+export const NO_FACILITATOR = 'no facilitator: continued automatically';
+
+export interface StepContext {
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly journal: Journal & Recorder; // stamps `at`; shared with the backend
+  readonly connected: ConnectedBackend;
+  readonly armed: ArmedFaults;
+  readonly signals: RunSignals;
+  readonly log: (line: string) => void;
+  readonly pollIntervalMs: number;
+  readonly interactive: CheckpointAnswerer | undefined;
+  // Reverts scheduled by faults with a duration; the engine awaits them after the last step.
+  readonly scheduled: Promise<unknown>[];
+}
+
+// The id of the fault a step arms: unique in the run, a DNS label ("s2", or "s2-kill-primary").
+export function faultIdFor(step: Pick<PlannedStep, 'id' | 'name'>): string {
+  return step.name === step.id ? step.id : `${step.id}-${step.name}`;
+}
+
+// The step a fault id names: the inverse of faultIdFor.
+export function parseFaultId(faultId: string): { stepId: string; name: string } | undefined {
+  const match = /^(s\d+)(?:-(.+))?$/.exec(faultId);
+  if (!match) return undefined;
+  return { stepId: match[1]!, name: match[2] ?? match[1]! };
+}
+
+// A short description of what a step does, for step-invoke entries.
+export function opOf(step: PlannedStep): string {
+  switch (step.kind) {
+    case 'fault':
+      return `fault ${step.fault.type}`;
+    case 'wait':
+      return `wait ${step.wait.condition}`;
+    case 'pause':
+      return `pause ${formatDuration(step.pause.ms)}`;
+    case 'action':
+      return `action ${step.action.type}`;
+    case 'checkpoint':
+      return 'checkpoint';
+    case 'revert':
+      return `revert ${step.revert.stepId}`;
+  }
+}
+
+// Runs one step between a step-invoke and a step-complete entry. A step stopped by an abort or a
+// signal completes as 'info' (indeterminate) and rethrows the stop; any other failure is 'fail'.
+/** @throws KdrillError STEP_FAILED wrapping the cause, or the run's RunStopped reason. */
+export async function runStep(step: PlannedStep, ctx: StepContext): Promise<void> {
+  await ctx.journal.record({ kind: 'step-invoke', step: step.id, op: opOf(step) });
+  ctx.log(`${step.id} ${step.name}: ${step.description}`);
+  try {
+    const detail = await execute(step, ctx);
+    await ctx.journal.record({ kind: 'step-complete', step: step.id, outcome: 'ok', ...(detail !== undefined ? { detail } : {}) });
+  } catch (error) {
+    const stopped = ctx.signals.signal.aborted;
+    await ctx.journal.record({ kind: 'step-complete', step: step.id, outcome: stopped ? 'info' : 'fail', error: serializeError(error) });
+    if (stopped) throw ctx.signals.signal.reason;
+    const short = error instanceof KdrillError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+    throw new KdrillError(ErrorCode.STEP_FAILED, `step ${step.id} "${step.name}" (${step.kind}) failed: ${short}`, { cause: error });
+  }
+}
+
+function execute(step: PlannedStep, ctx: StepContext): Promise<unknown> {
+  switch (step.kind) {
+    case 'fault':
+      return faultStep(step, ctx);
+    case 'wait':
+      return waitStep(step, ctx);
+    case 'pause':
+      return ctx.clock.sleep(step.pause.ms, ctx.signals.signal).then(() => undefined);
+    case 'action':
+      return withTimeout(ctx, step.action.timeoutMs, `action ${step.action.type}`, (signal) =>
+        ctx.connected.act(step.action.type, step.action.params, actionContext(ctx, signal)),
+      );
+    case 'checkpoint':
+      return checkpointStep(step, ctx);
+    case 'revert':
+      return revertStep(step, ctx);
+  }
+}
+
+// plan → inject (the injector journals fault-armed first) → fault-injected → register → schedule.
+async function faultStep(step: StepOf<'fault'>, ctx: StepContext): Promise<unknown> {
+  const { type, params, durationMs } = step.fault;
+  const injector = ctx.connected.injector(type);
+  const faultPlan = injector.plan(params, await ctx.connected.topology());
+  const faultId = faultIdFor(step);
+  let record: RevertRecord | undefined;
+  const watching: Journal = {
+    path: ctx.journal.path,
+    append: (entry) => {
+      if (entry.kind !== 'fault-armed' || entry.fault !== faultId) return ctx.journal.append(entry);
+      record = entry.revert;
+      // Injectors do not know step ids (InjectContext has none): the engine fills it in.
+      return ctx.journal.append({ ...entry, step: step.id });
+    },
+  };
+  let handle: FaultHandle;
+  try {
+    handle = await injector.inject(faultPlan, { runId: ctx.runId, faultId, journal: watching, signal: ctx.signals.signal });
+  } catch (error) {
+    // The record was journalled, so harm may have started: revert it from the record at the end.
+    if (record) ctx.armed.register(handleFromRecord(record, ctx.connected), step.id);
+    throw error;
+  }
+  ctx.armed.register(handle, step.id);
+  if (!record || handle.id !== faultId) {
+    throw new KdrillError(ErrorCode.INTERNAL, `the ${type} injector armed ${handle.id} without journalling a revert record for ${faultId} first`, {
+      hint: 'an Injector must append a fault-armed entry via ctx.journal before the fault takes effect',
+    });
+  }
+  await ctx.journal.record({ kind: 'fault-injected', fault: faultId });
+  if (durationMs !== undefined) {
+    ctx.scheduled.push(
+      ctx.clock.sleep(durationMs, ctx.signals.signal).then(
+        () => ctx.armed.revert(faultId, 'duration-elapsed'),
+        () => undefined, // stopped: the final revertAll takes over
+      ),
+    );
+  }
+  return { fault: faultId, targets: faultPlan.targets };
+}
+
+// Polls connected.check until the condition holds; journals an observation whenever it changes.
+function waitStep(step: StepOf<'wait'>, ctx: StepContext): Promise<unknown> {
+  const { condition, timeoutMs } = step.wait;
+  const started = ctx.clock.now();
+  return withTimeout(ctx, timeoutMs, `wait for ${condition}`, async (signal) => {
+    let last: boolean | undefined;
+    for (;;) {
+      let met = false;
+      let value: unknown;
+      try {
+        const result = await ctx.connected.check(condition, actionContext(ctx, signal));
+        met = result.met;
+        value = result.detail;
+      } catch (error) {
+        value = { error: serializeError(error) };
+      }
+      if (signal.aborted) throw signal.reason;
+      if (met !== last) await ctx.journal.record({ kind: 'observation', probe: condition, ok: met, ...(value !== undefined ? { value } : {}) });
+      last = met;
+      if (met) return { condition, waitedMs: ctx.clock.now() - started };
+      await ctx.clock.sleep(ctx.pollIntervalMs, signal);
+    }
+  });
+}
+
+async function checkpointStep(step: CheckpointStep, ctx: StepContext): Promise<unknown> {
+  const ask = ctx.interactive;
+  if (!ask) {
+    await ctx.journal.record({ kind: 'checkpoint', step: step.id, observation: NO_FACILITATOR });
+    return undefined;
+  }
+  let answer: CheckpointAnswer;
+  try {
+    answer = await withTimeout(ctx, step.checkpoint.timeoutMs, `checkpoint ${step.name}`, (signal) => ask(step, signal));
+  } catch (error) {
+    if (!(error instanceof KdrillError && error.code === ErrorCode.TIMEOUT)) throw error;
+    const observation = `no answer within ${formatDuration(step.checkpoint.timeoutMs)}: continued automatically`;
+    await ctx.journal.record({ kind: 'checkpoint', step: step.id, observation });
+    return undefined;
+  }
+  const { abort, ...recorded } = answer;
+  await ctx.journal.record({ kind: 'checkpoint', step: step.id, ...recorded });
+  if (abort) {
+    ctx.signals.abort(`the facilitator stopped the drill at checkpoint ${step.name}`);
+    throw ctx.signals.signal.reason;
+  }
+  return undefined;
+}
+
+async function revertStep(step: StepOf<'revert'>, ctx: StepContext): Promise<unknown> {
+  const handle = ctx.armed.forStep(step.revert.stepId);
+  if (!handle) return { note: `step ${step.revert.stepId} armed no fault` };
+  if (!(await ctx.armed.revert(handle.id, 'revert-step'))) {
+    throw new KdrillError(ErrorCode.REVERT_FAILED, `could not revert ${handle.id}`, { hint: 'it is retried when the drill ends' });
+  }
+  return { fault: handle.id };
+}
+
+function actionContext(ctx: StepContext, signal: AbortSignal): ActionContext {
+  return { runId: ctx.runId, journal: ctx.journal, signal };
+}
+
+// Runs `fn` with a signal that aborts when the run stops or `ms` pass; rejects with a TIMEOUT
+// KdrillError when time runs out, or the run's stop reason, even if `fn` ignores its signal.
+export function withTimeout<T>(ctx: Pick<StepContext, 'clock' | 'signals'>, ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const outer = ctx.signals.signal;
+  const expired = new AbortController();
+  const settled = new AbortController();
+  const signal = AbortSignal.any([outer, expired.signal]);
+  return new Promise<T>((resolve, reject) => {
+    ctx.clock.sleep(ms, AbortSignal.any([outer, settled.signal])).then(
+      () => {
+        const error = new KdrillError(ErrorCode.TIMEOUT, `${what} did not finish within ${formatDuration(ms)}`);
+        expired.abort(error);
+        reject(error);
+      },
+      () => {
+        if (outer.aborted) reject(outer.reason);
+      },
+    );
+    fn(signal).then(
+      (value) => {
+        settled.abort();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settled.abort();
+        reject(error);
+      },
+    );
+  });
+}
