@@ -1,0 +1,15 @@
+import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
+
+// Dry run: the timeline, what will be touched and what will be judged. Touches nothing.
+export async function planCommand(file: string, opts: { json?: boolean }, output: Output): Promise<number> {
+  const plan = compilePlan(await loadScenarioFile(file));
+  if (opts.json) {
+    const { scenarioDoc: _omit, ...rest } = plan;
+    output.out(JSON.stringify(rest, null, 2));
+  } else {
+    output.out(formatPlan(plan));
+  }
+  return ExitCode.passed;
+}

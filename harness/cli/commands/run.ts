@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { backendFor } from '../../backends/api.js';
+import { formatDuration } from '../../common/duration.js';
+import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
+import { renderReports } from '../../report/api.js';
+import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';
+import { terminalCheckpointAnswerer } from '../checkpoint-prompt.js';
+import { exitCodeForStatus } from '../errors-to-exit.js';
+import { ExitCode } from '../exit-codes.js';
+import type { RunOpts } from '../main.js';
+import { progressLogger, type Output } from '../output.js';
+import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../run-dir.js';
+import { KDRILL_VERSION } from '../version.js';
+
+// Validates, plans and runs one drill, then renders its reports. The exit code is the verdict.
+export async function runCommand(file: string, opts: RunOpts, output: Output): Promise<number> {
+  const loaded = await loadScenarioFile(file);
+  const plan = compilePlan(loaded);
+  if (opts.dryRun) {
+    output.out(formatPlan(plan));
+    output.out('\n--dry-run: nothing was created or touched.');
+    return ExitCode.passed;
+  }
+  const backend = backendFor(plan.backend);
+  const runId = makeRunId(plan.scenario.name);
+  const runDir = path.resolve(opts.out ?? path.join('reports', runId));
+  await prepareRunDir(runDir);
+  const journal = await FileJournal.open(path.join(runDir, JOURNAL_FILE));
+  const unmarkLive = await markLive(runDir);
+  const log = progressLogger(output);
+  log(`run ${runId}: ${plan.scenario.name} on the ${plan.backend} backend; journal ${journal.path}`);
+  const interactive = !opts.nonInteractive && process.stdin.isTTY && process.stderr.isTTY;
+  let result;
+  try {
+    result = await runDrill(plan, {
+      backend,
+      target: loaded.scenario.target,
+      clock: monotonicClock(),
+      journal,
+      runId,
+      runDir,
+      signals: process,
+      log,
+      interactive: interactive ? terminalCheckpointAnswerer() : undefined,
+      kdrillVersion: KDRILL_VERSION,
+    });
+  } finally {
+    await journal.close();
+    await unmarkLive();
+  }
+  const { entries } = await readJournal(journal.path);
+  const formats = [...new Set(['json', ...plan.scenarioDoc.report.formats])] as Parameters<typeof renderReports>[1];
+  const rendered = await renderReports({ plan, result, entries }, formats, runDir);
+  for (const r of rendered) {
+    if (r.error) log(`report ${r.format} failed: ${r.error.message}`);
+  }
+  output.out(`${result.status.toUpperCase()}: ${plan.scenario.name} in ${formatDuration(result.durationMs)} (run ${runId})`);
+  if (result.error) output.out(`  error: ${result.error.message}`);
+  output.out(`  run directory: ${runDir}`);
+  for (const r of rendered) for (const f of r.files) output.out(`  ${r.format}: ${path.relative(process.cwd(), f) || f}`);
+  return exitCodeForStatus(result.status);
+}

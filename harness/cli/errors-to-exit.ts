@@ -1,0 +1,52 @@
+import { ErrorCode, KdrillError, ScenarioError, formatIssue } from '../common/errors.js';
+import type { RunStatus } from '../engine/journal-types.js';
+import { ExitCode } from './exit-codes.js';
+import type { Output } from './output.js';
+
+// Every failure the CLI can see, classified into the one exit-code table.
+export function exitCodeForError(error: unknown): ExitCode {
+  if (error instanceof KdrillError) {
+    switch (error.code) {
+      case ErrorCode.SCENARIO_INVALID:
+      case ErrorCode.UNSUPPORTED_FAULT:
+      case ErrorCode.TARGET_NOT_ALLOWED:
+      case ErrorCode.USAGE:
+        return ExitCode.invalidInput;
+      case ErrorCode.REVERT_FAILED:
+        return ExitCode.cleanupIncomplete;
+      default:
+        return ExitCode.harnessError;
+    }
+  }
+  return ExitCode.harnessError;
+}
+
+export function exitCodeForStatus(status: RunStatus): ExitCode {
+  const table: Record<RunStatus, ExitCode> = {
+    passed: ExitCode.passed,
+    'targets-missed': ExitCode.targetsMissed,
+    'integrity-failed': ExitCode.integrityFailed,
+    aborted: ExitCode.aborted,
+    interrupted: ExitCode.interrupted,
+    errored: ExitCode.harnessError,
+    'cleanup-incomplete': ExitCode.cleanupIncomplete,
+  };
+  return table[status];
+}
+
+// Prints an error the way a person can act on: every scenario issue, or the short message and hint.
+export function reportError(error: unknown, output: Output, verbose = false): void {
+  if (error instanceof ScenarioError) {
+    for (const issue of error.issues) output.err(formatIssue(issue));
+    output.err(`${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} found; nothing was run.`);
+    return;
+  }
+  if (error instanceof KdrillError) {
+    output.err(`kdrill: ${error.shortMessage}`);
+    if (error.hint) output.err(error.hint);
+    if (verbose && error.cause) output.err(`caused by: ${String((error.cause as Error)?.stack ?? error.cause)}`);
+    return;
+  }
+  output.err(`kdrill: internal error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}`);
+  output.err('This is a bug in kdrill; the run journal (if any) has the details. Re-run with --verbose for a stack trace.');
+}

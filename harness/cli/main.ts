@@ -1,0 +1,117 @@
+import { Command, CommanderError, Option } from 'commander';
+import { cleanupCommand } from './commands/cleanup.js';
+import { clusterCommand } from './commands/cluster.js';
+import { doctorCommand } from './commands/doctor-command.js';
+import { planCommand } from './commands/plan.js';
+import { reportCommand, REPORT_CHOICES } from './commands/report.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { reportError, exitCodeForError } from './errors-to-exit.js';
+import { EXIT_CODE_MEANINGS, ExitCode } from './exit-codes.js';
+import { processOutput, type Output } from './output.js';
+import { KDRILL_VERSION } from './version.js';
+
+
+const EXIT_CODES_HELP = `\nExit codes:\n${Object.entries(EXIT_CODE_MEANINGS)
+  .map(([code, meaning]) => `  ${code}  ${meaning}`)
+  .join('\n')}\n`;
+
+// argv → command → exit code. Nothing here decides outcomes; it only wires and classifies.
+export function buildProgram(output: Output, setExit: (code: number) => void): Command {
+  const program = new Command('kdrill')
+    .description('Chaos and disaster-recovery drills for stateful workloads: measure the RPO and RTO you actually achieve.')
+    .version(KDRILL_VERSION, '-V, --version')
+    .option('--verbose', 'print stack traces of internal errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s.replace(/\n$/, '')), writeErr: (s) => output.err(s.replace(/\n$/, '')) });
+
+  const wrap =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => setExit(await fn(...args));
+
+  program
+    .command('validate')
+    .description('check scenario files; every problem of every file is reported with file:line:column')
+    .argument('<files...>', 'scenario files')
+    .option('--json', 'print the result as JSON')
+    .action(wrap((files: string[], opts: { json?: boolean }) => validateCommand(files, opts, output)));
+
+  program
+    .command('plan')
+    .description('dry run: print the timeline, what will be touched and which targets will be judged')
+    .argument('<scenario>', 'scenario file')
+    .option('--json', 'print the plan as JSON')
+    .action(wrap((file: string, opts: { json?: boolean }) => planCommand(file, opts, output)));
+
+  program
+    .command('run')
+    .description('run a drill: journal, ledger, result.json and reports go to the run directory')
+    .argument('<scenario>', 'scenario file')
+    .option('-o, --out <run-dir>', 'run directory (default: reports/<time>-<scenario>)')
+    .option('--dry-run', 'print the plan and everything that would be created, then stop')
+    .option('--non-interactive', 'never wait for a facilitator at checkpoints (default when stdin is not a TTY)')
+    .action(wrap((file: string, opts: RunOpts) => runCommand(file, opts, output)));
+
+  program
+    .command('report')
+    .description("re-render a run's reports from its journal alone")
+    .argument('<run-dir>', 'a run directory holding journal.jsonl')
+    .addOption(new Option('-f, --format <format...>', 'formats to render').choices([...REPORT_CHOICES]).default(['json']))
+    .option('-o, --out <dir>', 'where to write the reports (default: the run directory)')
+    .action(wrap((dir: string, opts: { format: string[]; out?: string }) => reportCommand(dir, opts, output)));
+
+  program
+    .command('cleanup')
+    .description('revert every fault a crashed or killed run left armed, from its journal')
+    .option('-r, --reports <dir>', 'where run directories live', 'reports')
+    .option('--run <run-dir>', 'clean up only this run directory')
+    .action(wrap((opts: { reports: string; run?: string }) => cleanupCommand(opts, output)));
+
+  const cluster = program.command('cluster').description('create, inspect and remove the cluster a backend drills');
+  for (const verb of ['up', 'down', 'status'] as const) {
+    cluster
+      .command(verb)
+      .description({ up: 'create the cluster and wait until it is healthy', down: 'remove everything the cluster created', status: 'show zones, nodes, members and roles' }[verb])
+      .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
+      .option('-t, --topology <file>', 'topology file (local backend)')
+      .action(wrap((opts: { backend: string; topology?: string }) => clusterCommand(verb, opts, output)));
+  }
+
+  program
+    .command('doctor')
+    .description('what is installed, what is missing, and whether network namespaces can be created')
+    .option('--json', 'print the report as JSON')
+    .action(wrap((opts: { json?: boolean }) => doctorCommand(opts, output)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (for editors)')
+    .action(wrap(() => schemaCommand(output)));
+
+  return program;
+}
+
+export interface RunOpts {
+  out?: string;
+  dryRun?: boolean;
+  nonInteractive?: boolean;
+}
+
+export async function main(argv: string[], output: Output = processOutput): Promise<number> {
+  let code: number = ExitCode.passed;
+  const program = buildProgram(output, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes are invalid input.
+      return error.exitCode === 0 ? ExitCode.passed : ExitCode.invalidInput;
+    }
+    reportError(error, output, Boolean(program.opts()['verbose']));
+    return exitCodeForError(error);
+  }
+}

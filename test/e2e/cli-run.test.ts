@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
+import { spawnCli, tempDir, waitForOutput } from '../helpers/cli.js';
+
+// A drill on the in-memory fake backend that holds a fault armed through a long pause,
+// so the harness can be interrupted or killed while the fault is in effect.
+const LONG_DRILL = `apiVersion: kdrill.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: interrupt-me
+tier:
+  name: tier2
+target:
+  backend: fake
+steps:
+  - fault: zone-outage
+    name: cut-a
+    zone: a
+  - fault: node-freeze
+    name: freeze-b
+    node: b-1
+  - pause: 2m
+`;
+
+const SHORT_DRILL = LONG_DRILL.replace('  - pause: 2m', '  - pause: 100ms');
+
+async function journalOf(runDir: string): Promise<JournalEntry[]> {
+  return parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
+}
+
+describe('kdrill run as a real process', { timeout: 60_000 }, () => {
+  it('passes a short drill, reverting every fault, and writes result.json and reports', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('short.yaml', SHORT_DRILL);
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', file, '--out', runDir], dir.path);
+    expect(await child.exited).toBe(ExitCode.passed);
+    const entries = await journalOf(runDir);
+    const reverted = entries.filter((e) => e.kind === 'fault-reverted').map((e) => e.kind === 'fault-reverted' && [e.fault, e.reason]);
+    expect(reverted).toEqual([
+      ['s2-freeze-b', 'end-of-drill'],
+      ['s1-cut-a', 'end-of-drill'],
+    ]);
+    const result = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
+    expect(result.result.status).toBe('passed');
+    expect(entries.at(-1)).toMatchObject({ kind: 'run-end', status: 'passed' });
+  });
+
+  it('on SIGINT reverts every armed fault, newest first, and exits 6', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('long.yaml', LONG_DRILL);
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+    await waitForOutput(child, (o) => o.stderr.includes('pause 2m'));
+    // The faults are in effect now: the journal shows them armed and not reverted.
+    const during = await journalOf(runDir);
+    expect(during.filter((e) => e.kind === 'fault-injected')).toHaveLength(2);
+    expect(during.filter((e) => e.kind === 'fault-reverted')).toHaveLength(0);
+    child.kill('SIGINT');
+    expect(await child.exited).toBe(ExitCode.interrupted);
+    const entries = await journalOf(runDir);
+    expect(entries.some((e) => e.kind === 'signal' && e.signal === 'SIGINT')).toBe(true);
+    const reverted = entries.filter((e) => e.kind === 'fault-reverted').map((e) => e.kind === 'fault-reverted' && [e.fault, e.reason]);
+    expect(reverted).toEqual([
+      ['s2-freeze-b', 'interrupt'],
+      ['s1-cut-a', 'interrupt'],
+    ]);
+    expect(entries.at(-1)).toMatchObject({ kind: 'run-end', status: 'interrupted' });
+  });
+
+  it('after the harness is killed mid-fault, kdrill cleanup reverts what the journal left armed', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('long.yaml', LONG_DRILL);
+    const runDir = path.join(dir.path, 'reports', 'killed-run');
+    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+    await waitForOutput(child, (o) => o.stderr.includes('pause 2m'));
+    child.kill('SIGKILL');
+    expect(await child.exited).toBe(null);
+    const left = await journalOf(runDir);
+    expect(left.some((e) => e.kind === 'run-end')).toBe(false);
+    expect(left.filter((e) => e.kind === 'fault-armed')).toHaveLength(2);
+
+    const cleanup = spawnCli(['cleanup', '--reports', path.join(dir.path, 'reports')], dir.path);
+    expect(await cleanup.exited).toBe(ExitCode.passed);
+    expect(cleanup.output().stdout).toContain('2 faults left armed: s1-cut-a, s2-freeze-b');
+    const after = await journalOf(runDir);
+    const reverted = after.filter((e) => e.kind === 'fault-reverted').map((e) => e.kind === 'fault-reverted' && [e.fault, e.reason]);
+    expect(reverted).toEqual([
+      ['s2-freeze-b', 'cleanup'],
+      ['s1-cut-a', 'cleanup'],
+    ]);
+
+    const again = spawnCli(['cleanup', '--reports', path.join(dir.path, 'reports')], dir.path);
+    expect(await again.exited).toBe(ExitCode.passed);
+    expect(again.output().stdout).toContain('nothing to clean up');
+  });
+
+  it('kdrill report re-renders every format from the journal alone', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('short.yaml', SHORT_DRILL);
+    const runDir = path.join(dir.path, 'run');
+    expect(await spawnCli(['run', file, '--out', runDir], dir.path).exited).toBe(ExitCode.passed);
+    const out = path.join(dir.path, 'rerendered');
+    const report = spawnCli(['report', runDir, '--format', 'json', 'markdown', 'junit', 'html', 'allure', '--out', out], dir.path);
+    expect(await report.exited).toBe(ExitCode.passed);
+    const rerendered = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8'));
+    const original = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
+    expect(rerendered.result).toEqual(original.result);
+    expect(await readFile(path.join(out, 'junit.xml'), 'utf8')).toContain('<testsuite');
+  });
+});
