@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration } from '../common/duration.js';
 import { durationSchema } from '../scenario/schema/duration.js';
 import type { ActionDefinition, ActionType } from './types.js';
 
@@ -26,7 +27,7 @@ const backup: ActionDefinition = {
     type: z.enum(['full', 'diff', 'incr']).default('full').describe('"full", "diff" (differential) or "incr" (incremental)'),
     every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"'),
   }),
-  describe: (p) => `take a ${p['type']} backup${p['every'] ? ` every ${String(p['every'])}ms` : ''}`,
+  describe: (p) => `take a ${p['type']} backup${typeof p['every'] === 'number' ? `, then every ${formatDuration(p['every'])} of drill time` : ''}`,
 };
 
 const restore: ActionDefinition = {
@@ -47,7 +48,7 @@ const etcdSnapshot: ActionDefinition = {
   type: 'etcd-snapshot',
   summary: 'Save an etcd snapshot (etcdctl snapshot save).',
   params: z.strictObject({ every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"') }),
-  describe: () => 'save an etcd snapshot',
+  describe: (p) => `save an etcd snapshot${typeof p['every'] === 'number' ? `, then every ${formatDuration(p['every'])} of drill time` : ''}`,
 };
 
 const etcdRestore: ActionDefinition = {

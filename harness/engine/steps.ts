@@ -93,7 +93,7 @@ function execute(step: PlannedStep, ctx: StepContext): Promise<unknown> {
     case 'wait':
       return waitStep(step, ctx);
     case 'pause':
-      return ctx.clock.sleep(step.pause.ms, ctx.signals.signal).then(() => undefined);
+      return pauseStep(step, ctx);
     case 'action':
       return withTimeout(ctx, step.action.timeoutMs, `action ${step.action.type}`, (signal) =>
         ctx.connected.act(step.action.type, step.action.params, actionContext(ctx, signal)),
@@ -153,6 +153,7 @@ function waitStep(step: StepOf<'wait'>, ctx: StepContext): Promise<unknown> {
   const started = ctx.clock.now();
   return withTimeout(ctx, timeoutMs, `wait for ${condition}`, async (signal) => {
     let last: boolean | undefined;
+    let reported = started;
     for (;;) {
       let met = false;
       let value: unknown;
@@ -167,9 +168,27 @@ function waitStep(step: StepOf<'wait'>, ctx: StepContext): Promise<unknown> {
       if (met !== last) await ctx.journal.record({ kind: 'observation', probe: condition, ok: met, ...(value !== undefined ? { value } : {}) });
       last = met;
       if (met) return { condition, waitedMs: ctx.clock.now() - started };
+      if (ctx.clock.now() - reported >= PROGRESS_EVERY_MS) {
+        reported = ctx.clock.now();
+        ctx.log(`${step.id} still waiting for ${condition}: ${formatDuration(reported - started)} of at most ${formatDuration(timeoutMs)}`);
+      }
       await ctx.clock.sleep(ctx.pollIntervalMs, signal);
     }
   });
+}
+
+// Long steps say they are alive this often, so an operator never stares at a silent terminal.
+const PROGRESS_EVERY_MS = 10_000;
+
+async function pauseStep(step: StepOf<'pause'>, ctx: StepContext): Promise<unknown> {
+  let left = step.pause.ms;
+  while (left > 0) {
+    const slice = Math.min(left, PROGRESS_EVERY_MS);
+    await ctx.clock.sleep(slice, ctx.signals.signal);
+    left -= slice;
+    if (left > 0) ctx.log(`${step.id} pausing: ${formatDuration(left)} left`);
+  }
+  return undefined;
 }
 
 async function checkpointStep(step: CheckpointStep, ctx: StepContext): Promise<unknown> {
