@@ -6,7 +6,7 @@ import { DEFAULT_TIER_POLICY, resolveFromScenario } from './package-root.js';
 import type { ResolvedTargets } from './plan-types.js';
 import { scenarioSchema, type Scenario } from './schema/index.js';
 import { resolveTargets, tierPolicySchema, type TierPolicy } from './tier-policy.js';
-import { validateScenario } from './validate.js';
+import { checkablePart, validateScenario } from './validate.js';
 import { YamlSource } from './yaml-source.js';
 import { explainIssues, type PathIssue } from './zod-issues.js';
 
@@ -33,7 +33,12 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
 export function parseScenario(text: string, file: string): LoadedScenario {
   const source = new YamlSource(text);
   const parsed = parseYamlAs(source, file, scenarioSchema, 'a kdrill scenario (apiVersion, kind, metadata, tier, target, steps…)');
-  if (!parsed.ok) throw new ScenarioError(parsed.issues);
+  if (!parsed.ok) {
+    // Cross-field checks still run on the sections that did parse, so one pass shows everything.
+    const part = source.syntaxProblems.length === 0 ? checkablePart(source.data) : undefined;
+    const more = part ? placeIssues(source, file, validateScenario(part, file)) : [];
+    throw new ScenarioError(sortIssues([...parsed.issues, ...more]));
+  }
   const scenario = parsed.value;
 
   const policyFile = scenario.tier.policy ? resolveFromScenario(file, scenario.tier.policy, existsSync) : DEFAULT_TIER_POLICY;

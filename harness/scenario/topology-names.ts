@@ -11,7 +11,7 @@ export interface KnownNames {
 
 // Zone and node names a fault may name, when the target tells them before anything runs.
 // Kubernetes learns them from the API at run time, so there is nothing to check here.
-export function knownNames(scenario: Scenario, scenarioFile: string): KnownNames | { error: string } | undefined {
+export function knownNames(scenario: Pick<Scenario, "target">, scenarioFile: string): KnownNames | { error: string } | undefined {
   const target = scenario.target;
   if (target.backend === 'fake') {
     return { zones: target.zones, nodes: target.zones.map((z) => `${z}-1`), source: 'target.zones' };

@@ -2,15 +2,30 @@ import { BACKENDS } from '../backends/api.js';
 import { describeValue } from '../common/errors.js';
 import { didYouMean } from '../common/suggest.js';
 import { ROLE_SELECTORS } from '../faults/selectors.js';
+import { loadSchema } from './schema/load.js';
 import type { Scenario } from './schema/index.js';
+import { stepSchema } from './schema/steps.js';
+import { targetSchema } from './schema/target.js';
+import { workloadSchema } from './schema/workload.js';
 import type { ActionStep, FaultStep } from './schema/steps.js';
 import { stepKind } from './schema/index.js';
 import { knownNames, type KnownNames } from './topology-names.js';
 import type { PathIssue } from './zod-issues.js';
+import { formatPath } from './yaml-source.js';
+
+// The sections the cross-field checks read. A section that failed the schema is absent, and a
+// step that failed it is a hole, so the checks still run on everything else of a broken file
+// and all its problems are reported at once.
+export interface CheckableScenario {
+  target: Scenario['target'];
+  workload?: Scenario['workload'] | undefined;
+  load?: Scenario['load'] | undefined;
+  steps: readonly (Scenario['steps'][number] | undefined)[];
+}
 
 // Checks that need the whole scenario: backend capabilities, names that must exist or be unique,
-// ordering, and the safety allow-lists. Runs only on a scenario that passed the schema.
-export function validateScenario(scenario: Scenario, file: string): PathIssue[] {
+// ordering, and the safety allow-lists.
+export function validateScenario(scenario: CheckableScenario, file: string): PathIssue[] {
   const issues: PathIssue[] = [];
   checkWorkload(scenario, issues);
   checkTargetAllowLists(scenario, issues);
@@ -19,13 +34,31 @@ export function validateScenario(scenario: Scenario, file: string): PathIssue[] 
   return issues;
 }
 
-function checkWorkload(scenario: Scenario, issues: PathIssue[]): void {
-  if (scenario.workload.type === 'mongodb') {
+// The checkable parts of a document that failed the schema, parsed section by section.
+export function checkablePart(raw: unknown): CheckableScenario | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const doc = raw as Record<string, unknown>;
+  const target = targetSchema.safeParse(doc['target']);
+  if (!target.success) return undefined;
+  const part = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, value: unknown) => {
+    const r = schema.safeParse(value ?? {});
+    return r.success ? r.data : undefined;
+  };
+  return {
+    target: target.data,
+    workload: part(workloadSchema, doc['workload']),
+    load: part(loadSchema, doc['load']),
+    steps: Array.isArray(doc['steps']) ? doc['steps'].map((step) => part(stepSchema, step)) : [],
+  };
+}
+
+function checkWorkload(scenario: CheckableScenario, issues: PathIssue[]): void {
+  if (scenario.workload?.type === 'mongodb') {
     issues.push({ path: ['workload', 'type'], message: 'Expected `workload.type` to be "postgresql", got `"mongodb"` (string): MongoDB workloads are planned but not supported yet' });
   }
 }
 
-function checkTargetAllowLists(scenario: Scenario, issues: PathIssue[]): void {
+function checkTargetAllowLists(scenario: CheckableScenario, issues: PathIssue[]): void {
   const target = scenario.target;
   if (target.backend !== 'kubernetes') return;
   if (!target.allowedContexts.includes(target.context)) {
@@ -36,8 +69,9 @@ function checkTargetAllowLists(scenario: Scenario, issues: PathIssue[]): void {
   }
 }
 
-function checkLoad(scenario: Scenario, issues: PathIssue[]): void {
+function checkLoad(scenario: CheckableScenario, issues: PathIssue[]): void {
   const load = scenario.load;
+  if (!load) return;
   if (load.driver === 'k6' && !load.script) {
     issues.push({ path: ['load'], message: 'Expected `load.script` to be set to a k6 script when `load.driver` is "k6", got nothing' });
   }
@@ -46,7 +80,7 @@ function checkLoad(scenario: Scenario, issues: PathIssue[]): void {
   }
 }
 
-function checkSteps(scenario: Scenario, file: string, issues: PathIssue[]): void {
+function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue[]): void {
   const backend = BACKENDS.get(scenario.target.backend);
   const names = knownNames(scenario, file);
   if (names && 'error' in names) issues.push({ path: ['target', 'topology'], message: names.error });
@@ -57,6 +91,7 @@ function checkSteps(scenario: Scenario, file: string, issues: PathIssue[]): void
   let lastAtIndex = -1;
 
   scenario.steps.forEach((step, index) => {
+    if (!step) return;
     const at = ['steps', index] as const;
     const kind = stepKind(step);
     if (step.name !== undefined) {
@@ -109,7 +144,9 @@ function checkNamesInParams(step: Record<string, unknown>, index: number, known:
     if (what === 'zone' && value === 'primary') return;
     const suggestion = didYouMean(value, pool);
     const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
-    issues.push({ path, message: `Expected \`steps[${index}].${path.slice(2).join('.')}\` to be a ${what} of the topology (${pool.join(', ')}) or a role, got ${describeValue(value)}${hint}` });
+    const roles = what === 'zone' ? '"primary"' : '"primary" or "replica"';
+    const field = formatPath(path);
+    issues.push({ path, message: `Expected \`${field}\` to be a ${what} of the topology (${pool.join(', ')}) or ${roles}, got ${describeValue(value)}${hint}` });
   };
   check('node', step['node'], known.nodes, 'node', ['steps', index, 'node']);
   check('zone', step['zone'], known.zones, 'zone', ['steps', index, 'zone']);
