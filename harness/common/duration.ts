@@ -3,6 +3,10 @@
 // their length is ambiguous.
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+// Compact units must run from largest to smallest, each at most once ("1h30m", not "30m1h").
+const UNIT_ORDER = ['d', 'h', 'm', 's', 'ms'] as const;
+// Ten years: longer than any retention or drill, short enough that nothing overflows.
+export const MAX_DURATION_MS = 3650 * UNIT_MS.d;
 const COMPACT = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$/;
 const COMPACT_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
@@ -15,20 +19,26 @@ export function parseDuration(text: string): number | undefined {
   if (trimmed === '') return undefined;
   if (COMPACT.test(trimmed)) {
     let total = 0;
+    let lastUnit = -1;
     for (const [, amount, unit] of trimmed.matchAll(COMPACT_PART)) {
+      const order = UNIT_ORDER.indexOf(unit as (typeof UNIT_ORDER)[number]);
+      if (order <= lastUnit) return undefined;
+      lastUnit = order;
       total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
     }
-    return Math.round(total);
+    return within(total);
   }
   const iso = ISO.exec(trimmed.toUpperCase());
   if (iso && trimmed.length > 1 && !trimmed.toUpperCase().endsWith('T')) {
     const [, w, d, h, m, s] = iso.map((part) => (part === undefined ? 0 : Number(part)));
     if ([w, d, h, m, s].every((n) => n === 0) && !/[0-9]/.test(trimmed)) return undefined;
-    return Math.round(
-      (w ?? 0) * 7 * UNIT_MS.d + (d ?? 0) * UNIT_MS.d + (h ?? 0) * UNIT_MS.h + (m ?? 0) * UNIT_MS.m + (s ?? 0) * UNIT_MS.s,
-    );
+    return within((w ?? 0) * 7 * UNIT_MS.d + (d ?? 0) * UNIT_MS.d + (h ?? 0) * UNIT_MS.h + (m ?? 0) * UNIT_MS.m + (s ?? 0) * UNIT_MS.s);
   }
   return undefined;
+}
+
+function within(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms <= MAX_DURATION_MS ? Math.round(ms) : undefined;
 }
 
 // "1h30m", "2m05s", "250ms": the inverse of parseDuration, for plans and reports.

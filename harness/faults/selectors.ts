@@ -8,16 +8,16 @@ const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const nodeSelector = z
   .string()
   .regex(NAME)
-  .describe('a node name from the topology (like "a-1"), or "primary" / "replica" for the node holding that role');
+  .meta({ expected: 'a node name from the topology (like "a-1"), or "primary" / "replica" for the node holding that role' });
 
 export const zoneSelector = z
   .string()
   .regex(NAME)
-  .describe('a zone name from the topology (like "a"), or "primary" for the zone of the current primary');
+  .meta({ expected: 'a zone name from the topology (like "a"), or "primary" for the zone of the current primary' });
 
 export const podSelector = z
   .string()
   .regex(NAME)
-  .describe('a pod name of the workload, or "primary" / "replica" for the pod holding that role');
+  .meta({ expected: 'a pod name of the workload, or "primary" / "replica" for the pod holding that role' });
 
-export const percent = z.number().min(0).max(100).describe('a percentage from 0 to 100');
+export const percent = z.number().min(0).max(100).meta({ expected: 'a percentage from 0 to 100' });

@@ -102,9 +102,10 @@ function loadTierPolicy(policyFile: string, scenarioFile: string, scenarioSource
     text = readFileSync(policyFile, 'utf8');
   } catch (error) {
     const at = scenarioSource.locate(['tier', 'policy']);
+    const tried = policyFile === DEFAULT_TIER_POLICY ? policyFile : `${policyFile} (looked beside the scenario, then in the kdrill package)`;
     return {
       ok: false,
-      issues: [{ file: scenarioFile, ...at, path: 'tier.policy', message: `Cannot read the tier policy file ${policyFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}` }],
+      issues: [{ file: scenarioFile, ...at, path: 'tier.policy', message: `Cannot read the tier policy file ${tried}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}` }],
     };
   }
   return parseYamlAs(new YamlSource(text), policyFile, tierPolicySchema, 'a kdrill tier policy (apiVersion, kind: TierPolicy, tiers)');

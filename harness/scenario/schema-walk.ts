@@ -103,39 +103,73 @@ export function objectKeys(schema: z.ZodType, value: unknown): string[] {
 }
 
 // "a duration like …", "one of "a", "b"", "a number": what the schema expects, in words.
+// An explicit `meta({ expected })` wins (clones such as `.describe()` inherit it); then a
+// description already phrased as an expectation; then what the type itself says; then any
+// description at all. A description that documents the field ("how long the fault lasts")
+// is never passed off as the expected form when a better one exists below it.
 export function expectedText(schema: z.ZodType | undefined): string | undefined {
-  let current = schema;
-  for (let i = 0; current && i < 20; i++) {
-    const description = (current as { description?: string }).description;
-    if (description) return description;
+  const chain: z.ZodType[] = [];
+  for (let current = schema, i = 0; current && i < 20; i++) {
+    chain.push(current);
     const def = defOf(current);
-    if ((WRAPPERS.has(def.type) && def.innerType) || def.type === 'pipe') {
-      current = def.innerType ?? def.in;
-      continue;
-    }
-    return plainExpected(def);
+    current = (WRAPPERS.has(def.type) && def.innerType) || (def.type === 'pipe' ? def.in : undefined);
   }
-  return undefined;
+  for (const s of chain) {
+    const expected = (metaOf(s) as { expected?: unknown } | undefined)?.expected;
+    if (typeof expected === 'string') return expected;
+  }
+  for (const s of chain) {
+    const description = (s as { description?: string }).description;
+    if (description && EXPECTATION.test(description)) return description;
+  }
+  for (const s of chain) {
+    const plain = plainExpected(s);
+    if (plain) return plain;
+  }
+  return chain.map((s) => (s as { description?: string }).description).find(Boolean);
 }
 
-function plainExpected(def: Def): string | undefined {
+const EXPECTATION = /^(an? |one of |true or false|"|at least |any of )/;
+
+function metaOf(schema: z.ZodType): unknown {
+  return (schema as unknown as { meta?: () => unknown }).meta?.();
+}
+
+function plainExpected(schema: z.ZodType): string | undefined {
+  const def = defOf(schema);
   switch (def.type) {
     case 'string':
       return 'a string';
     case 'number':
     case 'int':
-      return 'a number';
+      return numberText(schema);
+    case 'union':
+      return undefined;
     case 'boolean':
       return 'true or false';
     case 'enum':
       return `one of ${Object.values(def.entries ?? {}).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'literal':
       return (def.values ?? []).map((v) => JSON.stringify(v)).join(' or ');
-    case 'array':
-      return 'a list';
+    case 'array': {
+      const item = def.element ? expectedText(def.element) : undefined;
+      return item ? `a list (each item ${item})` : 'a list';
+    }
     case 'object':
       return 'a mapping of keys to values';
     default:
       return undefined;
   }
+}
+
+// "a whole number from 1 to 256": the number's own bounds, as zod reports them.
+function numberText(schema: z.ZodType): string {
+  const n = schema as unknown as { minValue: number | null; maxValue: number | null; isInt: boolean };
+  const noun = n.isInt ? 'a whole number' : 'a number';
+  const min = n.minValue !== null && Math.abs(n.minValue) < Number.MAX_SAFE_INTEGER ? n.minValue : undefined;
+  const max = n.maxValue !== null && Math.abs(n.maxValue) < Number.MAX_SAFE_INTEGER ? n.maxValue : undefined;
+  if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
+  if (min !== undefined) return `${noun} of at least ${min}`;
+  if (max !== undefined) return `${noun} of at most ${max}`;
+  return noun;
 }

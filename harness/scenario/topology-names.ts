@@ -22,7 +22,7 @@ export function knownNames(scenario: Pick<Scenario, "target">, scenarioFile: str
   try {
     doc = parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    return { error: `Cannot read the topology file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0]}` };
+    return { error: `Cannot read the topology file ${file} (looked beside the scenario, then in the kdrill package): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0]}` };
   }
   const zones = (doc as { zones?: unknown })?.zones;
   if (!Array.isArray(zones)) return { error: `Expected the topology file ${file} to have a list \`zones\`` };

@@ -1,4 +1,5 @@
 import { BACKENDS } from '../backends/api.js';
+import { formatDuration } from '../common/duration.js';
 import { describeValue } from '../common/errors.js';
 import { didYouMean } from '../common/suggest.js';
 import { ROLE_SELECTORS } from '../faults/selectors.js';
@@ -7,6 +8,9 @@ import type { Scenario } from './schema/index.js';
 import { stepSchema } from './schema/steps.js';
 import { targetSchema } from './schema/target.js';
 import { workloadSchema } from './schema/workload.js';
+import { steadyStateSchema } from './schema/steady-state.js';
+import { verificationSchema } from './schema/verifications.js';
+import { z } from 'zod';
 import type { ActionStep, FaultStep } from './schema/steps.js';
 import { stepKind } from './schema/index.js';
 import { knownNames, type KnownNames } from './topology-names.js';
@@ -21,6 +25,8 @@ export interface CheckableScenario {
   workload?: Scenario['workload'] | undefined;
   load?: Scenario['load'] | undefined;
   steps: readonly (Scenario['steps'][number] | undefined)[];
+  steadyState?: Scenario['steadyState'] | undefined;
+  verifications?: Scenario['verifications'] | undefined;
 }
 
 // Checks that need the whole scenario: backend capabilities, names that must exist or be unique,
@@ -31,6 +37,8 @@ export function validateScenario(scenario: CheckableScenario, file: string): Pat
   checkTargetAllowLists(scenario, issues);
   checkLoad(scenario, issues);
   checkSteps(scenario, file, issues);
+  checkProbes(scenario, issues);
+  checkVerifications(scenario, issues);
   return issues;
 }
 
@@ -49,6 +57,8 @@ export function checkablePart(raw: unknown): CheckableScenario | undefined {
     workload: part(workloadSchema, doc['workload']),
     load: part(loadSchema, doc['load']),
     steps: Array.isArray(doc['steps']) ? doc['steps'].map((step) => part(stepSchema, step)) : [],
+    steadyState: part(steadyStateSchema, doc['steadyState']),
+    verifications: part(z.array(verificationSchema), doc['verifications'] ?? []),
   };
 }
 
@@ -104,7 +114,7 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
     }
     if (step.at !== undefined) {
       if (step.at < lastAt) {
-        issues.push({ path: [...at, 'at'], message: `Expected \`steps[${index}].at\` to be no earlier than steps[${lastAtIndex}].at (${lastAt}ms), got ${step.at}ms: steps run in the order written` });
+        issues.push({ path: [...at, 'at'], message: `Expected \`steps[${index}].at\` to be no earlier than steps[${lastAtIndex}].at (${formatDuration(lastAt)}), got ${formatDuration(step.at)}: steps run in the order written` });
       }
       lastAt = step.at;
       lastAtIndex = index;
@@ -139,19 +149,20 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
 }
 
 function checkNamesInParams(step: Record<string, unknown>, index: number, known: KnownNames, issues: PathIssue[]): void {
-  const check = (key: string, value: unknown, pool: string[], what: string, path: (string | number)[]) => {
-    if (typeof value !== 'string' || pool.includes(value) || (ROLE_SELECTORS as readonly string[]).includes(value)) return;
-    if (what === 'zone' && value === 'primary') return;
+  const check = (value: unknown, pool: string[], what: 'node' | 'zone', path: (string | number)[]) => {
+    if (typeof value !== 'string' || pool.includes(value)) return;
+    // A zone is chosen by the primary it holds; a node by either role.
+    const roles: readonly string[] = what === 'zone' ? ['primary'] : ROLE_SELECTORS;
+    if (roles.includes(value)) return;
     const suggestion = didYouMean(value, pool);
     const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
-    const roles = what === 'zone' ? '"primary"' : '"primary" or "replica"';
-    const field = formatPath(path);
-    issues.push({ path, message: `Expected \`${field}\` to be a ${what} of the topology (${pool.join(', ')}) or ${roles}, got ${describeValue(value)}${hint}` });
+    const roleText = roles.map((r) => `"${r}"`).join(' or ');
+    issues.push({ path, message: `Expected \`${formatPath(path)}\` to be a ${what} of the topology (${pool.join(', ')}) or ${roleText}, got ${describeValue(value)}${hint}` });
   };
-  check('node', step['node'], known.nodes, 'node', ['steps', index, 'node']);
-  check('zone', step['zone'], known.zones, 'zone', ['steps', index, 'zone']);
+  check(step['node'], known.nodes, 'node', ['steps', index, 'node']);
+  check(step['zone'], known.zones, 'zone', ['steps', index, 'zone']);
   if (Array.isArray(step['zones'])) {
-    step['zones'].forEach((zone, i) => check('zones', zone, known.zones, 'zone', ['steps', index, 'zones', i]));
+    step['zones'].forEach((zone, i) => check(zone, known.zones, 'zone', ['steps', index, 'zones', i]));
   }
 }
 
@@ -162,4 +173,36 @@ function checkRestore(step: Record<string, unknown>, index: number, issues: Path
   if (step['from'] !== 'point-in-time' && step['pointInTime'] !== undefined) {
     issues.push({ path: ['steps', index, 'pointInTime'], key: true, message: `Expected \`steps[${index}].pointInTime\` only with \`from: point-in-time\`, got it with from "${String(step['from'])}"` });
   }
+}
+
+// A probe option that only one probe reads is a mistake anywhere else.
+const PROBE_ONLY_OPTIONS = { maxLag: 'replication-lag', replicas: 'redundancy' } as const;
+
+function checkProbes(scenario: CheckableScenario, issues: PathIssue[]): void {
+  for (const phase of ['before', 'after'] as const) {
+    scenario.steadyState?.[phase].forEach((check, index) => {
+      for (const [option, probe] of Object.entries(PROBE_ONLY_OPTIONS)) {
+        if (check[option as keyof typeof check] !== undefined && check.probe !== probe) {
+          const path = ['steadyState', phase, index, option];
+          issues.push({ path, key: true, message: `Expected \`${formatPath(path)}\` only with \`probe: ${probe}\`, got it with probe "${check.probe}"` });
+        }
+      }
+    });
+  }
+}
+
+// Verifiers that read the ledger need the ledger driver to have written one.
+const NEEDS_LEDGER = ['ledger-readback'] as const;
+
+function checkVerifications(scenario: CheckableScenario, issues: PathIssue[]): void {
+  const driver = scenario.load?.driver;
+  if (!driver || driver === 'ledger') return;
+  scenario.verifications?.forEach((v, index) => {
+    if ((NEEDS_LEDGER as readonly string[]).includes(v.verify)) {
+      issues.push({
+        path: ['verifications', index, 'verify'],
+        message: `Expected \`verifications[${index}].verify\` to be a check this drill can run, got ${describeValue(v.verify)}: \`load.driver\` is "${driver}", so there is no ledger to read back`,
+      });
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 export type PathKey = string | number;
 
@@ -19,11 +19,12 @@ export class YamlSource {
   private readonly doc: Document.Parsed;
 
   constructor(readonly text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'silent' });
     const problems: SyntaxProblem[] = this.doc.errors.map((error) => ({
       ...this.position(error.pos[0]),
-      message: `YAML syntax: ${firstLine(error.message)}`,
+      message: error.code === 'DUPLICATE_KEY' ? `YAML syntax: the key ${this.keyAt(error.pos[0])} appears twice in the same mapping` : `YAML syntax: ${firstLine(error.message)}`,
     }));
+    if (problems.length === 0) problems.push(...this.structuralProblems());
     let data: unknown;
     if (problems.length === 0) {
       try {
@@ -60,6 +61,32 @@ export class YamlSource {
       }
     }
     return best ? this.nodePosition(best) : { line: 1, column: 1 };
+  }
+
+  // Problems the parser accepts but a scenario cannot hold: unresolved aliases, and keys that are
+  // not plain names (`? [a, b]`, `~`), each at its own position.
+  private structuralProblems(): SyntaxProblem[] {
+    const problems: SyntaxProblem[] = [];
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        if (!node.resolve(this.doc)) problems.push({ ...this.nodePosition(node), message: `YAML: the alias *${node.source} refers to no anchor &${node.source} before it` });
+      },
+      Pair: (_key, pair) => {
+        const key = pair.key;
+        const plain = isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number') && String(key.value) !== '';
+        if (!plain) {
+          const at = key && typeof key === 'object' && 'range' in key && key.range ? this.position((key as Node).range![0]) : { line: 1, column: 1 };
+          problems.push({ ...at, message: `YAML: expected a plain key like \`name\`, got ${isScalar(key) ? `\`${String(key.value)}\`` : 'a list or mapping as a key'}` });
+        }
+      },
+    });
+    return problems;
+  }
+
+  private keyAt(offset: number): string {
+    const rest = this.text.slice(offset);
+    const key = /^["']?([^"':\n]*)["']?\s*:/.exec(rest)?.[1]?.trim();
+    return key ? `\`${key}\`` : 'a key';
   }
 
   private nodePosition(node: Node): Position {

@@ -4,20 +4,26 @@ import { didYouMean } from '../common/suggest.js';
 import { branchFor, defOf, expectedText, objectKeys, schemaAt, unwrap } from './schema-walk.js';
 import { unionSelector } from './schema/tagged-union.js';
 import { formatPath, valueAt, type PathKey } from './yaml-source.js';
-import { POSITIVE } from './schema/duration.js';
 
 // A problem before it is placed in the file: a path, whether it names a key, and the sentence.
 export interface PathIssue {
   path: PathKey[];
   key?: boolean;
   message: string;
+  // For an unknown key: the key it most likely meant.
+  suggestion?: string | undefined;
+  // A required key that is absent.
+  missing?: boolean;
 }
 
 type Issue = z.core.$ZodIssue;
 
 // Turns zod's issues into one sentence each: the field, what was expected, what was given.
 export function explainIssues(root: z.ZodType, data: unknown, issues: readonly Issue[], base: PathKey[] = []): PathIssue[] {
-  return issues.flatMap((issue) => explain(root, data, issue, base));
+  const explained = issues.flatMap((issue) => explain(root, data, issue, base));
+  // `metdata:` is one mistake, not two: drop "`metadata` is missing" when a misspelt key means it.
+  const meant = new Set(explained.filter((i) => i.suggestion).map((i) => formatPath([...i.path.slice(0, -1), i.suggestion!])));
+  return explained.filter((i) => !(i.missing && meant.has(formatPath(i.path))));
 }
 
 // `root` and `data` are the schema and value the issue's path is relative to; `base` is where
@@ -34,10 +40,11 @@ function explain(root: z.ZodType, data: unknown, issue: Issue, base: PathKey[]):
     case 'unrecognized_keys': {
       const allowed = schema ? objectKeys(schema, value) : [];
       return issue.keys.map((key) => {
+        const keyPath = [...path, key];
         const suggestion = didYouMean(key, allowed);
-        const hint = suggestion ? `; did you mean \`${suggestion}\`?` : '';
+        const hint = suggestion ? `; did you mean \`${suggestion}\`?` : '.';
         const list = allowed.length ? ` Expected one of: ${allowed.join(', ')}.` : '';
-        return { path: [...path, key], key: true, message: `Unknown key \`${formatPath([...path, key])}\`${hint}${list}` };
+        return { path: keyPath, key: true, message: `Unknown key \`${formatPath(keyPath)}\`${hint}${list}`, suggestion };
       });
     }
     case 'invalid_union':
@@ -53,10 +60,15 @@ function explain(root: z.ZodType, data: unknown, issue: Issue, base: PathKey[]):
     case 'too_big':
       return [{ path, message: `Expected ${field} to be ${boundText(issue, expected())}, got ${describeValue(value)}` }];
     case 'custom':
-      if (issue.message === POSITIVE) return [{ path, message: `Expected ${field} to be greater than zero: ${expected()}, got ${describeValue(value)}` }];
-      if (issue.message && issue.message !== 'Invalid input') return [{ path, message: issue.message }];
+      if (issue.message && issue.message !== 'Invalid input') {
+        // A rule's own sentence, prefixed with the field unless it names it already.
+        return [{ path, message: issue.message.includes('`') ? issue.message : `${field}: ${issue.message}` }];
+      }
       return [{ path, message: `Expected ${field} to be ${expected()}, got ${describeValue(value)}` }];
     default:
+      if (value === undefined && issue.code === 'invalid_type') {
+        return [{ path, missing: true, message: `Expected ${field} (required) to be ${expected()}, got nothing` }];
+      }
       return [{ path, message: `Expected ${field} to be ${expected()}, got ${describeValue(value)}` }];
   }
 }
@@ -70,6 +82,10 @@ function explainUnion(
 ): PathIssue[] {
   const core = union ? unwrap(union) : undefined;
   const selector = core ? unionSelector(core) : undefined;
+  const present = selector?.presenceKeys?.filter((k) => value && typeof value === 'object' && k in value) ?? [];
+  if (present.length > 1) {
+    return [{ path, message: `Expected ${field} to be a step with exactly one of the keys ${selector!.presenceKeys!.map((k) => `\`${k}\``).join(', ')}, got one with keys ${present.map((k) => `\`${k}\``).join(', ')}` }];
+  }
   const chosen = core ? branchFor(core, value) : undefined;
   if (chosen && chosen !== 'none' && core) {
     const index = defOf(core).options?.indexOf(chosen) ?? -1;

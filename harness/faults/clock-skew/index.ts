@@ -1,3 +1,4 @@
+import { formatDuration } from '../../common/duration.js';
 import type { FaultDefinition } from '../types.js';
 import { ClockSkewParams } from './schema.js';
 
@@ -7,5 +8,5 @@ export const clockSkew: FaultDefinition<typeof ClockSkewParams> = {
   category: 'process',
   needsNetwork: false,
   params: ClockSkewParams,
-  describe: (p) => `shift the clock of pod ${p.pod} ${p.offset}ms ${p.direction}`,
+  describe: (p) => `shift the clock of pod ${p.pod} ${formatDuration(p.offset)} ${p.direction}`,
 };

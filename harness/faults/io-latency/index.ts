@@ -1,3 +1,4 @@
+import { formatDuration } from '../../common/duration.js';
 import type { FaultDefinition } from '../types.js';
 import { IoLatencyParams } from './schema.js';
 
@@ -7,5 +8,5 @@ export const ioLatency: FaultDefinition<typeof IoLatencyParams> = {
   category: 'resource',
   needsNetwork: false,
   params: IoLatencyParams,
-  describe: (p) => `delay ${p.percent}% of I/O under ${p.path} in pod ${p.pod} by ${p.delay}ms`,
+  describe: (p) => `delay ${p.percent}% of I/O under ${p.path} in pod ${p.pod} by ${formatDuration(p.delay)}`,
 };

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../common/duration.js';
 import type { FaultDefinition } from '../types.js';
 import { NetworkDelayParams } from './schema.js';
 
@@ -9,7 +10,7 @@ export const networkDelay: FaultDefinition<typeof NetworkDelayParams> = {
   params: NetworkDelayParams,
   describe: (p) => {
     const scope = p.zone !== undefined ? `pods in zone ${p.zone}` : p.pod !== undefined ? `pod ${p.pod}` : 'every pod of the workload';
-    const jitter = p.jitter > 0 ? ` ±${p.jitter}ms` : '';
-    return `delay the traffic of ${scope} by ${p.latency}ms${jitter}`;
+    const jitter = p.jitter > 0 ? ` ±${formatDuration(p.jitter)}` : '';
+    return `delay the traffic of ${scope} by ${formatDuration(p.latency)}${jitter}`;
   },
 };

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../common/duration.js';
 import type { FaultDefinition } from '../types.js';
 import { PodKillParams } from './schema.js';
 
@@ -7,5 +8,5 @@ export const podKill: FaultDefinition<typeof PodKillParams> = {
   category: 'process',
   needsNetwork: false,
   params: PodKillParams,
-  describe: (p) => `kill pod ${p.pod}${p.gracePeriod > 0 ? ` with a ${p.gracePeriod}ms grace period` : ''}`,
+  describe: (p) => `kill pod ${p.pod}${p.gracePeriod > 0 ? ` with a ${formatDuration(p.gracePeriod)} grace period` : ''}`,
 };

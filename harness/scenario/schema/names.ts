@@ -4,4 +4,4 @@ import { z } from 'zod';
 export const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/)
-  .describe('a lowercase name of letters, digits and "-", at most 63 characters, like "zone-failover"');
+  .meta({ expected: 'a lowercase name of letters, digits and "-", at most 63 characters, like "zone-failover"' });

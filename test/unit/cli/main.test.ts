@@ -38,7 +38,7 @@ describe('kdrill validate', () => {
     expect(r.stdout.split('\n')).toEqual([
       `${file}:5:3: Unknown key \`metadata.ownr\`; did you mean \`owner\`? Expected one of: name, description, cadence, owner, tags.`,
       `${file}:7:9: Expected \`tier.name\` to be one of "tier0", "tier1", "tier2", got \`"tier9"\` (string)`,
-      `${file}:13:15: Expected \`steps[0].duration\` to be how long the fault lasts before it is reverted, like "60s"; default: until the end of the drill, got \`"fifty"\` (string)`,
+      `${file}:13:15: Expected \`steps[0].duration\` to be a duration greater than zero, like "500ms", "90s", "15m", "1h" or ISO 8601 "PT5M", got \`"fifty"\` (string)`,
       '1 of 1 scenario invalid, 3 problems',
     ]);
   });
