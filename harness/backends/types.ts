@@ -54,6 +54,9 @@ export interface BackendCapabilities {
 export interface Backend extends BackendCapabilities {
   readonly kind: BackendKind;
   readonly summary: string;
+  // Checks that the backend can run here before anything is created (run directory, journal).
+  // @throws BackendUnavailableError naming what is missing and each strategy tried.
+  preflight?(target: Scenario['target']): Promise<void>;
   connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend>;
 }
 

@@ -47,5 +47,9 @@ export const kubernetesBackend: Backend = {
     'kind or a real cluster: zones are node labels; faults are Chaos Mesh objects, node operations and etcd member operations.',
   faults: KUBERNETES_FAULTS,
   actions: KUBERNETES_ACTIONS,
+  // Until the runtime lands, preflight says so before a run directory is created.
+  preflight: async () => {
+    await connect();
+  },
   connect,
 };

@@ -48,5 +48,9 @@ export const localBackend: Backend = {
   faults: LOCAL_FAULTS,
   actions: LOCAL_ACTIONS,
   refuse,
+  // Until the runtime lands, preflight says so before a run directory is created.
+  preflight: async () => {
+    await connect();
+  },
   connect,
 };

@@ -22,6 +22,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
     return ExitCode.passed;
   }
   const backend = backendFor(plan.backend);
+  await backend.preflight?.(loaded.scenario.target);
   const runId = makeRunId(plan.scenario.name);
   const runDir = path.resolve(opts.out ?? path.join('reports', runId));
   await prepareRunDir(runDir);

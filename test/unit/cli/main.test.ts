@@ -91,6 +91,18 @@ describe('kdrill run --dry-run', () => {
   });
 });
 
+describe('kdrill run on a backend that cannot run here', () => {
+  it('says what is missing and creates no run directory', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('local.yaml', VALID.replace('backend: fake', 'backend: local'));
+    const out = path.join(dir.path, 'run');
+    const r = await runCliInProcess(['run', file, '--out', out]);
+    expect(r.code).toBe(ExitCode.harnessError);
+    expect(r.stderr).toContain('the local backend is not available yet');
+    await expect(readFile(path.join(out, 'journal.jsonl'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('help and usage', () => {
   for (const command of ['validate', 'plan', 'run', 'report', 'cleanup', 'cluster', 'doctor', 'schema']) {
     it(`kdrill ${command} --help exits 0`, async () => {
