@@ -64,7 +64,7 @@ describe('shipped scenarios', () => {
     it('has a description and an owner', async () => {
       const { metadata } = (await load(file)).scenario;
       expect(metadata.description?.length ?? 0).toBeGreaterThan(20);
-      expect(metadata.owner).toBeTruthy();
+      expect(metadata.owner).toMatch(/^[a-z0-9][a-z0-9@._-]+$/);
     });
 
     it('sits in the folder of its cadence', async () => {
