@@ -1,0 +1,72 @@
+import { nodesOf, type NodeSpec, type TopologyFile } from './topology-file.js';
+
+// Every name, address and port of one local cluster, derived from its id and slot alone, so
+// that teardown after a crash can recompute what to remove.
+//
+// Addresses come only from 198.18.0.0/15. Slot s owns 198.18.(16s).0 – 198.18.(16s+15).255:
+//   198.18.(16s).0/30        the link from the root namespace (host) to the router namespace
+//   198.18.(16s+1+z).0/24    zone z: a bridge in the router namespace (.1) and its nodes (.11…)
+export const MAX_SLOTS = 16;
+
+export interface NodePlan extends NodeSpec {
+  readonly netns: string;
+  readonly address: string;
+  readonly routerPort: string; // the node's veth end inside the router namespace
+}
+
+export interface ZonePlan {
+  readonly name: string;
+  readonly index: number;
+  readonly subnet: string; // "198.18.1.0/24"
+  readonly gateway: string; // "198.18.1.1"
+  readonly bridge: string; // inside the router namespace
+}
+
+export interface AddressPlan {
+  readonly clusterId: string;
+  readonly slot: number;
+  readonly routerNetns: string;
+  readonly hostLink: string; // veth end in the root namespace
+  readonly hostAddress: string; // "198.18.0.1"
+  readonly routerHostSide: string; // "198.18.0.2"
+  readonly zones: readonly ZonePlan[];
+  readonly nodes: readonly NodePlan[];
+  readonly ports: { readonly readWrite: number; readonly readOnly: number; readonly haproxyStats: number };
+}
+
+export const NETNS_PREFIX = 'kdrill-';
+
+// Ports on 127.0.0.1 for the HAProxy "Services" of slot s: 15400+10s (rw), +1 (ro), +2 (stats).
+export function planAddresses(clusterId: string, slot: number, topology: TopologyFile): AddressPlan {
+  if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_SLOTS) throw new RangeError(`slot must be 0…${MAX_SLOTS - 1}, got ${slot}`);
+  const base = 16 * slot;
+  const zones = topology.zones.map((zone, index) => ({
+    name: zone.name,
+    index,
+    subnet: `198.18.${base + 1 + index}.0/24`,
+    gateway: `198.18.${base + 1 + index}.1`,
+    bridge: `br-${zone.name}`,
+  }));
+  const nodes = nodesOf(topology).map((node) => ({
+    ...node,
+    netns: `${NETNS_PREFIX}${clusterId}-${node.name}`,
+    address: `198.18.${base + 1 + node.zoneIndex}.${10 + node.indexInZone}`,
+    routerPort: `v-${node.name}`,
+  }));
+  return {
+    clusterId,
+    slot,
+    routerNetns: `${NETNS_PREFIX}${clusterId}-router`,
+    hostLink: `kdr${clusterId}`,
+    hostAddress: `198.18.${base}.1`,
+    routerHostSide: `198.18.${base}.2`,
+    zones,
+    nodes,
+    ports: { readWrite: 15400 + 10 * slot, readOnly: 15401 + 10 * slot, haproxyStats: 15402 + 10 * slot },
+  };
+}
+
+// The /20 a slot owns: what the root namespace routes through the router.
+export function slotRange(slot: number): string {
+  return `198.18.${16 * slot}.0/20`;
+}

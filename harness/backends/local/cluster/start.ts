@@ -1,0 +1,61 @@
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressPlan, NodePlan } from '../address-plan.js';
+import { etcdArgv } from '../config/etcd.js';
+import { haproxyConfig } from '../config/haproxy.js';
+import { patroniConfig } from '../config/patroni.js';
+import { inNetns } from '../exec.js';
+import { startDetached, type ProcessRecord } from '../processes/index.js';
+import type { ClusterState } from '../state.js';
+
+// Keys of the process table in the state file.
+export const processKey = {
+  etcd: (node: string) => `etcd:${node}`,
+  patroni: (node: string) => `patroni:${node}`,
+  haproxy: 'haproxy',
+} as const;
+
+export function nodeDir(state: Pick<ClusterState, 'dir'>, node: string): string {
+  return path.join(state.dir, 'nodes', node);
+}
+
+export const etcdDataDir = (state: Pick<ClusterState, 'dir'>, node: string) => path.join(nodeDir(state, node), 'etcd');
+export const pgDir = (state: Pick<ClusterState, 'dir'>, node: string) => path.join(nodeDir(state, node), 'pg');
+
+// Creates a node's directories: etcd's owned by root, PostgreSQL's by the postgres user.
+export async function prepareNodeDirs(state: ClusterState, node: NodePlan, postgres: { uid: number; gid: number }): Promise<void> {
+  await mkdir(nodeDir(state, node.name), { recursive: true, mode: 0o755 });
+  await mkdir(etcdDataDir(state, node.name), { recursive: true, mode: 0o700 });
+  const pg = pgDir(state, node.name);
+  await mkdir(pg, { recursive: true, mode: 0o700 });
+  await chown(pg, postgres.uid, postgres.gid);
+}
+
+export async function startEtcd(state: ClusterState, plan: AddressPlan, node: NodePlan, memberState: 'new' | 'existing' = 'new', members?: readonly NodePlan[]): Promise<ProcessRecord> {
+  const argv = inNetns(node.netns, etcdArgv(plan, node, etcdDataDir(state, node.name), memberState, members));
+  return startDetached(`etcd ${node.name}`, argv, path.join(nodeDir(state, node.name), 'etcd.log'));
+}
+
+export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number }): Promise<string> {
+  const dir = pgDir(state, node.name);
+  const file = path.join(dir, 'patroni.yml');
+  const text = patroniConfig(plan, node, { ...state.options, binDir, nodeDir: dir, credentials: state.credentials });
+  await writeFile(file, text, { mode: 0o600 });
+  await chown(file, postgres.uid, postgres.gid);
+  return file;
+}
+
+// Patroni runs as postgres (PostgreSQL refuses root); setpriv execs, so the pid is Patroni's.
+export async function startPatroni(state: ClusterState, node: NodePlan): Promise<ProcessRecord> {
+  const config = path.join(pgDir(state, node.name), 'patroni.yml');
+  const argv = inNetns(node.netns, ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', 'patroni', config]);
+  const log = path.join(nodeDir(state, node.name), 'patroni.log');
+  return startDetached(`patroni ${node.name}`, argv, log, { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' });
+}
+
+export async function startHaproxy(state: ClusterState, plan: AddressPlan): Promise<ProcessRecord> {
+  const file = path.join(state.dir, 'haproxy.cfg');
+  await writeFile(file, haproxyConfig(plan), { mode: 0o644 });
+  await chmod(file, 0o644);
+  return startDetached('haproxy', ['haproxy', '-db', '-f', file], path.join(state.dir, 'haproxy.log'));
+}

@@ -1,0 +1,36 @@
+import type { AddressPlan } from '../address-plan.js';
+import { PATRONI_PORT, PG_PORT } from './patroni.js';
+
+// HAProxy plays the Kubernetes Services: read-write follows the primary (Patroni's /primary
+// health check), read-only spreads over the replicas (/replica). Both on loopback ports.
+export function haproxyConfig(plan: AddressPlan): string {
+  const servers = (check: string) =>
+    plan.nodes.map((n) => `  server ${n.name} ${n.address}:${PG_PORT} maxconn 200 check port ${PATRONI_PORT}`).join('\n') + `\n  # ${check}`;
+  return `global
+  maxconn 1000
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 30m
+  timeout server 30m
+  timeout check 1s
+listen stats
+  mode http
+  bind 127.0.0.1:${plan.ports.haproxyStats}
+  stats enable
+  stats uri /
+listen primary
+  bind 127.0.0.1:${plan.ports.readWrite}
+  option httpchk GET /primary
+  http-check expect status 200
+  default-server inter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
+${servers('read-write: only the member whose /primary answers 200')}
+listen replicas
+  bind 127.0.0.1:${plan.ports.readOnly}
+  balance roundrobin
+  option httpchk GET /replica
+  http-check expect status 200
+  default-server inter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
+${servers('read-only: members whose /replica answers 200')}
+`;
+}

@@ -1,0 +1,91 @@
+import { stringify } from 'yaml';
+import type { AddressPlan, NodePlan } from '../address-plan.js';
+
+export interface PatroniTiming {
+  readonly ttl: number;
+  readonly loopWait: number;
+  readonly retryTimeout: number;
+}
+
+// The documented profiles. Patroni requires loop_wait + 2 × retry_timeout ≤ ttl.
+export const PATRONI_PROFILES: Readonly<Record<'fast' | 'default', PatroniTiming>> = {
+  fast: { ttl: 10, loopWait: 2, retryTimeout: 4 },
+  default: { ttl: 30, loopWait: 10, retryTimeout: 10 },
+};
+
+export interface Credentials {
+  readonly superuser: string;
+  readonly replication: string;
+  readonly rewind: string;
+}
+
+export interface PatroniOptions {
+  readonly dcs: 'etcd' | 'etcd3';
+  readonly timing: PatroniTiming;
+  readonly synchronous: boolean;
+  readonly binDir: string;
+  readonly nodeDir: string; // owned by postgres: data, socket, pgpass
+  readonly credentials: Credentials;
+}
+
+export const SCOPE = 'kdrill';
+export const PATRONI_PORT = 8008;
+export const PG_PORT = 5432;
+
+// Patroni's YAML for one node (holds passwords: written 0600, owned by postgres).
+export function patroniConfig(plan: AddressPlan, node: NodePlan, o: PatroniOptions): string {
+  const hosts = plan.nodes.map((n) => `${n.address}:2379`).join(',');
+  const config = {
+    scope: SCOPE,
+    namespace: `/kdrill-${plan.clusterId}/`,
+    name: node.name,
+    restapi: { listen: `${node.address}:${PATRONI_PORT}`, connect_address: `${node.address}:${PATRONI_PORT}` },
+    [o.dcs]: { hosts },
+    bootstrap: {
+      dcs: {
+        ttl: o.timing.ttl,
+        loop_wait: o.timing.loopWait,
+        retry_timeout: o.timing.retryTimeout,
+        maximum_lag_on_failover: 1048576,
+        synchronous_mode: o.synchronous,
+        postgresql: {
+          use_pg_rewind: true,
+          use_slots: true,
+          parameters: {
+            wal_level: 'replica',
+            hot_standby: 'on',
+            max_wal_senders: 10,
+            max_replication_slots: 10,
+            wal_log_hints: 'on',
+            shared_buffers: '32MB',
+            max_connections: 100,
+            // Durability as a tier-0 system would run it: every commit flushed.
+            synchronous_commit: 'on',
+            fsync: 'on',
+          },
+        },
+      },
+      initdb: [{ encoding: 'UTF8' }, 'data-checksums'],
+    },
+    postgresql: {
+      listen: `${node.address}:${PG_PORT}`,
+      connect_address: `${node.address}:${PG_PORT}`,
+      data_dir: `${o.nodeDir}/data`,
+      bin_dir: o.binDir,
+      pgpass: `${o.nodeDir}/pgpass`,
+      authentication: {
+        superuser: { username: 'postgres', password: o.credentials.superuser },
+        replication: { username: 'replicator', password: o.credentials.replication },
+        rewind: { username: 'rewinder', password: o.credentials.rewind },
+      },
+      parameters: { unix_socket_directories: o.nodeDir },
+      pg_hba: [
+        'local all all trust',
+        'host replication replicator 198.18.0.0/15 scram-sha-256',
+        'host all all 198.18.0.0/15 scram-sha-256',
+      ],
+    },
+    tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
+  };
+  return stringify(config);
+}

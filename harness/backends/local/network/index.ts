@@ -1,0 +1,90 @@
+import type { AddressPlan } from '../address-plan.js';
+import { run, tryRun } from '../exec.js';
+
+// Builds the cluster's network: a router namespace with one bridge per zone, one namespace
+// per node hanging off its zone's bridge, and a link from the root namespace to the router
+// so HAProxy and the harness can reach every node. `step` reports progress.
+export async function createNetwork(plan: AddressPlan, step: (what: string) => void = () => {}): Promise<void> {
+  const ip = (...args: string[]) => run('ip', args);
+  const r = plan.routerNetns;
+  step(`router namespace ${r}`);
+  await ip('netns', 'add', r);
+  await ip('-n', r, 'link', 'set', 'lo', 'up');
+  await run('ip', ['netns', 'exec', r, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+  await ip('link', 'add', plan.hostLink, 'type', 'veth', 'peer', 'name', 'host0', 'netns', r);
+  await ip('addr', 'add', `${plan.hostAddress}/30`, 'dev', plan.hostLink);
+  await ip('link', 'set', plan.hostLink, 'up');
+  await ip('-n', r, 'addr', 'add', `${plan.routerHostSide}/30`, 'dev', 'host0');
+  await ip('-n', r, 'link', 'set', 'host0', 'up');
+  for (const zone of plan.zones) {
+    step(`zone ${zone.name}: bridge ${zone.bridge} ${zone.gateway}/24`);
+    await ip('-n', r, 'link', 'add', zone.bridge, 'type', 'bridge');
+    await ip('-n', r, 'addr', 'add', `${zone.gateway}/24`, 'dev', zone.bridge);
+    await ip('-n', r, 'link', 'set', zone.bridge, 'up');
+    await ip('route', 'add', zone.subnet, 'via', plan.routerHostSide, 'dev', plan.hostLink);
+  }
+  for (const node of plan.nodes) {
+    const zone = plan.zones[node.zoneIndex]!;
+    step(`node ${node.name}: namespace ${node.netns} ${node.address}`);
+    await ip('netns', 'add', node.netns);
+    await ip('-n', node.netns, 'link', 'set', 'lo', 'up');
+    await ip('-n', r, 'link', 'add', node.routerPort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', node.netns);
+    await ip('-n', r, 'link', 'set', node.routerPort, 'master', zone.bridge);
+    await ip('-n', r, 'link', 'set', node.routerPort, 'up');
+    await ip('-n', node.netns, 'addr', 'add', `${node.address}/24`, 'dev', 'eth0');
+    await ip('-n', node.netns, 'link', 'set', 'eth0', 'up');
+    await ip('-n', node.netns, 'route', 'add', 'default', 'via', zone.gateway);
+  }
+}
+
+// Every namespace of the cluster, the router last.
+export function namespacesOf(plan: AddressPlan): string[] {
+  return [...plan.nodes.map((n) => n.netns), plan.routerNetns];
+}
+
+// Removes the network whatever state it is in; returns what could not be removed.
+// Processes still inside a namespace are killed first (a namespace with live processes
+// would otherwise linger as an orphan after `ip netns del`).
+export async function destroyNetwork(plan: AddressPlan): Promise<string[]> {
+  const problems: string[] = [];
+  const existing = await listNetns();
+  for (const ns of namespacesOf(plan)) {
+    if (!existing.includes(ns)) continue;
+    await killNamespaceProcesses(ns);
+    const result = await tryRun('ip', ['netns', 'del', ns]);
+    if (result instanceof Error) problems.push(`namespace ${ns}: ${result.shortMessage}`);
+  }
+  // The root-namespace end of the router link can outlive the router namespace.
+  if (await linkExists(plan.hostLink)) {
+    const result = await tryRun('ip', ['link', 'del', plan.hostLink]);
+    if (result instanceof Error) problems.push(`link ${plan.hostLink}: ${result.shortMessage}`);
+  }
+  return problems;
+}
+
+export async function killNamespaceProcesses(ns: string): Promise<number> {
+  const result = await tryRun('ip', ['netns', 'pids', ns]);
+  if (result instanceof Error) return 0;
+  const pids = result.stdout.split(/\s+/).filter(Boolean).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return pids.length;
+}
+
+export async function listNetns(): Promise<string[]> {
+  const result = await tryRun('ip', ['netns', 'list']);
+  if (result instanceof Error) return [];
+  return result.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter(Boolean);
+}
+
+export async function linkExists(name: string): Promise<boolean> {
+  return !((await tryRun('ip', ['link', 'show', 'dev', name])) instanceof Error);
+}

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+// A process the cluster started, identified by pid and kernel start time so that a recycled
+// pid is never mistaken for it (and never killed by a teardown).
+export interface ProcessRecord {
+  readonly role: string; // "etcd a-1", "patroni a-1", "haproxy"
+  readonly argv: readonly string[];
+  readonly log: string;
+  readonly pid: number;
+  readonly startTime: number;
+}
+
+// Starts a long-running process detached from the harness (it outlives `kdrill cluster up`),
+// its output appended to `log`.
+export async function startDetached(role: string, argv: readonly string[], log: string, env: NodeJS.ProcessEnv = process.env): Promise<ProcessRecord> {
+  const fd = openSync(log, 'a', 0o644);
+  try {
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve(child.pid!));
+    });
+    child.unref();
+    return { role, argv, log, pid, startTime: await startTimeOf(pid) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot.
+export async function startTimeOf(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[19]);
+  } catch {
+    return -1;
+  }
+}
+
+// Whether the recorded process is still the one running under its pid (and not a zombie).
+export async function isRunning(record: Pick<ProcessRecord, 'pid' | 'startTime'>): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${record.pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && (await startTimeOf(record.pid)) === record.startTime;
+  } catch {
+    return false;
+  }
+}
+
+// Sends a signal to the recorded process if it is still the same process. Returns whether it was.
+export async function signalProcess(record: Pick<ProcessRecord, 'pid' | 'startTime'>, signal: NodeJS.Signals): Promise<boolean> {
+  if (!(await isRunning(record))) return false;
+  try {
+    process.kill(record.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone.
+export async function stopProcess(record: ProcessRecord, graceMs = 5_000): Promise<void> {
+  if (!(await signalProcess(record, 'SIGTERM'))) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!(await isRunning(record))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await signalProcess(record, 'SIGKILL');
+  await waitGone(record, 5_000);
+}
+
+export async function waitGone(record: Pick<ProcessRecord, 'pid' | 'startTime'>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!(await isRunning(record))) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}

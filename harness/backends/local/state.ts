@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PatroniTiming, Credentials } from './config/patroni.js';
+import type { ProcessRecord } from './processes/index.js';
+import type { TopologyFile } from './topology-file.js';
+
+// Where local clusters live: state files, data directories and logs. PostgreSQL runs as the
+// postgres user, so the path must be traversable by it (not under /root).
+export function kdrillHome(): string {
+  return process.env['KDRILL_HOME'] ?? '/var/tmp/kdrill';
+}
+
+export interface ClusterOptions {
+  readonly dcs: 'etcd' | 'etcd3';
+  readonly timing: PatroniTiming;
+  readonly synchronous: boolean;
+}
+
+// Everything needed to find, heal or remove a cluster after the harness crashed. Written
+// before each resource is created, so a crash mid-way leaves a record of what may exist.
+export interface ClusterState {
+  readonly version: 1;
+  readonly clusterId: string;
+  readonly slot: number;
+  readonly createdAt: string;
+  readonly dir: string;
+  readonly topologyFile: string;
+  readonly topology: TopologyFile;
+  readonly options: ClusterOptions;
+  readonly credentials: Credentials;
+  phase: 'creating' | 'up' | 'destroying';
+  processes: Record<string, ProcessRecord>;
+}
+
+const STATE_FILE = 'state.json';
+
+export function clustersDir(home = kdrillHome()): string {
+  return path.join(home, 'clusters');
+}
+
+export function newClusterId(): string {
+  return randomBytes(2).toString('hex');
+}
+
+export function randomSecret(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+// Atomic and private (it holds the cluster's passwords).
+export async function saveState(state: ClusterState): Promise<void> {
+  await mkdir(state.dir, { recursive: true, mode: 0o755 });
+  const file = path.join(state.dir, STATE_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+export async function loadState(dir: string): Promise<ClusterState | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, STATE_FILE), 'utf8')) as ClusterState;
+  } catch {
+    return undefined;
+  }
+}
+
+// Every cluster with a state file, oldest first.
+export async function listClusters(home = kdrillHome()): Promise<ClusterState[]> {
+  const root = clustersDir(home);
+  if (!existsSync(root)) return [];
+  const states = await Promise.all((await readdir(root)).map((name) => loadState(path.join(root, name))));
+  return states.filter((s): s is ClusterState => s !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export async function removeClusterDir(state: Pick<ClusterState, 'dir'>): Promise<void> {
+  await rm(state.dir, { recursive: true, force: true });
+}
