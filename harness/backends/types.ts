@@ -29,14 +29,22 @@ export interface Topology {
 }
 
 export interface Endpoints {
-  // Connection strings carry no password; credentials come from the environment or a pgpass file.
+  // Connection strings carry no password; it is given separately and never logged.
   readonly readWrite: string;
   readonly readOnly?: string;
   readonly etcd?: readonly string[];
+  readonly user?: string;
+  readonly password?: string;
 }
 
 export interface RunContext {
   readonly runId: string;
+  // The scenario's file (relative paths in the target resolve from it) and tier (tier0 asks
+  // the local backend for synchronous replication).
+  readonly scenarioFile?: string;
+  readonly tier?: string;
+  // Only revert faults from records (`kdrill cleanup`): never create or change a cluster.
+  readonly attachOnly?: boolean;
   readonly runDir: string;
   readonly journal: Journal;
   readonly signal: AbortSignal;
@@ -58,6 +66,8 @@ export interface Backend extends BackendCapabilities {
   // @throws BackendUnavailableError naming what is missing and each strategy tried.
   preflight?(target: Scenario['target']): Promise<void>;
   connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend>;
+  // Removes what runs that died left behind (a cluster a crashed run created for itself).
+  reap?(log: (line: string) => void): Promise<{ removed: string[]; problems: string[] }>;
 }
 
 export interface ActionContext {

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { cleanupCommand } from './commands/cleanup.js';
-import { clusterCommand } from './commands/cluster.js';
+import { clusterCommand, type ClusterOpts } from './commands/cluster.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand, REPORT_CHOICES } from './commands/report.js';
@@ -71,14 +71,26 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .action(wrap((opts: { reports: string; run?: string }) => cleanupCommand(opts, output)));
 
   const cluster = program.command('cluster').description('create, inspect and remove the cluster a backend drills');
-  for (const verb of ['up', 'down', 'status'] as const) {
-    cluster
-      .command(verb)
-      .description({ up: 'create the cluster and wait until it is healthy', down: 'remove everything the cluster created', status: 'show zones, nodes, members and roles' }[verb])
-      .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
-      .option('-t, --topology <file>', 'topology file (local backend)')
-      .action(wrap((opts: { backend: string; topology?: string }) => clusterCommand(verb, opts, output)));
-  }
+  cluster
+    .command('up')
+    .description('create the cluster and wait until it is healthy (one primary, every replica streaming)')
+    .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
+    .option('-t, --topology <file>', 'topology file (local backend)', 'fixtures/topologies/three-zones.yaml')
+    .addOption(new Option('--dcs <protocol>', "Patroni's DCS protocol").choices(['etcd', 'etcd3']).default('etcd'))
+    .addOption(new Option('--profile <profile>', 'Patroni timing: fast (ttl 10s) or default (ttl 30s)').choices(['fast', 'default']).default('default'))
+    .option('--synchronous', 'synchronous replication (as tier0 drills run it)')
+    .action(wrap((opts: ClusterOpts) => clusterCommand('up', opts, output)));
+  cluster
+    .command('down')
+    .description('remove every namespace, link, process and data directory of local clusters')
+    .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
+    .action(wrap((opts: ClusterOpts) => clusterCommand('down', opts, output)));
+  cluster
+    .command('status')
+    .description('show zones, nodes, members, roles, timeline and replication lag')
+    .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
+    .option('--json', 'print the status as JSON')
+    .action(wrap((opts: ClusterOpts) => clusterCommand('status', opts, output)));
 
   program
     .command('doctor')

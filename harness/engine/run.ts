@@ -69,6 +69,8 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
     await journal.record({ kind: 'phase', phase: 'connect' });
     connected = await options.backend.connect(options.target, {
       runId: options.runId,
+      scenarioFile: plan.scenario.file,
+      tier: plan.targets.tier,
       runDir: options.runDir,
       journal,
       signal: signals.signal,

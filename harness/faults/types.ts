@@ -54,6 +54,9 @@ export interface FaultPlan {
   // Concrete things that will be harmed (node names, pods, links), resolved against the topology.
   readonly targets: readonly string[];
   readonly description: string;
+  // What the backend resolved the selectors to (roles, zones → nodes, rules), so the fault
+  // lands on what the plan showed even if a role moves before injection. Backend-private.
+  readonly resolved?: Readonly<Record<string, unknown>>;
 }
 
 // The undo, persisted before the harm so `kdrill cleanup` can revert after a crash.

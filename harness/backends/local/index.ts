@@ -1,10 +1,22 @@
+import { existsSync } from 'node:fs';
 import { ACTIONS } from '../../actions/api.js';
 import type { ActionType } from '../../actions/types.js';
-import { BackendUnavailableError } from '../../common/errors.js';
+import { BackendUnavailableError, ErrorCode, KdrillError } from '../../common/errors.js';
 import { faultDefinition } from '../../faults/api.js';
-import type { FaultType } from '../../faults/types.js';
+import type { FaultType, RevertRecord } from '../../faults/types.js';
+import { resolveFromScenario } from '../../scenario/package-root.js';
 import type { Scenario } from '../../scenario/schema/index.js';
-import type { Backend, ConnectedBackend } from '../types.js';
+import type { Backend, ConnectedBackend, RunContext } from '../types.js';
+import { LocalCluster } from './cluster/handle.js';
+import { createCluster } from './cluster/up.js';
+import { destroyCluster } from './cluster/down.js';
+import { PATRONI_PROFILES, type PatroniTiming } from './config/patroni.js';
+import { connectedLocal } from './connected.js';
+import { healFromRecord } from './injectors/index.js';
+import { detectPrivilege, missingPrograms } from './privilege.js';
+import { startTimeOf } from './processes/index.js';
+import { listClusters, type ClusterOptions, type ClusterState } from './state.js';
+import { loadTopologyFile, type TopologyFile } from './topology-file.js';
 
 const LOCAL_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
   'node-crash',
@@ -23,6 +35,8 @@ const LOCAL_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
 
 const LOCAL_ACTIONS: ReadonlySet<ActionType> = new Set(ACTIONS.keys());
 
+type LocalTarget = Extract<Scenario['target'], { backend: 'local' }>;
+
 // Why a fault cannot run on this local target, or undefined when it can.
 // Loopback mode has no network namespaces, so faults that cut or shape links are refused.
 function refuse(fault: FaultType, target: Scenario['target']): string | undefined {
@@ -34,11 +48,111 @@ function refuse(fault: FaultType, target: Scenario['target']): string | undefine
   );
 }
 
-// Capabilities only for now: the runtime (namespaces, etcd, Patroni, HAProxy, pgBackRest) comes later.
-async function connect(): Promise<ConnectedBackend> {
-  throw new BackendUnavailableError('the local backend is not available yet: its runtime lands in a later version (issue 3)', [], {
-    hint: 'use `target: { backend: fake }` to exercise a scenario in memory meanwhile',
+// Root and the programs the cluster runs; each failure explained.
+async function preflight(target: Scenario['target']): Promise<void> {
+  const requested = target.backend === 'local' ? target.privilege : 'auto';
+  const privilege = await detectPrivilege(requested);
+  if (!privilege.mode) {
+    throw new BackendUnavailableError('the local backend cannot create its cluster here', privilege.attempts, {
+      hint: 'run kdrill as root (sudo), or use `target: { backend: fake }` to exercise a scenario in memory',
+    });
+  }
+  const missing = await missingPrograms();
+  if (missing.length) {
+    throw new BackendUnavailableError(`the local backend needs programs that are not installed: ${missing.join(', ')}`, [], {
+      hint: 'run `bash scripts/setup` (Debian/Ubuntu) or install postgresql-15, patroni, etcd-server, etcd-client, haproxy and iproute2',
+    });
+  }
+}
+
+// The cluster settings a target asks for: tier0 runs synchronous replication (no acknowledged write may be lost).
+export function clusterOptionsFor(target: LocalTarget, tier: string | undefined): ClusterOptions {
+  const profile = PATRONI_PROFILES[target.patroni.profile];
+  const timing: PatroniTiming = {
+    ttl: target.patroni.ttl ?? profile.ttl,
+    loopWait: target.patroni.loopWait ?? profile.loopWait,
+    retryTimeout: target.patroni.retryTimeout ?? profile.retryTimeout,
+  };
+  return { dcs: target.dcs, timing, synchronous: tier === 'tier0' };
+}
+
+function sameCluster(state: ClusterState, topology: TopologyFile, options: ClusterOptions): boolean {
+  return JSON.stringify(state.topology.zones) === JSON.stringify(topology.zones) && JSON.stringify(state.options) === JSON.stringify(options);
+}
+
+async function connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend> {
+  if (target.backend !== 'local') throw new KdrillError(ErrorCode.INTERNAL, `the local backend cannot connect to a ${target.backend} target`);
+  if (ctx.attachOnly) return reverterOnly();
+  await preflight(target);
+  const topologyFile = ctx.scenarioFile ? resolveFromScenario(ctx.scenarioFile, target.topology, existsSync) : target.topology;
+  const topology = await loadTopologyFile(topologyFile);
+  const options = clusterOptionsFor(target, ctx.tier);
+  const running = (await listClusters()).filter((c) => c.phase === 'up');
+  const match = running.find((c) => sameCluster(c, topology, options));
+  if (match) {
+    ctx.log(`using local cluster ${match.clusterId} (up since ${match.createdAt})`);
+    return connectedLocal(new LocalCluster(match), { owned: false, keep: true, log: ctx.log });
+  }
+  if (running.length) {
+    const other = running[0]!;
+    throw new BackendUnavailableError(`a local cluster with other settings is up (${other.clusterId}: DCS ${other.options.dcs}, ttl ${other.options.timing.ttl}s, ${other.options.synchronous ? 'synchronous' : 'asynchronous'})`, [], {
+      hint: 'two clusters on one machine distort every timing: remove it with `kdrill cluster down`, or run the drill with the same settings',
+    });
+  }
+  const up = await createCluster({
+    topology,
+    topologyFile,
+    ...options,
+    log: ctx.log,
+    signal: ctx.signal,
+    owner: { runId: ctx.runId, pid: process.pid, startTime: await startTimeOf(process.pid), keep: target.keep },
   });
+  return connectedLocal(new LocalCluster(up.state), { owned: true, keep: target.keep, log: ctx.log });
+}
+
+// For `kdrill cleanup`: heals faults of whichever cluster a record names; a cluster that is
+// gone took its faults with it.
+function reverterOnly(): ConnectedBackend {
+  const unavailable = () => {
+    throw new KdrillError(ErrorCode.INTERNAL, 'this connection only reverts faults');
+  };
+  return {
+    topology: unavailable,
+    endpoints: unavailable,
+    injector: unavailable,
+    act: unavailable,
+    check: unavailable,
+    revertFromRecord: async (record: RevertRecord) => {
+      const clusterId = (record.data as { clusterId?: unknown }).clusterId;
+      const state = (await listClusters()).find((c) => c.clusterId === clusterId);
+      if (!state || state.phase === 'destroying') return;
+      await healFromRecord(new LocalCluster(state), record);
+    },
+    [Symbol.asyncDispose]: async () => {},
+  };
+}
+
+// Clusters whose owning run is gone (and did not ask to keep them), or that were left half
+// built or half removed by a process that died.
+async function reap(log: (line: string) => void): Promise<{ removed: string[]; problems: string[] }> {
+  const removed: string[] = [];
+  const problems: string[] = [];
+  for (const state of await listClusters()) {
+    const owner = state.owner;
+    const ownerAlive = owner ? (await startTimeOf(owner.pid)) === owner.startTime : false;
+    const orphaned = owner ? !ownerAlive && (!owner.keep || state.phase !== 'up') : state.phase !== 'up' && !(await anyAlive(state));
+    if (!orphaned) continue;
+    log(`cluster ${state.clusterId}: ${owner ? `its run ${owner.runId} is gone` : `left ${state.phase}`}; removing it`);
+    const left = await destroyCluster(state, { log });
+    if (left.length) problems.push(...left);
+    else removed.push(state.clusterId);
+  }
+  return { removed, problems };
+}
+
+async function anyAlive(state: ClusterState): Promise<boolean> {
+  for (const record of Object.values(state.processes)) if ((await startTimeOf(record.pid)) === record.startTime) return true;
+  return false;
 }
 
 export const localBackend: Backend = {
@@ -48,9 +162,7 @@ export const localBackend: Backend = {
   faults: LOCAL_FAULTS,
   actions: LOCAL_ACTIONS,
   refuse,
-  // Until the runtime lands, preflight says so before a run directory is created.
-  preflight: async () => {
-    await connect();
-  },
+  preflight,
   connect,
+  reap,
 };

@@ -32,6 +32,9 @@ export interface ClusterState {
   readonly credentials: Credentials;
   phase: 'creating' | 'up' | 'destroying';
   processes: Record<string, ProcessRecord>;
+  // The run that created the cluster for itself; `kdrill cleanup` removes it once that run's
+  // process is gone. Absent for clusters made by `kdrill cluster up`, which stay until `down`.
+  owner?: { runId: string; pid: number; startTime: number; keep: boolean };
 }
 
 const STATE_FILE = 'state.json';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { backendFor } from '../../backends/api.js';
+import { BACKENDS, backendFor } from '../../backends/api.js';
 import { cleanupFromJournal, FileJournal, pendingReverts, readJournal, type JournalEntry } from '../../engine/index.js';
 import type { Plan } from '../../scenario/plan-types.js';
 import { ExitCode } from '../exit-codes.js';
@@ -32,6 +32,7 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
           return backend.connect(target as never, {
             runId: record.runId,
             runDir: dir,
+            attachOnly: true,
             journal,
             signal: new AbortController().signal,
             log: (line) => output.err(line),
@@ -46,8 +47,18 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
       await journal.close();
     }
   }
-  if (pending === 0) output.out('nothing to clean up: no run left a fault armed');
-  else output.out(failed === 0 ? `cleaned up: ${pending} fault${pending === 1 ? '' : 's'} reverted` : `cleanup incomplete: ${failed} of ${pending} faults could not be reverted`);
+  // Then what dead runs left besides faults: clusters they created for themselves.
+  let reaped = 0;
+  for (const backend of BACKENDS.values()) {
+    const result = await backend.reap?.((line) => output.err(line));
+    if (!result) continue;
+    reaped += result.removed.length;
+    for (const id of result.removed) output.out(`removed cluster ${id}, left by a run that is gone`);
+    for (const p of result.problems) output.out(`  could not remove: ${p}`);
+    failed += result.problems.length;
+  }
+  if (pending === 0 && reaped === 0 && failed === 0) output.out('nothing to clean up: no run left a fault armed or a cluster behind');
+  else if (pending > 0 || failed > 0) output.out(failed === 0 ? `cleaned up: ${pending} fault${pending === 1 ? '' : 's'} reverted` : `cleanup incomplete: ${failed} problem${failed === 1 ? '' : 's'} left`);
   return failed === 0 ? ExitCode.passed : ExitCode.cleanupIncomplete;
 }
 

@@ -3,6 +3,7 @@ import { BackendUnavailableError } from '../../../common/errors.js';
 import { formatDuration } from '../../../common/duration.js';
 import { MAX_SLOTS, planAddresses, type AddressPlan } from '../address-plan.js';
 import { createNetwork } from '../network/index.js';
+import { run } from '../exec.js';
 import { postgresBinDir, uidGidOf } from '../processes/pg-tools.js';
 import { clustersDir, listClusters, newClusterId, randomSecret, saveState, type ClusterOptions, type ClusterState } from '../state.js';
 import type { TopologyFile } from '../topology-file.js';
@@ -18,6 +19,7 @@ export interface UpOptions extends ClusterOptions {
   readonly log?: (line: string) => void;
   readonly healthyWithinMs?: number;
   readonly signal?: AbortSignal;
+  readonly owner?: ClusterState['owner'];
 }
 
 export interface UpResult {
@@ -32,7 +34,9 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
   const log = options.log ?? (() => {});
   const started = Date.now();
   const used = new Set((await listClusters()).map((c) => c.slot));
-  const slot = Array.from({ length: MAX_SLOTS }, (_, i) => i).find((s) => !used.has(s));
+  // Clusters of another KDRILL_HOME are invisible here, but their addresses are not.
+  const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show']);
+  const slot = Array.from({ length: MAX_SLOTS }, (_, i) => i).find((s) => !used.has(s) && !stdout.includes(` 198.18.${16 * s}.1/`));
   if (slot === undefined) throw new BackendUnavailableError(`all ${MAX_SLOTS} local cluster slots are in use`, [], { hint: 'remove clusters with `kdrill cluster down`' });
   const clusterId = newClusterId();
   const plan = planAddresses(clusterId, slot, options.topology);
@@ -48,6 +52,7 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
     credentials: { superuser: randomSecret(), replication: randomSecret(), rewind: randomSecret() },
     phase: 'creating',
     processes: {},
+    ...(options.owner ? { owner: options.owner } : {}),
   };
   // Recorded before anything exists, so `kdrill cluster down` can remove a half-built cluster.
   await saveState(state);

@@ -1,0 +1,229 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.js';
+import { etcdName } from '../config/etcd.js';
+import { run, tryRun } from '../exec.js';
+import { killNamespaceProcesses } from '../network/index.js';
+import { isRunning, signalProcess, waitGone } from '../processes/index.js';
+import { saveState, type ClusterState } from '../state.js';
+import { observeCluster, type ClusterView } from './observe.js';
+import { etcdDataDir, pgDir, processKey, startEtcd, startPatroni } from './start.js';
+
+// One running local cluster and the operations faults and checks perform on it. Every
+// operation is idempotent, so a revert can be repeated after a crash without harm.
+export class LocalCluster {
+  readonly plan: AddressPlan;
+
+  constructor(readonly state: ClusterState) {
+    this.plan = planAddresses(state.clusterId, state.slot, state.topology);
+  }
+
+  node(name: string): NodePlan {
+    const node = this.plan.nodes.find((n) => n.name === name);
+    if (!node) throw new KdrillError(ErrorCode.INTERNAL, `cluster ${this.state.clusterId} has no node ${name} (nodes: ${this.plan.nodes.map((n) => n.name).join(', ')})`);
+    return node;
+  }
+
+  nodesOfZone(zone: string): NodePlan[] {
+    return this.plan.nodes.filter((n) => n.zone === zone);
+  }
+
+  observe(): Promise<ClusterView> {
+    return observeCluster(this.plan, this.state.credentials.superuser);
+  }
+
+  // ── processes ────────────────────────────────────────────────────────────────────────────
+
+  // SIGKILL of every process in the node's namespace: etcd, Patroni and all of PostgreSQL.
+  async crashNode(name: string): Promise<void> {
+    await killNamespaceProcesses(this.node(name).netns);
+    await this.waitProcessesGone(name);
+  }
+
+  // Starts what a crash stopped: etcd and Patroni (which starts PostgreSQL and recovers it).
+  async startNode(name: string): Promise<void> {
+    await this.startEtcdOf(name);
+    const key = processKey.patroni(name);
+    const record = this.state.processes[key];
+    if (!record || !(await isRunning(record))) {
+      this.state.processes[key] = await startPatroni(this.state, this.node(name));
+      await saveState(this.state);
+    }
+  }
+
+  async freezeNode(name: string): Promise<void> {
+    await this.signalNamespace(name, 'SIGSTOP');
+  }
+
+  async thawNode(name: string): Promise<void> {
+    await this.signalNamespace(name, 'SIGCONT');
+  }
+
+  async killEtcdOf(name: string): Promise<void> {
+    const record = this.state.processes[processKey.etcd(name)];
+    if (record && (await signalProcess(record, 'SIGKILL'))) await waitGone(record, 5_000);
+  }
+
+  async startEtcdOf(name: string, memberState: 'new' | 'existing' = 'new', members?: readonly NodePlan[]): Promise<void> {
+    const key = processKey.etcd(name);
+    const record = this.state.processes[key];
+    if (record && (await isRunning(record))) return;
+    this.state.processes[key] = await startEtcd(this.state, this.plan, this.node(name), memberState, members);
+    await saveState(this.state);
+  }
+
+  // SIGKILL of the postmaster and its children only; Patroni notices and restarts PostgreSQL.
+  async killPostgresOf(name: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<number[]> {
+    const pids = await this.namespacePids(name);
+    const killed: number[] = [];
+    for (const pid of pids) {
+      const comm = await readComm(pid);
+      if (comm === 'postgres') {
+        try {
+          process.kill(pid, signal);
+          killed.push(pid);
+        } catch {
+          // gone already
+        }
+      }
+    }
+    return killed;
+  }
+
+  // The etcd member loses its data: killed, data directory removed.
+  async destroyEtcdData(name: string): Promise<void> {
+    await this.killEtcdOf(name);
+    await rm(etcdDataDir(this.state, name), { recursive: true, force: true });
+  }
+
+  // Rejoins an etcd member whose data was lost: removed from the membership, added back as a
+  // new member, started empty with --initial-cluster-state existing. Idempotent.
+  async rejoinEtcdMember(name: string): Promise<void> {
+    const node = this.node(name);
+    const record = this.state.processes[processKey.etcd(name)];
+    if (record && (await isRunning(record))) return;
+    const others = this.plan.nodes.filter((n) => n.name !== name).map((n) => `http://${n.address}:2379`).join(',');
+    const etcdctl = (...args: string[]) => run('etcdctl', ['--endpoints', others, '--command-timeout=5s', ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
+    // The plain listing keeps the 64-bit member IDs exact (JSON numbers would round them).
+    const lines = (await etcdctl('member', 'list')).stdout.split('\n').filter(Boolean);
+    const peer = `http://${node.address}:2380`;
+    for (const line of lines) {
+      const [id, , memberName, peers] = line.split(',').map((f) => f.trim());
+      if (id && (memberName === etcdName(node) || peers?.split(' ').includes(peer))) await etcdctl('member', 'remove', id);
+    }
+    // etcd refuses new members until every member has been connected for a few seconds
+    // ("unhealthy cluster"), as after a recent election: retry for a while.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await etcdctl('member', 'add', etcdName(node), `--peer-urls=${peer}`);
+        break;
+      } catch (error) {
+        if (attempt >= 40 || !String((error as Error).message).includes('unhealthy cluster')) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    await rm(etcdDataDir(this.state, name), { recursive: true, force: true });
+    await this.startEtcdOf(name, 'existing');
+  }
+
+  // ── network ──────────────────────────────────────────────────────────────────────────────
+
+  async linkDown(name: string): Promise<void> {
+    await run('ip', ['-n', this.node(name).netns, 'link', 'set', 'eth0', 'down']);
+  }
+
+  // Link up, and the default route back (it goes away with the link).
+  async linkUp(name: string): Promise<void> {
+    const node = this.node(name);
+    await run('ip', ['-n', node.netns, 'link', 'set', 'eth0', 'up']);
+    await run('ip', ['-n', node.netns, 'route', 'replace', 'default', 'via', this.plan.zones[node.zoneIndex]!.gateway]);
+  }
+
+  // Silently drops traffic between two zones in the router (a blackhole rule each way).
+  async addPartitionRule(rule: PartitionRule): Promise<void> {
+    const existing = await run('ip', ['-n', this.plan.routerNetns, 'rule', 'show', 'priority', String(rule.priority)]);
+    if (existing.stdout.includes(`from ${rule.from} to ${rule.to}`)) return;
+    await run('ip', ['-n', this.plan.routerNetns, 'rule', 'add', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)]);
+  }
+
+  async removePartitionRule(rule: PartitionRule): Promise<void> {
+    for (;;) {
+      const result = await tryRun('ip', ['-n', this.plan.routerNetns, 'rule', 'del', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)]);
+      if (result instanceof Error) return; // no such rule left: done
+    }
+  }
+
+  // ── PostgreSQL ───────────────────────────────────────────────────────────────────────────
+
+  // One write through the read-write endpoint: txid_current() needs a writable primary.
+  async writeThroughService(timeoutMs = 2_000): Promise<{ ok: true; server: string } | { ok: false; error: string }> {
+    const client = new pg.Client({ host: '127.0.0.1', port: this.plan.ports.readWrite, user: 'postgres', password: this.state.credentials.superuser, database: 'postgres', connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ server: string }>('select inet_server_addr()::text as server, txid_current()');
+      return { ok: true, server: rows[0]?.server ?? 'unknown' };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  patroniConfigOf(name: string): string {
+    return path.join(pgDir(this.state, name), 'patroni.yml');
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+  private async namespacePids(name: string): Promise<number[]> {
+    const result = await tryRun('ip', ['netns', 'pids', this.node(name).netns]);
+    if (result instanceof Error) return [];
+    return result.stdout.split(/\s+/).filter(Boolean).map(Number);
+  }
+
+  private async signalNamespace(name: string, signal: NodeJS.Signals): Promise<void> {
+    for (const pid of await this.namespacePids(name)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone already
+      }
+    }
+  }
+
+  private async waitProcessesGone(name: string): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      const alive = [];
+      for (const pid of await this.namespacePids(name)) if ((await readState(pid)) !== 'Z') alive.push(pid);
+      if (alive.length === 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+export interface PartitionRule {
+  readonly from: string;
+  readonly to: string;
+  readonly priority: number;
+}
+
+async function readComm(pid: number): Promise<string | undefined> {
+  try {
+    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function readState(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,108 @@
+import { ErrorCode, KdrillError } from '../../common/errors.js';
+import type { ActionType } from '../../actions/types.js';
+import type { FaultType, RevertRecord } from '../../faults/types.js';
+import type { ActionContext, ConnectedBackend, Endpoints, Topology } from '../types.js';
+import { run } from './exec.js';
+import type { LocalCluster } from './cluster/handle.js';
+import { destroyCluster } from './cluster/down.js';
+import { healFromRecord, localInjector } from './injectors/index.js';
+
+// A drill's view of one local cluster. `owned`: this connection created the cluster and removes
+// it when disposed (unless the scenario keeps it).
+export function connectedLocal(cluster: LocalCluster, options: { owned: boolean; keep: boolean; log: (line: string) => void }): ConnectedBackend {
+  const dispose = async () => {
+    if (options.owned && !options.keep) {
+      const problems = await destroyCluster(cluster.state, { log: options.log });
+      if (problems.length) throw new KdrillError(ErrorCode.REVERT_FAILED, `cluster ${cluster.state.clusterId} was not removed completely: ${problems.join('; ')}`);
+    }
+  };
+  return {
+    topology: () => topologyOf(cluster),
+    endpoints: async (): Promise<Endpoints> => ({
+      readWrite: `postgresql://postgres@127.0.0.1:${cluster.plan.ports.readWrite}/postgres`,
+      readOnly: `postgresql://postgres@127.0.0.1:${cluster.plan.ports.readOnly}/postgres`,
+      etcd: cluster.plan.nodes.map((n) => `http://${n.address}:2379`),
+      user: 'postgres',
+      password: cluster.state.credentials.superuser,
+    }),
+    injector: (type: FaultType) => localInjector(cluster, type),
+    act: (type, params, ctx) => act(cluster, type, params, ctx),
+    check: (condition) => check(cluster, condition),
+    revertFromRecord: (record: RevertRecord) => healFromRecord(cluster, record),
+    [Symbol.asyncDispose]: dispose,
+  };
+}
+
+async function topologyOf(cluster: LocalCluster): Promise<Topology> {
+  const view = await cluster.observe();
+  return {
+    zones: cluster.plan.zones.map((zone) => ({
+      name: zone.name,
+      nodes: cluster.plan.nodes
+        .filter((n) => n.zone === zone.name)
+        .map((node) => {
+          const m = view.members.find((x) => x.node === node.name)!;
+          return {
+            name: node.name,
+            zone: node.zone,
+            address: node.address,
+            members: [
+              {
+                name: node.name,
+                kind: 'postgresql' as const,
+                role: m.patroni === 'down' ? ('down' as const) : m.role,
+                ...(m.timeline !== undefined ? { timeline: m.timeline } : {}),
+                ...(m.lagBytes !== undefined ? { lagBytes: m.lagBytes } : {}),
+              },
+              { name: `etcd-${node.name}`, kind: 'etcd' as const, role: m.etcd === 'down' ? ('down' as const) : ('unknown' as const) },
+            ],
+          };
+        }),
+    })),
+  };
+}
+
+// Wait conditions, as a single observation each (the engine polls).
+async function check(cluster: LocalCluster, condition: string): Promise<{ met: boolean; detail?: unknown }> {
+  switch (condition) {
+    case 'service-restored': {
+      const write = await cluster.writeThroughService();
+      return { met: write.ok, detail: write };
+    }
+    case 'leader-elected': {
+      const view = await cluster.observe();
+      return { met: view.primaries.length === 1, detail: { primaries: view.primaries } };
+    }
+    case 'redundancy-restored':
+    case 'cluster-healthy': {
+      const view = await cluster.observe();
+      return { met: view.healthy, detail: { primaries: view.primaries, problems: view.problems } };
+    }
+    case 'replication-caught-up': {
+      const view = await cluster.observe();
+      const lagging = view.members.filter((m) => m.role === 'replica' && m.lagBytes !== 0).map((m) => m.node);
+      return { met: view.healthy && lagging.length === 0, detail: { lagging, problems: view.problems } };
+    }
+    default:
+      throw new KdrillError(ErrorCode.INTERNAL, `the local backend does not know the condition ${condition}`);
+  }
+}
+
+async function act(cluster: LocalCluster, type: ActionType, params: Readonly<Record<string, unknown>>, _ctx: ActionContext): Promise<Record<string, unknown>> {
+  switch (type) {
+    case 'failover':
+    case 'switchover': {
+      const view = await cluster.observe();
+      const primary = view.primaries[0];
+      const candidate = typeof params['to'] === 'string' ? params['to'] : view.members.find((m) => m.role === 'replica' && m.streaming)?.node;
+      if (!candidate) throw new KdrillError(ErrorCode.STEP_FAILED, `${type}: no streaming replica to promote (${view.problems.join('; ') || 'none'})`);
+      const config = cluster.patroniConfigOf(candidate);
+      const args = ['-c', config, type, '--candidate', candidate, '--force'];
+      if (type === 'switchover' && primary) args.push('--leader', primary);
+      await run('patronictl', args, { timeoutMs: 60_000 });
+      return { from: primary ?? null, to: candidate };
+    }
+    default:
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the local backend runs ${type} from issue 5 on (backups and restores); this version has failover and switchover`);
+  }
+}

@@ -1,0 +1,80 @@
+import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import type { FaultHandle, FaultType, Injector, RevertRecord } from '../../../faults/types.js';
+import type { LocalCluster } from '../cluster/handle.js';
+import { etcdDataLoss, etcdMemberKill, etcdQuorumLoss } from './etcd-faults.js';
+import { zonePairPartition, zonePartition } from './network-faults.js';
+import { nodeCrash, nodeFreeze, nodeIsolation, postgresKill, primaryCrash, zoneOutage } from './node-faults.js';
+import type { LocalFault } from './types.js';
+
+// The local backend's injectors, by fault type (explicit: no discovery at run time).
+export const LOCAL_INJECTORS: ReadonlyMap<FaultType, LocalFault> = new Map(
+  ([nodeCrash, nodeFreeze, nodeIsolation, zoneOutage, zonePartition, zonePairPartition, primaryCrash, postgresKill, etcdMemberKill, etcdQuorumLoss, etcdDataLoss] as LocalFault[]).map((f) => [f.type, f]),
+);
+
+function faultOf(type: FaultType): LocalFault {
+  const fault = LOCAL_INJECTORS.get(type);
+  if (!fault) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the local backend cannot inject ${type} in this version`);
+  return fault;
+}
+
+// An Injector for one fault type on one cluster: the revert record (with the cluster id) is
+// journalled before the harm; the handle's revert is idempotent and serialised.
+export function localInjector(cluster: LocalCluster, type: FaultType): Injector {
+  const fault = faultOf(type);
+  return {
+    type,
+    plan: (params, topology) => {
+      const { targets, data } = fault.resolve(params, topology);
+      return { type, params, targets, description: `${type} on ${targets.join(', ')}`, resolved: data };
+    },
+    inject: async (plan, ctx) => {
+      if (!plan.resolved) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the local backend`);
+      const data = fault.arm ? fault.arm(plan.resolved, ctx.faultId) : plan.resolved;
+      const record: RevertRecord = {
+        backend: 'local',
+        type,
+        faultId: ctx.faultId,
+        runId: ctx.runId,
+        data: { clusterId: cluster.state.clusterId, ...data },
+      };
+      await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
+      ctx.signal.throwIfAborted();
+      await fault.harm(cluster, data);
+      return handleFor(record, () => fault.heal(cluster, data));
+    },
+  };
+}
+
+export function handleFor(record: RevertRecord, heal: () => Promise<void>): FaultHandle {
+  let reverted = false;
+  let running: Promise<void> | undefined;
+  const revert = (): Promise<void> => {
+    if (reverted) return Promise.resolve();
+    running ??= heal().then(
+      () => {
+        reverted = true;
+        running = undefined;
+      },
+      (error: unknown) => {
+        running = undefined;
+        throw error;
+      },
+    );
+    return running;
+  };
+  return {
+    id: record.faultId,
+    revertRecord: record,
+    get reverted() {
+      return reverted;
+    },
+    revert,
+    [Symbol.asyncDispose]: revert,
+  };
+}
+
+// Heals a fault from its persisted record alone (after a harness crash).
+export async function healFromRecord(cluster: LocalCluster, record: RevertRecord): Promise<void> {
+  const { clusterId: _c, ...data } = record.data as { clusterId?: string } & Record<string, unknown>;
+  await faultOf(record.type).heal(cluster, data);
+}

@@ -1,0 +1,46 @@
+import { run } from './exec.js';
+
+export type PrivilegeMode = 'root' | 'userns' | 'loopback';
+
+export interface PrivilegeReport {
+  readonly mode: PrivilegeMode | undefined; // the first strategy that works here, as this version can use it
+  readonly attempts: readonly { strategy: string; reason: string }[];
+}
+
+// Strategies in order: root; an unprivileged user namespace (map-current-user + keep-caps, so
+// PostgreSQL does not run as uid 0); loopback (process faults only). Each failure says why.
+export async function detectPrivilege(requested: 'auto' | PrivilegeMode = 'auto'): Promise<PrivilegeReport> {
+  const attempts: { strategy: string; reason: string }[] = [];
+  const uid = process.getuid?.() ?? -1;
+  if (requested === 'auto' || requested === 'root') {
+    if (uid === 0) return { mode: 'root', attempts };
+    attempts.push({ strategy: 'root', reason: `kdrill runs as uid ${uid}, not root` });
+  }
+  if (requested === 'auto' || requested === 'userns') {
+    try {
+      await run('unshare', ['--map-current-user', '--keep-caps', '--net', '--mount', 'true'], { timeoutMs: 5_000 });
+      attempts.push({ strategy: 'unprivileged user namespace', reason: 'available on this machine, but this version of the local backend needs root (user-namespace mode is planned)' });
+    } catch (error) {
+      attempts.push({ strategy: 'unprivileged user namespace', reason: `unshare --map-current-user --keep-caps --net --mount failed (${(error as Error).message.split(': ').slice(-1)[0]}); check kernel.unprivileged_userns_clone and user.max_user_namespaces` });
+    }
+  }
+  if (requested === 'auto' || requested === 'loopback') {
+    attempts.push({ strategy: 'loopback', reason: 'planned: every node on its own 127.0.0.x address, process faults only' });
+  }
+  return { mode: undefined, attempts };
+}
+
+// Programs the local backend runs.
+export const REQUIRED_PROGRAMS = ['ip', 'etcd', 'etcdctl', 'patroni', 'patronictl', 'haproxy', 'setpriv'] as const;
+
+export async function missingPrograms(): Promise<string[]> {
+  const missing: string[] = [];
+  for (const program of REQUIRED_PROGRAMS) {
+    try {
+      await run('sh', ['-c', `command -v ${program}`], { timeoutMs: 5_000 });
+    } catch {
+      missing.push(program);
+    }
+  }
+  return missing;
+}
