@@ -75,7 +75,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .command('up')
     .description('create the cluster and wait until it is healthy (one primary, every replica streaming)')
     .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
-    .option('-t, --topology <file>', 'topology file (local backend)', 'fixtures/topologies/three-zones.yaml')
+    .option('-t, --topology <file>', 'topology file (default: the three-zone topology shipped in fixtures/topologies)')
     .addOption(new Option('--dcs <protocol>', "Patroni's DCS protocol").choices(['etcd', 'etcd3']).default('etcd'))
     .addOption(new Option('--profile <profile>', 'Patroni timing: fast (ttl 10s) or default (ttl 30s)').choices(['fast', 'default']).default('default'))
     .option('--synchronous', 'synchronous replication (as tier0 drills run it)')

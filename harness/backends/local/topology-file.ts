@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ScenarioError } from '../../common/errors.js';
+import { ScenarioError, UsageError } from '../../common/errors.js';
 import { parseYamlAs } from '../../scenario/load.js';
 import { YamlSource } from '../../scenario/yaml-source.js';
 
@@ -35,7 +35,13 @@ export function nodesOf(topology: TopologyFile): NodeSpec[] {
 
 // @throws ScenarioError with file:line:column for a malformed topology file.
 export async function loadTopologyFile(file: string): Promise<TopologyFile> {
-  const parsed = parseYamlAs(new YamlSource(await readFile(file, 'utf8')), file, topologyFileSchema, 'a kdrill topology (apiVersion, kind: Topology, zones)');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the topology file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  const parsed = parseYamlAs(new YamlSource(text), file, topologyFileSchema, 'a kdrill topology (apiVersion, kind: Topology, zones)');
   if (!parsed.ok) throw new ScenarioError(parsed.issues);
   return parsed.value;
 }

@@ -33,7 +33,7 @@ export async function prepareNodeDirs(state: ClusterState, node: NodePlan, postg
 
 export async function startEtcd(state: ClusterState, plan: AddressPlan, node: NodePlan, memberState: 'new' | 'existing' = 'new', members?: readonly NodePlan[]): Promise<ProcessRecord> {
   const argv = inNetns(node.netns, etcdArgv(plan, node, etcdDataDir(state, node.name), memberState, members));
-  return startDetached(`etcd ${node.name}`, argv, path.join(nodeDir(state, node.name), 'etcd.log'));
+  return startDetached(`etcd ${node.name}`, argv, path.join(nodeDir(state, node.name), 'etcd.log'), nodeDir(state, node.name));
 }
 
 export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number }): Promise<string> {
@@ -50,12 +50,12 @@ export async function startPatroni(state: ClusterState, node: NodePlan): Promise
   const config = path.join(pgDir(state, node.name), 'patroni.yml');
   const argv = inNetns(node.netns, ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', 'patroni', config]);
   const log = path.join(nodeDir(state, node.name), 'patroni.log');
-  return startDetached(`patroni ${node.name}`, argv, log, { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' });
+  return startDetached(`patroni ${node.name}`, argv, log, pgDir(state, node.name), { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' });
 }
 
 export async function startHaproxy(state: ClusterState, plan: AddressPlan): Promise<ProcessRecord> {
   const file = path.join(state.dir, 'haproxy.cfg');
   await writeFile(file, haproxyConfig(plan), { mode: 0o644 });
   await chmod(file, 0o644);
-  return startDetached('haproxy', ['haproxy', '-db', '-f', file], path.join(state.dir, 'haproxy.log'));
+  return startDetached('haproxy', ['haproxy', '-db', '-f', file], path.join(state.dir, 'haproxy.log'), state.dir);
 }

@@ -13,11 +13,12 @@ export interface ProcessRecord {
 }
 
 // Starts a long-running process detached from the harness (it outlives `kdrill cluster up`),
-// its output appended to `log`.
-export async function startDetached(role: string, argv: readonly string[], log: string, env: NodeJS.ProcessEnv = process.env): Promise<ProcessRecord> {
+// its output appended to `log`, in `cwd`: never the harness's own directory, which the
+// postgres user may not be allowed to enter (a private temp dir, /root).
+export async function startDetached(role: string, argv: readonly string[], log: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ProcessRecord> {
   const fd = openSync(log, 'a', 0o644);
   try {
-    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env });
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env, cwd });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
       child.once('spawn', () => resolve(child.pid!));
