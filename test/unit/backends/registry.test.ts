@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../../harness/actions/api.js';
+import { detectPrivilege } from '../../../harness/backends/local/privilege.js';
 import { BACKENDS, backendFor } from '../../../harness/backends/api.js';
 import { BACKEND_KINDS } from '../../../harness/backends/types.js';
 import { BackendUnavailableError } from '../../../harness/common/errors.js';
@@ -44,9 +45,15 @@ describe('backend registry', () => {
     expect(local.refuse?.('zone-partition', rooted)).toBeUndefined();
   });
 
-  it.each(['local', 'kubernetes'] as const)('%s says its runtime is not there yet', async (kind) => {
-    const connecting = backendFor(kind).connect(undefined as never, undefined as never);
+  it('kubernetes says its runtime is not there yet', async () => {
+    const connecting = backendFor('kubernetes').connect(undefined as never, undefined as never);
     await expect(connecting).rejects.toBeInstanceOf(BackendUnavailableError);
-    await expect(connecting).rejects.toThrow(/later version \(issue [37]\)/);
+    await expect(connecting).rejects.toThrow(/later version \(issue 7\)/);
+  });
+
+  it('local explains every privilege strategy it tried when none can be used', async () => {
+    const report = await detectPrivilege('loopback');
+    expect(report.mode).toBeUndefined();
+    expect(report.attempts).toEqual([{ strategy: 'loopback', reason: 'planned: every node on its own 127.0.0.x address, process faults only' }]);
   });
 });

@@ -94,11 +94,12 @@ describe('kdrill run --dry-run', () => {
 describe('kdrill run on a backend that cannot run here', () => {
   it('says what is missing and creates no run directory', async () => {
     await using dir = await tempDir();
-    const file = await dir.write('local.yaml', VALID.replace('backend: fake', 'backend: local'));
+    const k8s = 'backend: kubernetes\n  context: kind-kdrill\n  namespace: kdrill-pg\n  allowedContexts: [kind-kdrill]\n  allowedNamespaces: [kdrill-pg]';
+    const file = await dir.write('k8s.yaml', VALID.replace('backend: fake', k8s));
     const out = path.join(dir.path, 'run');
     const r = await runCliInProcess(['run', file, '--out', out]);
     expect(r.code).toBe(ExitCode.harnessError);
-    expect(r.stderr).toContain('the local backend is not available yet');
+    expect(r.stderr).toContain('the kubernetes backend is not available yet');
     await expect(readFile(path.join(out, 'journal.jsonl'))).rejects.toThrow(/ENOENT/);
   });
 });
@@ -124,10 +125,10 @@ describe('help and usage', () => {
     expect(r.stdout).toContain('7  cleanup incomplete');
   });
 
-  it('cluster up says plainly that the local backend is not available yet', async () => {
-    const r = await runCliInProcess(['cluster', 'up']);
+  it('cluster up --backend kind says plainly that kind is not available yet', async () => {
+    const r = await runCliInProcess(['cluster', 'up', '--backend', 'kind']);
     expect(r.code).toBe(ExitCode.harnessError);
-    expect(r.stderr).toContain('kdrill cluster up --backend local is not available in this version');
+    expect(r.stderr).toContain('kdrill cluster up --backend kind is not available in this version');
   });
 
   it('the exit-code table has one meaning for each of the codes 0 to 7', () => {
