@@ -58,6 +58,10 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   output.out(`${result.status.toUpperCase()}: ${plan.scenario.name} in ${formatDuration(result.durationMs)} (run ${runId})`);
   if (result.error) output.out(`  error: ${result.error.message}`);
   output.out(`  run directory: ${runDir}`);
-  for (const r of rendered) for (const f of r.files) output.out(`  ${r.format}: ${path.relative(process.cwd(), f) || f}`);
+  for (const r of rendered) {
+    // A format that writes a directory of files (allure-results) is shown as that directory.
+    const shown = r.files.length > 2 ? [path.dirname(r.files[0]!)] : r.files;
+    for (const f of shown) output.out(`  ${r.format}: ${path.relative(process.cwd(), f) || f}`);
+  }
   return exitCodeForStatus(result.status);
 }
