@@ -72,7 +72,7 @@ export interface ReportView {
 }
 
 const EXPLANATIONS: Readonly<Record<RunStatus, string>> = {
-  passed: 'every step completed and every judged target was met',
+  passed: 'every step completed and every measured target was met',
   'targets-missed': 'the drill ran, but a recovery target (RTO, RPO or lost writes) was missed',
   'integrity-failed': 'data integrity checks failed: rows were lost, duplicated or never sent',
   aborted: 'an abort condition stopped the drill; armed faults were reverted',
@@ -80,6 +80,14 @@ const EXPLANATIONS: Readonly<Record<RunStatus, string>> = {
   errored: 'the drill could not complete because of an error',
   'cleanup-incomplete': 'some faults may still be armed: run `kdrill cleanup` on this run directory',
 };
+
+// A pass never claims more than was measured: unmeasured targets are named in the verdict line.
+function explain(status: RunStatus, targets: readonly TargetRow[]): string {
+  const unmeasured = targets.filter((t) => t.verdict === 'not measured').map((t) => t.name);
+  if (status !== 'passed' || unmeasured.length === 0) return EXPLANATIONS[status] ?? status;
+  if (unmeasured.length === targets.length) return `every step completed; no target was measured (${unmeasured.join(', ')}), so this run proves the steps ran, not that the targets were met`;
+  return `every step completed and every measured target was met; not measured: ${unmeasured.join(', ')}`;
+}
 
 // "TARGETS MISSED": the status as the first word of every report.
 export function verdictWord(status: RunStatus): string {
@@ -100,13 +108,14 @@ export function reportView(raw: ReportInput): ReportView {
   const startEpochMs = Date.parse(result.startedWall);
   const clock = (at: MonoTime | undefined): string => formatAt(at, origin, startEpochMs);
   const endAt = result.durationMs;
+  const targets = targetRows(input);
   return {
     scenario: plan.scenario.name,
     ...(plan.scenario.description ? { description: plan.scenario.description } : {}),
     runId: result.runId,
     status: result.status,
     verdict: verdictWord(result.status),
-    explanation: EXPLANATIONS[result.status] ?? result.status,
+    explanation: explain(result.status, targets),
     startedWall: result.startedWall,
     startEpochMs,
     duration: formatDuration(result.durationMs),
@@ -115,7 +124,7 @@ export function reportView(raw: ReportInput): ReportView {
     backend: plan.backend,
     ...(start?.kdrillVersion ? { kdrillVersion: start.kdrillVersion } : {}),
     ...(result.error ? { error: errorLine(result.error) } : {}),
-    targets: targetRows(input),
+    targets,
     steps: stepRows(input, clock),
     faults: result.faults.map((f) => ({
       id: f.id,

@@ -25,4 +25,11 @@ describe('markdown reporter', () => {
     const [file] = await markdownReporter.render(inputFrom(passedRunEntries()), await tmp());
     expect((await readFile(file!, 'utf8')).startsWith('# PASSED: primary-kill\n')).toBe(true);
   });
+
+  it('never claims a target was met when none was measured', async () => {
+    const [file] = await markdownReporter.render(inputFrom(passedRunEntries()), await tmp());
+    const text = await readFile(file!, 'utf8');
+    expect(text).toContain('no target was measured (RTO, RPO');
+    expect(text).not.toContain('every measured target was met');
+  });
 });
