@@ -79,6 +79,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .addOption(new Option('--dcs <protocol>', "Patroni's DCS protocol").choices(['etcd', 'etcd3']).default('etcd'))
     .addOption(new Option('--profile <profile>', 'Patroni timing: fast (ttl 10s) or default (ttl 30s)').choices(['fast', 'default']).default('default'))
     .option('--synchronous', 'synchronous replication (as tier0 drills run it)')
+    .option('--loopback', 'every node on its own 127.18.x address instead of a network namespace (no root needed; process faults only)')
     .action(wrap((opts: ClusterOpts) => clusterCommand('up', opts, output)));
   cluster
     .command('down')

@@ -22,7 +22,12 @@ export interface ZonePlan {
   readonly bridge: string; // inside the router namespace
 }
 
+// netns: every node a network namespace (root). loopback: every node its own 127.x address in
+// the root namespace (no root needed; network faults impossible).
+export type NetworkMode = 'netns' | 'loopback';
+
 export interface AddressPlan {
+  readonly mode: NetworkMode;
   readonly clusterId: string;
   readonly slot: number;
   readonly routerNetns: string;
@@ -37,23 +42,26 @@ export interface AddressPlan {
 export const NETNS_PREFIX = 'kdrill-';
 
 // Ports on 127.0.0.1 for the HAProxy "Services" of slot s: 15400+10s (rw), +1 (ro), +2 (stats).
-export function planAddresses(clusterId: string, slot: number, topology: TopologyFile): AddressPlan {
+export function planAddresses(clusterId: string, slot: number, topology: TopologyFile, mode: NetworkMode = 'netns'): AddressPlan {
+  // Loopback mode mirrors the layout inside 127.18.0.0/16, which the lo interface answers for.
+  const net = mode === 'loopback' ? '127.18' : '198.18';
   if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_SLOTS) throw new RangeError(`slot must be 0…${MAX_SLOTS - 1}, got ${slot}`);
   const base = 16 * slot;
   const zones = topology.zones.map((zone, index) => ({
     name: zone.name,
     index,
-    subnet: `198.18.${base + 1 + index}.0/24`,
-    gateway: `198.18.${base + 1 + index}.1`,
+    subnet: `${net}.${base + 1 + index}.0/24`,
+    gateway: `${net}.${base + 1 + index}.1`,
     bridge: `br-${zone.name}`,
   }));
   const nodes = nodesOf(topology).map((node) => ({
     ...node,
     netns: `${NETNS_PREFIX}${clusterId}-${node.name}`,
-    address: `198.18.${base + 1 + node.zoneIndex}.${10 + node.indexInZone}`,
+    address: `${net}.${base + 1 + node.zoneIndex}.${10 + node.indexInZone}`,
     routerPort: `v-${node.name}`,
   }));
   return {
+    mode,
     clusterId,
     slot,
     routerNetns: `${NETNS_PREFIX}${clusterId}-router`,

@@ -14,6 +14,7 @@ import { PATRONI_PROFILES, type PatroniTiming } from './config/patroni.js';
 import { connectedLocal } from './connected.js';
 import { healFromRecord } from './injectors/index.js';
 import { detectPrivilege, missingPrograms } from './privilege.js';
+import type { NetworkMode } from './address-plan.js';
 import { startTimeOf } from './processes/index.js';
 import { listClusters, type ClusterOptions, type ClusterState } from './state.js';
 import { loadTopologyFile, type TopologyFile } from './topology-file.js';
@@ -39,17 +40,26 @@ type LocalTarget = Extract<Scenario['target'], { backend: 'local' }>;
 
 // Why a fault cannot run on this local target, or undefined when it can.
 // Loopback mode has no network namespaces, so faults that cut or shape links are refused.
+// Without root, `privilege: auto` falls back to loopback mode in this version, so the same
+// refusal applies there, with the reason.
 function refuse(fault: FaultType, target: Scenario['target']): string | undefined {
-  if (target.backend !== 'local' || target.privilege !== 'loopback') return undefined;
-  if (!faultDefinition(fault).needsNetwork) return undefined;
-  return (
-    `${fault} needs network namespaces, which loopback mode does not have: every node shares 127.0.0.0/8; ` +
-    'run as root or allow unprivileged user namespaces'
-  );
+  if (target.backend !== 'local' || !faultDefinition(fault).needsNetwork) return undefined;
+  if (target.privilege === 'loopback') {
+    return `${fault} needs network namespaces, which loopback mode does not have: every node shares 127.0.0.0/8; run as root or allow unprivileged user namespaces`;
+  }
+  if (target.privilege === 'auto' && process.getuid?.() !== 0) {
+    return `${fault} needs network namespaces, and kdrill is not root here, so the local backend would run in loopback mode (every node shares 127.0.0.0/8); run as root`;
+  }
+  return undefined;
 }
 
 // Root and the programs the cluster runs; each failure explained.
 async function preflight(target: Scenario['target']): Promise<void> {
+  await networkMode(target);
+}
+
+// netns as root; loopback when asked for, or when neither root nor a user namespace can serve.
+async function networkMode(target: Scenario['target']): Promise<NetworkMode> {
   const requested = target.backend === 'local' ? target.privilege : 'auto';
   const privilege = await detectPrivilege(requested);
   if (!privilege.mode) {
@@ -63,6 +73,7 @@ async function preflight(target: Scenario['target']): Promise<void> {
       hint: 'run `bash scripts/setup` (Debian/Ubuntu) or install postgresql-15, patroni, etcd-server, etcd-client, haproxy and iproute2',
     });
   }
+  return privilege.mode === 'loopback' ? 'loopback' : 'netns';
 }
 
 // The cluster settings a target asks for: tier0 runs synchronous replication (no acknowledged write may be lost).
@@ -80,15 +91,19 @@ function sameCluster(state: ClusterState, topology: TopologyFile, options: Clust
   return JSON.stringify(state.topology.zones) === JSON.stringify(topology.zones) && JSON.stringify(state.options) === JSON.stringify(options);
 }
 
+function sameMode(state: ClusterState, mode: NetworkMode): boolean {
+  return (state.mode ?? 'netns') === mode;
+}
+
 async function connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend> {
   if (target.backend !== 'local') throw new KdrillError(ErrorCode.INTERNAL, `the local backend cannot connect to a ${target.backend} target`);
   if (ctx.attachOnly) return reverterOnly();
-  await preflight(target);
+  const mode = await networkMode(target);
   const topologyFile = ctx.scenarioFile ? resolveFromScenario(ctx.scenarioFile, target.topology, existsSync) : target.topology;
   const topology = await loadTopologyFile(topologyFile);
   const options = clusterOptionsFor(target, ctx.tier);
   const running = (await listClusters()).filter((c) => c.phase === 'up');
-  const match = running.find((c) => sameCluster(c, topology, options));
+  const match = running.find((c) => sameCluster(c, topology, options) && sameMode(c, mode));
   if (match) {
     ctx.log(`using local cluster ${match.clusterId} (up since ${match.createdAt})`);
     return connectedLocal(new LocalCluster(match), { owned: false, keep: true, log: ctx.log });
@@ -103,6 +118,7 @@ async function connect(target: Scenario['target'], ctx: RunContext): Promise<Con
     topology,
     topologyFile,
     ...options,
+    mode,
     log: ctx.log,
     signal: ctx.signal,
     owner: { runId: ctx.runId, pid: process.pid, startTime: await startTimeOf(process.pid), keep: target.keep },

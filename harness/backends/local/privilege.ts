@@ -24,9 +24,8 @@ export async function detectPrivilege(requested: 'auto' | PrivilegeMode = 'auto'
       attempts.push({ strategy: 'unprivileged user namespace', reason: `unshare --map-current-user --keep-caps --net --mount failed (${(error as Error).message.split(': ').slice(-1)[0]}); check kernel.unprivileged_userns_clone and user.max_user_namespaces` });
     }
   }
-  if (requested === 'auto' || requested === 'loopback') {
-    attempts.push({ strategy: 'loopback', reason: 'planned: every node on its own 127.0.0.x address, process faults only' });
-  }
+  // Loopback needs no privilege: every node on its own 127.18.x address, process faults only.
+  if (requested === 'auto' || requested === 'loopback') return { mode: 'loopback', attempts };
   return { mode: undefined, attempts };
 }
 

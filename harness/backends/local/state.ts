@@ -29,6 +29,7 @@ export interface ClusterState {
   readonly topologyFile: string;
   readonly topology: TopologyFile;
   readonly options: ClusterOptions;
+  readonly mode?: import('./address-plan.js').NetworkMode; // absent in older state: netns
   readonly credentials: Credentials;
   phase: 'creating' | 'up' | 'destroying';
   processes: Record<string, ProcessRecord>;

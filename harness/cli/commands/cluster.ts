@@ -18,6 +18,7 @@ export interface ClusterOpts {
   dcs?: 'etcd' | 'etcd3';
   profile?: 'fast' | 'default';
   synchronous?: boolean;
+  loopback?: boolean;
   json?: boolean;
 }
 
@@ -47,7 +48,8 @@ async function up(opts: ClusterOpts, output: Output): Promise<number> {
     output.out(`a local cluster is already up: ${existing.map((c) => c.clusterId).join(', ')} (kdrill cluster status shows it)`);
     return ExitCode.passed;
   }
-  await localBackend.preflight!({ backend: 'local', privilege: 'auto' } as never);
+  await localBackend.preflight!({ backend: 'local', privilege: opts.loopback ? 'loopback' : 'auto' } as never);
+  const mode = opts.loopback || process.getuid?.() !== 0 ? 'loopback' : 'netns';
   const topologyFile = path.resolve(opts.topology ?? DEFAULT_TOPOLOGY);
   const topology = await loadTopologyFile(topologyFile);
   const result = await createCluster({
@@ -56,6 +58,7 @@ async function up(opts: ClusterOpts, output: Output): Promise<number> {
     dcs: opts.dcs ?? 'etcd',
     timing: PATRONI_PROFILES[opts.profile ?? 'default'],
     synchronous: opts.synchronous ?? false,
+    mode,
     log,
   });
   output.out(`cluster ${result.state.clusterId} is up in ${formatDuration(result.tookMs)}`);

@@ -51,9 +51,10 @@ describe('backend registry', () => {
     await expect(connecting).rejects.toThrow(/later version \(issue 7\)/);
   });
 
-  it('local explains every privilege strategy it tried when none can be used', async () => {
-    const report = await detectPrivilege('loopback');
-    expect(report.mode).toBeUndefined();
-    expect(report.attempts).toEqual([{ strategy: 'loopback', reason: 'planned: every node on its own 127.0.0.x address, process faults only' }]);
+  it('local: loopback mode needs no privilege, and a strategy that fails says why', async () => {
+    expect(await detectPrivilege('loopback')).toEqual({ mode: 'loopback', attempts: [] });
+    const asked = await detectPrivilege('root');
+    if (process.getuid?.() === 0) expect(asked).toEqual({ mode: 'root', attempts: [] });
+    else expect(asked).toEqual({ mode: undefined, attempts: [{ strategy: 'root', reason: `kdrill runs as uid ${process.getuid?.()}, not root` }] });
   });
 });

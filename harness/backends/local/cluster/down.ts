@@ -1,6 +1,7 @@
 import { planAddresses } from '../address-plan.js';
 import { destroyNetwork } from '../network/index.js';
 import { isRunning, signalProcess, waitGone } from '../processes/index.js';
+import { processesUnder } from '../processes/find.js';
 import { removeClusterDir, saveState, type ClusterState } from '../state.js';
 
 // Removes every process, namespace, link and directory of a cluster, whatever state it is
@@ -10,15 +11,35 @@ export async function destroyCluster(state: ClusterState, options: { log?: (line
   state.phase = 'destroying';
   await saveState(state).catch(() => undefined);
   const problems: string[] = [];
-  const plan = planAddresses(state.clusterId, state.slot, state.topology);
+  const plan = planAddresses(state.clusterId, state.slot, state.topology, state.mode ?? 'netns');
   // Processes first: SIGKILL, since their data is about to be removed anyway.
   const records = Object.values(state.processes);
   await Promise.all(records.map((r) => signalProcess(r, 'SIGKILL')));
   for (const r of records) {
     if (!(await waitGone(r, 5_000)) && (await isRunning(r))) problems.push(`process ${r.role} (pid ${r.pid}) survived SIGKILL`);
   }
-  problems.push(...(await destroyNetwork(plan)));
+  // Whatever else runs from the cluster's directory (PostgreSQL restarted by Patroni, a
+  // process started after the last state write): found by its command line and killed.
+  for (const p of await processesUnder(state.dir)) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (plan.mode === 'netns') problems.push(...(await destroyNetwork(plan)));
+  const survivors = await waitNoneUnder(state.dir);
+  if (survivors.length) problems.push(`processes still running from ${state.dir}: ${survivors.join(', ')}`);
   if (!options.keepData && problems.length === 0) await removeClusterDir(state);
   log(problems.length === 0 ? `cluster ${state.clusterId}: removed` : `cluster ${state.clusterId}: removal incomplete: ${problems.join('; ')}`);
   return problems;
+}
+
+async function waitNoneUnder(dir: string): Promise<number[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const left = (await processesUnder(dir)).map((p) => p.pid);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

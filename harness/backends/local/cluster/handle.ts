@@ -5,11 +5,11 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.js';
 import { etcdName } from '../config/etcd.js';
 import { run, tryRun } from '../exec.js';
-import { killNamespaceProcesses } from '../network/index.js';
+import { processesUnder } from '../processes/find.js';
 import { isRunning, signalProcess, waitGone } from '../processes/index.js';
 import { saveState, type ClusterState } from '../state.js';
 import { observeCluster, type ClusterView } from './observe.js';
-import { etcdDataDir, pgDir, processKey, startEtcd, startPatroni } from './start.js';
+import { etcdDataDir, nodeDir, pgDir, processKey, startEtcd, startPatroni } from './start.js';
 
 // One running local cluster and the operations faults and checks perform on it. Every
 // operation is idempotent, so a revert can be repeated after a crash without harm.
@@ -17,7 +17,7 @@ export class LocalCluster {
   readonly plan: AddressPlan;
 
   constructor(readonly state: ClusterState) {
-    this.plan = planAddresses(state.clusterId, state.slot, state.topology);
+    this.plan = planAddresses(state.clusterId, state.slot, state.topology, state.mode ?? 'netns');
   }
 
   node(name: string): NodePlan {
@@ -38,7 +38,13 @@ export class LocalCluster {
 
   // SIGKILL of every process in the node's namespace: etcd, Patroni and all of PostgreSQL.
   async crashNode(name: string): Promise<void> {
-    await killNamespaceProcesses(this.node(name).netns);
+    for (const pid of await this.namespacePids(name)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
     await this.waitProcessesGone(name);
   }
 
@@ -48,7 +54,7 @@ export class LocalCluster {
     const key = processKey.patroni(name);
     const record = this.state.processes[key];
     if (!record || !(await isRunning(record))) {
-      this.state.processes[key] = await startPatroni(this.state, this.node(name));
+      this.state.processes[key] = await startPatroni(this.state, this.plan, this.node(name));
       await saveState(this.state);
     }
   }
@@ -131,11 +137,13 @@ export class LocalCluster {
   // ── network ──────────────────────────────────────────────────────────────────────────────
 
   async linkDown(name: string): Promise<void> {
+    this.requireNetns('node-isolation');
     await run('ip', ['-n', this.node(name).netns, 'link', 'set', 'eth0', 'down']);
   }
 
   // Link up, and the default route back (it goes away with the link).
   async linkUp(name: string): Promise<void> {
+    if (this.plan.mode !== 'netns') return;
     const node = this.node(name);
     await run('ip', ['-n', node.netns, 'link', 'set', 'eth0', 'up']);
     await run('ip', ['-n', node.netns, 'route', 'replace', 'default', 'via', this.plan.zones[node.zoneIndex]!.gateway]);
@@ -143,12 +151,14 @@ export class LocalCluster {
 
   // Silently drops traffic between two zones in the router (a blackhole rule each way).
   async addPartitionRule(rule: PartitionRule): Promise<void> {
+    this.requireNetns('a zone partition');
     const existing = await run('ip', ['-n', this.plan.routerNetns, 'rule', 'show', 'priority', String(rule.priority)]);
     if (existing.stdout.includes(`from ${rule.from} to ${rule.to}`)) return;
     await run('ip', ['-n', this.plan.routerNetns, 'rule', 'add', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)]);
   }
 
   async removePartitionRule(rule: PartitionRule): Promise<void> {
+    if (this.plan.mode !== 'netns') return;
     for (;;) {
       const result = await tryRun('ip', ['-n', this.plan.routerNetns, 'rule', 'del', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)]);
       if (result instanceof Error) return; // no such rule left: done
@@ -177,10 +187,19 @@ export class LocalCluster {
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
 
+  // Every process of the node: its namespace's in netns mode, else everything started from
+  // its directory (etcd, Patroni, the postmaster) and their descendants.
   private async namespacePids(name: string): Promise<number[]> {
+    if (this.plan.mode === 'loopback') return (await processesUnder(nodeDir(this.state, name))).map((p) => p.pid);
     const result = await tryRun('ip', ['netns', 'pids', this.node(name).netns]);
     if (result instanceof Error) return [];
     return result.stdout.split(/\s+/).filter(Boolean).map(Number);
+  }
+
+  private requireNetns(what: string): void {
+    if (this.plan.mode !== 'netns') {
+      throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${what} needs network namespaces; cluster ${this.state.clusterId} runs in loopback mode (every node shares the root network namespace)`);
+    }
   }
 
   private async signalNamespace(name: string, signal: NodeJS.Signals): Promise<void> {

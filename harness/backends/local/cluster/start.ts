@@ -23,32 +23,41 @@ export const etcdDataDir = (state: Pick<ClusterState, 'dir'>, node: string) => p
 export const pgDir = (state: Pick<ClusterState, 'dir'>, node: string) => path.join(nodeDir(state, node), 'pg');
 
 // Creates a node's directories: etcd's owned by root, PostgreSQL's by the postgres user.
-export async function prepareNodeDirs(state: ClusterState, node: NodePlan, postgres: { uid: number; gid: number }): Promise<void> {
+// `postgres` is the account PostgreSQL runs as when kdrill is root; otherwise kdrill's own.
+export async function prepareNodeDirs(state: ClusterState, node: NodePlan, postgres: { uid: number; gid: number } | undefined): Promise<void> {
   await mkdir(nodeDir(state, node.name), { recursive: true, mode: 0o755 });
   await mkdir(etcdDataDir(state, node.name), { recursive: true, mode: 0o700 });
   const pg = pgDir(state, node.name);
   await mkdir(pg, { recursive: true, mode: 0o700 });
-  await chown(pg, postgres.uid, postgres.gid);
+  if (postgres) await chown(pg, postgres.uid, postgres.gid);
 }
 
+// The argv that runs a command on a node: inside its namespace, or as is in loopback mode.
+function onNode(plan: AddressPlan, node: NodePlan, argv: readonly string[]): string[] {
+  return plan.mode === 'netns' ? inNetns(node.netns, argv) : [...argv];
+}
+
+// PostgreSQL refuses to run as root: as root, Patroni drops to the postgres user.
+const asPostgres = (argv: readonly string[]) => (process.getuid?.() === 0 ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', ...argv] : [...argv]);
+
 export async function startEtcd(state: ClusterState, plan: AddressPlan, node: NodePlan, memberState: 'new' | 'existing' = 'new', members?: readonly NodePlan[]): Promise<ProcessRecord> {
-  const argv = inNetns(node.netns, etcdArgv(plan, node, etcdDataDir(state, node.name), memberState, members));
+  const argv = onNode(plan, node, etcdArgv(plan, node, etcdDataDir(state, node.name), memberState, members));
   return startDetached(`etcd ${node.name}`, argv, path.join(nodeDir(state, node.name), 'etcd.log'), nodeDir(state, node.name));
 }
 
-export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number }): Promise<string> {
+export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number } | undefined): Promise<string> {
   const dir = pgDir(state, node.name);
   const file = path.join(dir, 'patroni.yml');
   const text = patroniConfig(plan, node, { ...state.options, binDir, nodeDir: dir, credentials: state.credentials });
   await writeFile(file, text, { mode: 0o600 });
-  await chown(file, postgres.uid, postgres.gid);
+  if (postgres) await chown(file, postgres.uid, postgres.gid);
   return file;
 }
 
 // Patroni runs as postgres (PostgreSQL refuses root); setpriv execs, so the pid is Patroni's.
-export async function startPatroni(state: ClusterState, node: NodePlan): Promise<ProcessRecord> {
+export async function startPatroni(state: ClusterState, plan: AddressPlan, node: NodePlan): Promise<ProcessRecord> {
   const config = path.join(pgDir(state, node.name), 'patroni.yml');
-  const argv = inNetns(node.netns, ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', 'patroni', config]);
+  const argv = onNode(plan, node, asPostgres(['patroni', config]));
   const log = path.join(nodeDir(state, node.name), 'patroni.log');
   return startDetached(`patroni ${node.name}`, argv, log, pgDir(state, node.name), { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' });
 }

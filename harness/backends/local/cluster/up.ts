@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BackendUnavailableError } from '../../../common/errors.js';
 import { formatDuration } from '../../../common/duration.js';
-import { MAX_SLOTS, planAddresses, type AddressPlan } from '../address-plan.js';
+import { MAX_SLOTS, planAddresses, type AddressPlan, type NetworkMode } from '../address-plan.js';
 import { createNetwork } from '../network/index.js';
 import { run } from '../exec.js';
 import { postgresBinDir, uidGidOf } from '../processes/pg-tools.js';
@@ -14,6 +14,7 @@ import { waitFor } from './wait.js';
 import { etcdHealthOf } from './observe.js';
 
 export interface UpOptions extends ClusterOptions {
+  readonly mode?: NetworkMode;
   readonly topology: TopologyFile;
   readonly topologyFile: string;
   readonly log?: (line: string) => void;
@@ -33,13 +34,19 @@ export interface UpResult {
 export async function createCluster(options: UpOptions): Promise<UpResult> {
   const log = options.log ?? (() => {});
   const started = Date.now();
+  const mode = options.mode ?? 'netns';
   const used = new Set((await listClusters()).map((c) => c.slot));
   // Clusters of another KDRILL_HOME are invisible here, but their addresses are not.
   const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show']);
-  const slot = Array.from({ length: MAX_SLOTS }, (_, i) => i).find((s) => !used.has(s) && !stdout.includes(` 198.18.${16 * s}.1/`));
+  let slot: number | undefined;
+  for (let s = 0; s < MAX_SLOTS && slot === undefined; s++) {
+    if (used.has(s) || stdout.includes(` 198.18.${16 * s}.1/`)) continue;
+    if (mode === 'loopback' && (await etcdHealthOf(planAddresses('probe', s, options.topology, 'loopback').nodes[0]!, 300)) !== 'down') continue;
+    slot = s;
+  }
   if (slot === undefined) throw new BackendUnavailableError(`all ${MAX_SLOTS} local cluster slots are in use`, [], { hint: 'remove clusters with `kdrill cluster down`' });
   const clusterId = newClusterId();
-  const plan = planAddresses(clusterId, slot, options.topology);
+  const plan = planAddresses(clusterId, slot, options.topology, mode);
   const state: ClusterState = {
     version: 1,
     clusterId,
@@ -49,6 +56,7 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
     topologyFile: options.topologyFile,
     topology: options.topology,
     options: { dcs: options.dcs, timing: options.timing, synchronous: options.synchronous },
+    mode,
     credentials: { superuser: randomSecret(), replication: randomSecret(), rewind: randomSecret() },
     phase: 'creating',
     processes: {},
@@ -57,9 +65,13 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
   // Recorded before anything exists, so `kdrill cluster down` can remove a half-built cluster.
   await saveState(state);
   try {
-    log(`cluster ${clusterId}: network (${plan.nodes.length} nodes in ${plan.zones.length} zones, slot ${slot})`);
-    await createNetwork(plan);
-    const [binDir, postgres] = await Promise.all([postgresBinDir(), uidGidOf('postgres')]);
+    if (mode === 'netns') {
+      log(`cluster ${clusterId}: network (${plan.nodes.length} nodes in ${plan.zones.length} zones, slot ${slot})`);
+      await createNetwork(plan);
+    } else {
+      log(`cluster ${clusterId}: loopback mode (${plan.nodes.length} nodes on 127.18.x addresses, slot ${slot}; process faults only)`);
+    }
+    const [binDir, postgres] = await Promise.all([postgresBinDir(), process.getuid?.() === 0 ? uidGidOf('postgres') : undefined]);
     for (const node of plan.nodes) await prepareNodeDirs(state, node, postgres);
 
     log(`cluster ${clusterId}: etcd on ${plan.nodes.length} nodes`);
@@ -79,7 +91,7 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
     log(`cluster ${clusterId}: Patroni and PostgreSQL 15 (DCS ${options.dcs}, ttl ${options.timing.ttl}s, ${options.synchronous ? 'synchronous' : 'asynchronous'} replication)`);
     for (const node of plan.nodes) {
       await writePatroniConfig(state, plan, node, binDir, postgres);
-      state.processes[processKey.patroni(node.name)] = await startPatroni(state, node);
+      state.processes[processKey.patroni(node.name)] = await startPatroni(state, plan, node);
       await saveState(state);
     }
     state.processes[processKey.haproxy] = await startHaproxy(state, plan);

@@ -9,7 +9,8 @@ export function etcdArgv(plan: AddressPlan, node: NodePlan, dataDir: string, sta
     '--data-dir', dataDir,
     '--listen-peer-urls', peer(node),
     '--initial-advertise-peer-urls', peer(node),
-    '--listen-client-urls', `http://${node.address}:2379,http://127.0.0.1:2379`,
+    // Inside a namespace, 127.0.0.1 is the node's own; in loopback mode it would be shared.
+    '--listen-client-urls', plan.mode === 'netns' ? `http://${node.address}:2379,http://127.0.0.1:2379` : `http://${node.address}:2379`,
     '--advertise-client-urls', `http://${node.address}:2379`,
     '--initial-cluster', members.map((n) => `${etcdName(n)}=${peer(n)}`).join(','),
     '--initial-cluster-state', state,

@@ -81,8 +81,8 @@ export function patroniConfig(plan: AddressPlan, node: NodePlan, o: PatroniOptio
       parameters: { unix_socket_directories: o.nodeDir },
       pg_hba: [
         'local all all trust',
-        'host replication replicator 198.18.0.0/15 scram-sha-256',
-        'host all all 198.18.0.0/15 scram-sha-256',
+        `host replication replicator ${plan.mode === 'netns' ? '198.18.0.0/15' : '127.0.0.0/8'} scram-sha-256`,
+        `host all all ${plan.mode === 'netns' ? '198.18.0.0/15' : '127.0.0.0/8'} scram-sha-256`,
       ],
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
