@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, KdrillError } from '../common/errors.js';
+import { isRunning, startTimeOf } from '../backends/local/processes/index.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 const PID_FILE = 'run.pid';
@@ -27,27 +28,24 @@ export async function prepareRunDir(dir: string): Promise<void> {
 }
 
 // Marks the run as live so that `kdrill cleanup` leaves it alone while its process runs.
+// Holds the pid and its kernel start time, so a recycled pid is not mistaken for the run.
 export async function markLive(dir: string): Promise<() => Promise<void>> {
   const file = path.join(dir, PID_FILE);
-  await writeFile(file, `${process.pid}\n`);
+  await writeFile(file, `${process.pid} ${await startTimeOf(process.pid)}\n`);
   return () => rm(file, { force: true });
 }
 
-// Whether the process that ran this directory is still alive.
+// Whether the process that ran this directory is still alive (a zombie is not).
 export async function isLive(dir: string): Promise<boolean> {
   let pid: number;
+  let startTime: number;
   try {
-    pid = Number.parseInt(await readFile(path.join(dir, PID_FILE), 'utf8'), 10);
+    [pid, startTime] = (await readFile(path.join(dir, PID_FILE), 'utf8')).trim().split(/\s+/).map(Number) as [number, number];
   } catch {
     return false;
   }
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isRunning({ pid, startTime: Number.isFinite(startTime) ? startTime : await startTimeOf(pid) });
 }
 
 // Every run directory (one holding a journal) directly under `reportsDir`, oldest first.

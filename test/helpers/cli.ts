@@ -21,11 +21,16 @@ export async function runCliInProcess(args: string[]): Promise<{ code: number; s
 }
 
 // Starts the CLI as a real process (from source, through tsx), so signals and exit codes are real.
-export function spawnCli(args: string[], cwd: string): ChildProcess & { output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
+export function spawnCli(
+  args: string[],
+  cwd: string,
+  as?: { uid: number; gid: number; env?: NodeJS.ProcessEnv },
+): ChildProcess & { output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(REPO_ROOT, 'test/helpers/cli-entry.ts'), ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...as?.env },
+    ...(as ? { uid: as.uid, gid: as.gid } : {}),
   });
   let stdout = '';
   let stderr = '';

@@ -14,6 +14,7 @@ import { PATRONI_PROFILES, type PatroniTiming } from './config/patroni.js';
 import { connectedLocal } from './connected.js';
 import { healFromRecord } from './injectors/index.js';
 import { detectPrivilege, missingPrograms } from './privilege.js';
+import { insideOwnUserNamespace, userNamespaceUsable } from './userns.js';
 import type { NetworkMode } from './address-plan.js';
 import { startTimeOf } from './processes/index.js';
 import { listClusters, type ClusterOptions, type ClusterState } from './state.js';
@@ -47,8 +48,8 @@ function refuse(fault: FaultType, target: Scenario['target']): string | undefine
   if (target.privilege === 'loopback') {
     return `${fault} needs network namespaces, which loopback mode does not have: every node shares 127.0.0.0/8; run as root or allow unprivileged user namespaces`;
   }
-  if (target.privilege === 'auto' && process.getuid?.() !== 0) {
-    return `${fault} needs network namespaces, and kdrill is not root here, so the local backend would run in loopback mode (every node shares 127.0.0.0/8); run as root`;
+  if (target.privilege === 'auto' && process.getuid?.() !== 0 && !insideOwnUserNamespace() && !userNamespaceUsable()) {
+    return `${fault} needs network namespaces: kdrill is not root and cannot create an unprivileged user namespace here, so the local backend would run in loopback mode (every node shares 127.0.0.0/8); run as root, or allow user namespaces (sysctl user.max_user_namespaces)`;
   }
   return undefined;
 }
@@ -142,6 +143,8 @@ function reverterOnly(): ConnectedBackend {
       const clusterId = (record.data as { clusterId?: unknown }).clusterId;
       const state = (await listClusters()).find((c) => c.clusterId === clusterId);
       if (!state || state.phase === 'destroying') return;
+      // A cluster inside a dead run's user namespace cannot be entered, only removed (reap does).
+      if (state.userNamespace && !insideOwnUserNamespace()) return;
       await healFromRecord(new LocalCluster(state), record);
     },
     [Symbol.asyncDispose]: async () => {},

@@ -19,7 +19,7 @@ export async function detectPrivilege(requested: 'auto' | PrivilegeMode = 'auto'
   if (requested === 'auto' || requested === 'userns') {
     try {
       await run('unshare', ['--map-current-user', '--keep-caps', '--net', '--mount', 'true'], { timeoutMs: 5_000 });
-      attempts.push({ strategy: 'unprivileged user namespace', reason: 'available on this machine, but this version of the local backend needs root (user-namespace mode is planned)' });
+      return { mode: 'userns', attempts };
     } catch (error) {
       attempts.push({ strategy: 'unprivileged user namespace', reason: `unshare --map-current-user --keep-caps --net --mount failed (${(error as Error).message.split(': ').slice(-1)[0]}); check kernel.unprivileged_userns_clone and user.max_user_namespaces` });
     }

@@ -30,6 +30,9 @@ export interface ClusterState {
   readonly topology: TopologyFile;
   readonly options: ClusterOptions;
   readonly mode?: import('./address-plan.js').NetworkMode; // absent in older state: netns
+  // Built inside the user namespace of the run that made it: unreachable from outside, it
+  // lives and dies with that run's processes (cleanup can only remove it, not heal it).
+  readonly userNamespace?: boolean;
   readonly credentials: Credentials;
   phase: 'creating' | 'up' | 'destroying';
   processes: Record<string, ProcessRecord>;

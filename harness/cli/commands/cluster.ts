@@ -7,6 +7,7 @@ import { LocalCluster } from '../../backends/local/cluster/handle.js';
 import { createCluster } from '../../backends/local/cluster/up.js';
 import { PATRONI_PROFILES } from '../../backends/local/config/patroni.js';
 import { listClusters } from '../../backends/local/state.js';
+import { detectPrivilege } from '../../backends/local/privilege.js';
 import { loadTopologyFile } from '../../backends/local/topology-file.js';
 import { PACKAGE_ROOT } from '../../scenario/package-root.js';
 import { ExitCode } from '../exit-codes.js';
@@ -49,7 +50,14 @@ async function up(opts: ClusterOpts, output: Output): Promise<number> {
     return ExitCode.passed;
   }
   await localBackend.preflight!({ backend: 'local', privilege: opts.loopback ? 'loopback' : 'auto' } as never);
-  const mode = opts.loopback || process.getuid?.() !== 0 ? 'loopback' : 'netns';
+  const privilege = await detectPrivilege(opts.loopback ? 'loopback' : 'auto');
+  if (privilege.mode === 'userns') {
+    throw new BackendUnavailableError('without root, a standing cluster cannot outlive this command', [
+      { strategy: 'root', reason: privilege.attempts[0]?.reason ?? 'not root' },
+      { strategy: 'unprivileged user namespace', reason: 'available, but its namespaces end with the command that made them' },
+    ], { hint: '`kdrill run` builds its own cluster in a user namespace for the length of the drill; or `kdrill cluster up --loopback` for a standing cluster with process faults only' });
+  }
+  const mode = privilege.mode === 'loopback' ? 'loopback' : 'netns';
   const topologyFile = path.resolve(opts.topology ?? DEFAULT_TOPOLOGY);
   const topology = await loadTopologyFile(topologyFile);
   const result = await createCluster({
@@ -92,6 +100,10 @@ async function status(opts: ClusterOpts, output: Output): Promise<number> {
   const views = [];
   for (const state of clusters) {
     const cluster = new LocalCluster(state);
+    if (state.userNamespace) {
+      output.out(`cluster ${state.clusterId} (${state.phase}) lives in the user namespace of run ${state.owner?.runId ?? 'unknown'}: not reachable from here`);
+      continue;
+    }
     const view = await cluster.observe();
     views.push({ clusterId: state.clusterId, phase: state.phase, options: state.options, ports: cluster.plan.ports, ...view });
     if (opts.json) continue;

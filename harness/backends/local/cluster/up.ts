@@ -12,6 +12,7 @@ import { observeCluster } from './observe.js';
 import { prepareNodeDirs, processKey, startEtcd, startHaproxy, startPatroni, writePatroniConfig } from './start.js';
 import { waitFor } from './wait.js';
 import { etcdHealthOf } from './observe.js';
+import { insideOwnUserNamespace } from '../userns.js';
 
 export interface UpOptions extends ClusterOptions {
   readonly mode?: NetworkMode;
@@ -57,6 +58,7 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
     topology: options.topology,
     options: { dcs: options.dcs, timing: options.timing, synchronous: options.synchronous },
     mode,
+    ...(insideOwnUserNamespace() ? { userNamespace: true } : {}),
     credentials: { superuser: randomSecret(), replication: randomSecret(), rewind: randomSecret() },
     phase: 'creating',
     processes: {},
