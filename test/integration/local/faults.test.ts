@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedLocal } from '../../../harness/backends/local/connected.js';
 import type { LocalCluster } from '../../../harness/backends/local/cluster/handle.js';
 import { etcdHealthOf } from '../../../harness/backends/local/cluster/observe.js';
+import { pgbackrestConfigPath } from '../../../harness/backends/local/config/pgbackrest.js';
 import { run, tryRun } from '../../../harness/backends/local/exec.js';
 import type { ConnectedBackend } from '../../../harness/backends/types.js';
 import { MemoryJournal } from '../../../harness/engine/journal.js';
@@ -56,6 +57,16 @@ describe.skipIf(unavailable)(`local backend faults on a real cluster${unavailabl
     expect(view.members.filter((m) => m.role === 'replica' && m.streaming)).toHaveLength(2);
     expect(view.members.every((m) => m.etcd === 'healthy')).toBe(true);
     expect(await cluster.writeThroughService()).toMatchObject({ ok: true });
+  });
+
+  it('archives WAL into a pgBackRest repository in the backup region, outside every node', async () => {
+    const config = pgbackrestConfigPath(cluster.state.dir);
+    expect(config.startsWith(`${cluster.state.dir}/backup-region/`)).toBe(true);
+    // check forces a WAL switch and waits until that segment is in the repository.
+    await run('setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', 'pgbackrest', `--config=${config}`, '--stanza=kdrill', 'check'], { timeoutMs: 90_000 });
+    const info = JSON.parse((await run('setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', 'pgbackrest', `--config=${config}`, '--stanza=kdrill', '--output=json', 'info'])).stdout) as { status: { code: number }; archive: { min: string | null; max: string | null }[] }[];
+    expect(info[0]!.status.code).toBe(2); // 2: the stanza exists and holds no backup yet
+    expect(info[0]!.archive[0]!.max).toMatch(/^[0-9A-F]{24}$/);
   });
 
   it('primary-crash: every process of the primary dies and a new leader is elected', async () => {

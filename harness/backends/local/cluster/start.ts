@@ -4,7 +4,8 @@ import type { AddressPlan, NodePlan } from '../address-plan.js';
 import { etcdArgv } from '../config/etcd.js';
 import { haproxyConfig } from '../config/haproxy.js';
 import { patroniConfig } from '../config/patroni.js';
-import { inNetns } from '../exec.js';
+import { inNetns, run } from '../exec.js';
+import { archiveCommand, backupRegionDir, pgbackrestConfig, pgbackrestConfigPath, STANZA } from '../config/pgbackrest.js';
 import { startDetached, type ProcessRecord } from '../processes/index.js';
 import type { ClusterState } from '../state.js';
 
@@ -32,6 +33,25 @@ export async function prepareNodeDirs(state: ClusterState, node: NodePlan, postg
   if (postgres) await chown(pg, postgres.uid, postgres.gid);
 }
 
+// The backup region's directories and pgBackRest's configuration, owned by whoever runs PostgreSQL.
+export async function prepareBackupRegion(state: ClusterState, plan: AddressPlan, postgres: { uid: number; gid: number } | undefined): Promise<void> {
+  const region = backupRegionDir(state.dir);
+  for (const sub of ['', 'repo', 'log', 'lock', 'spool']) {
+    const dir = path.join(region, sub);
+    await mkdir(dir, { recursive: true, mode: 0o750 });
+    if (postgres) await chown(dir, postgres.uid, postgres.gid);
+  }
+  const config = pgbackrestConfigPath(state.dir);
+  await writeFile(config, pgbackrestConfig(plan, state.dir, (node) => pgDir(state, node)), { mode: 0o640 });
+  if (postgres) await chown(config, postgres.uid, postgres.gid);
+}
+
+// Creates the stanza once a primary runs (archiving fails, and is retried, until then).
+export async function createStanza(state: ClusterState): Promise<void> {
+  const argv = asPostgres(['pgbackrest', `--config=${pgbackrestConfigPath(state.dir)}`, `--stanza=${STANZA}`, 'stanza-create']);
+  await run(argv[0]!, argv.slice(1), { timeoutMs: 60_000 });
+}
+
 // The argv that runs a command on a node: inside its namespace, or as is in loopback mode.
 function onNode(plan: AddressPlan, node: NodePlan, argv: readonly string[]): string[] {
   return plan.mode === 'netns' ? inNetns(node.netns, argv) : [...argv];
@@ -48,7 +68,7 @@ export async function startEtcd(state: ClusterState, plan: AddressPlan, node: No
 export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number } | undefined): Promise<string> {
   const dir = pgDir(state, node.name);
   const file = path.join(dir, 'patroni.yml');
-  const text = patroniConfig(plan, node, { ...state.options, binDir, nodeDir: dir, credentials: state.credentials });
+  const text = patroniConfig(plan, node, { ...state.options, binDir, nodeDir: dir, credentials: state.credentials, archiveCommand: archiveCommand(state.dir, path.join(dir, 'data')) });
   await writeFile(file, text, { mode: 0o600 });
   if (postgres) await chown(file, postgres.uid, postgres.gid);
   return file;

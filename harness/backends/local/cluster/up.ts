@@ -9,7 +9,7 @@ import { clustersDir, listClusters, newClusterId, randomSecret, saveState, type 
 import type { TopologyFile } from '../topology-file.js';
 import { destroyCluster } from './down.js';
 import { observeCluster } from './observe.js';
-import { prepareNodeDirs, processKey, startEtcd, startHaproxy, startPatroni, writePatroniConfig } from './start.js';
+import { createStanza, prepareBackupRegion, prepareNodeDirs, processKey, startEtcd, startHaproxy, startPatroni, writePatroniConfig } from './start.js';
 import { waitFor } from './wait.js';
 import { etcdHealthOf } from './observe.js';
 import { insideOwnUserNamespace } from '../userns.js';
@@ -75,6 +75,7 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
     }
     const [binDir, postgres] = await Promise.all([postgresBinDir(), process.getuid?.() === 0 ? uidGidOf('postgres') : undefined]);
     for (const node of plan.nodes) await prepareNodeDirs(state, node, postgres);
+    await prepareBackupRegion(state, plan, postgres);
 
     log(`cluster ${clusterId}: etcd on ${plan.nodes.length} nodes`);
     for (const node of plan.nodes) {
@@ -107,6 +108,8 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
       },
       { timeoutMs: options.healthyWithinMs ?? 120_000, log, ...(options.signal ? { signal: options.signal } : {}) },
     );
+    log(`cluster ${clusterId}: pgBackRest stanza in the backup region`);
+    await createStanza(state);
     state.phase = 'up';
     await saveState(state);
     const tookMs = Date.now() - started;

@@ -26,6 +26,7 @@ export interface PatroniOptions {
   readonly binDir: string;
   readonly nodeDir: string; // owned by postgres: data, socket, pgpass
   readonly credentials: Credentials;
+  readonly archiveCommand?: string; // WAL archiving into the backup region
 }
 
 export const SCOPE = 'kdrill';
@@ -62,6 +63,7 @@ export function patroniConfig(plan: AddressPlan, node: NodePlan, o: PatroniOptio
             // Durability as a tier-0 system would run it: every commit flushed.
             synchronous_commit: 'on',
             fsync: 'on',
+            ...(o.archiveCommand ? { archive_mode: 'on', archive_timeout: '60s' } : {}),
           },
         },
       },
@@ -78,7 +80,8 @@ export function patroniConfig(plan: AddressPlan, node: NodePlan, o: PatroniOptio
         replication: { username: 'replicator', password: o.credentials.replication },
         rewind: { username: 'rewinder', password: o.credentials.rewind },
       },
-      parameters: { unix_socket_directories: o.nodeDir },
+      // archive_command is per node (it names the node's data directory), so it is local.
+      parameters: { unix_socket_directories: o.nodeDir, ...(o.archiveCommand ? { archive_command: o.archiveCommand } : {}) },
       pg_hba: [
         'local all all trust',
         `host replication replicator ${plan.mode === 'netns' ? '198.18.0.0/15' : '127.0.0.0/8'} scram-sha-256`,
