@@ -15,7 +15,6 @@ export const topologyFileSchema = z.strictObject({
     .min(1)
     .max(5)
     .refine((zones) => new Set(zones.map((z) => z.name)).size === zones.length, 'zone names must be unique'),
-  network: z.strictObject({ cidr: z.string().optional() }).optional(),
 });
 export type TopologyFile = z.infer<typeof topologyFileSchema>;
 
