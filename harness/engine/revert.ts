@@ -1,3 +1,4 @@
+import { revertOnceHandle } from '../faults/handle.js';
 import { ErrorCode, KdrillError, serializeError } from '../common/errors.js';
 import type { ConnectedBackend } from '../backends/types.js';
 import type { FaultHandle, RevertRecord } from '../faults/types.js';
@@ -144,28 +145,5 @@ export async function cleanupFromJournal(
 // A handle for a fault whose injector journalled its record and then failed: the harm may be
 // partly done, so it is reverted from the record like after a crash.
 export function handleFromRecord(record: RevertRecord, backend: Pick<ConnectedBackend, 'revertFromRecord'>): FaultHandle {
-  let done = false;
-  let running: Promise<void> | undefined;
-  const revert = (): Promise<void> => {
-    if (done) return Promise.resolve();
-    running ??= backend.revertFromRecord(record).then(
-      () => {
-        done = true;
-      },
-      (error: unknown) => {
-        running = undefined;
-        throw error;
-      },
-    );
-    return running;
-  };
-  return {
-    id: record.faultId,
-    revertRecord: record,
-    get reverted() {
-      return done;
-    },
-    revert,
-    [Symbol.asyncDispose]: revert,
-  };
+  return revertOnceHandle(record, () => backend.revertFromRecord(record));
 }

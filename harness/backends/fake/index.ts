@@ -1,3 +1,4 @@
+import { revertOnceHandle } from '../../faults/handle.js';
 import { ACTIONS } from '../../actions/api.js';
 import type { ActionType } from '../../actions/types.js';
 import { ErrorCode, KdrillError } from '../../common/errors.js';
@@ -182,29 +183,7 @@ async function inject(state: MutableState, plan: FaultPlan, ctx: InjectContext):
   electPrimary(state);
   if (matches(state.failInjectAfterArm, fault)) throw new KdrillError(ErrorCode.STEP_FAILED, `fake: ${fault} failed half-way (failInjectAfterArm)`);
 
-  let reverted = false;
-  let reverting: Promise<void> | undefined;
-  const revert = (): Promise<void> => {
-    if (reverted) return Promise.resolve();
-    reverting ??= (async () => {
-      try {
-        heal(state, record, 'handle');
-        reverted = true;
-      } finally {
-        reverting = undefined;
-      }
-    })();
-    return reverting;
-  };
-  return {
-    id: fault,
-    revertRecord: record,
-    get reverted() {
-      return reverted;
-    },
-    revert,
-    [Symbol.asyncDispose]: revert,
-  };
+  return revertOnceHandle(record, async () => heal(state, record, 'handle'));
 }
 
 // Undoes a fault from its record's data alone; healing twice is harmless.

@@ -12,7 +12,7 @@ const unavailable = await localBackendUnavailable();
 // the postgres user), which exercises the same addresses, processes and faults.
 describe.skipIf(unavailable)(`local backend in loopback mode${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 180_000 }, () => {
   it('comes up on 127.18.x addresses without namespaces, crashes and heals a node, refuses network faults, and leaves nothing behind', async () => {
-    await using home = await privateHome();
+    await using _home = await privateHome();
     const namespacesBefore = await listNetns();
     let dir: string;
     {

@@ -1,5 +1,6 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import type { FaultHandle, FaultType, Injector, RevertRecord } from '../../../faults/types.js';
+import { revertOnceHandle } from '../../../faults/handle.js';
+import type { FaultType, Injector, RevertRecord } from '../../../faults/types.js';
 import type { LocalCluster } from '../cluster/handle.js';
 import { etcdDataLoss, etcdMemberKill, etcdQuorumLoss } from './etcd-faults.js';
 import { zonePairPartition, zonePartition } from './network-faults.js';
@@ -40,38 +41,11 @@ export function localInjector(cluster: LocalCluster, type: FaultType): Injector 
       await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
       ctx.signal.throwIfAborted();
       await fault.harm(cluster, data);
-      return handleFor(record, () => fault.heal(cluster, data));
+      return revertOnceHandle(record, () => fault.heal(cluster, data));
     },
   };
 }
 
-export function handleFor(record: RevertRecord, heal: () => Promise<void>): FaultHandle {
-  let reverted = false;
-  let running: Promise<void> | undefined;
-  const revert = (): Promise<void> => {
-    if (reverted) return Promise.resolve();
-    running ??= heal().then(
-      () => {
-        reverted = true;
-        running = undefined;
-      },
-      (error: unknown) => {
-        running = undefined;
-        throw error;
-      },
-    );
-    return running;
-  };
-  return {
-    id: record.faultId,
-    revertRecord: record,
-    get reverted() {
-      return reverted;
-    },
-    revert,
-    [Symbol.asyncDispose]: revert,
-  };
-}
 
 // Heals a fault from its persisted record alone (after a harness crash).
 export async function healFromRecord(cluster: LocalCluster, record: RevertRecord): Promise<void> {
