@@ -172,7 +172,7 @@ export class LocalCluster {
     const client = new pg.Client({ host: '127.0.0.1', port: this.plan.ports.readWrite, user: 'postgres', password: this.state.credentials.superuser, database: 'postgres', connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs });
     try {
       await client.connect();
-      const { rows } = await client.query<{ server: string }>('select inet_server_addr()::text as server, txid_current()');
+      const { rows } = await client.query<{ server: string }>('select host(inet_server_addr()) as server, txid_current()');
       return { ok: true, server: rows[0]?.server ?? 'unknown' };
     } catch (error) {
       return { ok: false, error: (error as Error).message };

@@ -1,0 +1,107 @@
+import pg from 'pg';
+import type { Clock } from '../../engine/clock.js';
+import type { LedgerWriter, LoadSummary, RunningLoad } from '../types.js';
+import { classifyWriteError } from './classify.js';
+import { RateLimiter } from './rate.js';
+
+export interface LedgerTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+export interface LedgerLoadOptions {
+  readonly target: LedgerTarget;
+  readonly rate: number | 'max';
+  readonly concurrency: number;
+  readonly writeTimeoutMs: number;
+  readonly clock: Clock;
+  readonly ledger: LedgerWriter;
+  readonly log?: (line: string) => void;
+}
+
+export const LEDGER_TABLE = 'kdrill_ledger';
+
+// The table the ledger writes to: one row per acknowledged id, nothing else.
+export async function prepareLedgerTable(target: LedgerTarget): Promise<void> {
+  const client = new pg.Client({ ...target, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(`create table if not exists ${LEDGER_TABLE} (id bigint primary key, payload text not null, written_at timestamptz not null default clock_timestamp())`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// Writes rows with unique increasing ids through the read-write endpoint at the given rate
+// and concurrency, one autocommit INSERT each; reconnects after any failure; records every
+// id's fate in the ledger with monotonic times and the address of the acknowledging server.
+export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
+  const startedAt = o.clock.now();
+  const limiter = new RateLimiter(o.rate, startedAt);
+  const errors: Record<string, number> = {};
+  const counts = { sent: 0, acked: 0, failed: 0, inDoubt: 0 };
+  let stopping = false;
+  const payload = 'x'.repeat(64);
+
+  const worker = async (): Promise<void> => {
+    let client: pg.Client | undefined;
+    while (!stopping) {
+      if (!client) {
+        client = new pg.Client({ ...o.target, connectionTimeoutMillis: o.writeTimeoutMs, query_timeout: o.writeTimeoutMs, keepAlive: true });
+        client.on('error', () => undefined); // a dead connection surfaces on the next query
+        try {
+          await client.connect();
+        } catch (error) {
+          count(errors, `connect: ${classifyWriteError(error).reason}`);
+          await client.end().catch(() => undefined);
+          client = undefined;
+          await sleep(100);
+          continue;
+        }
+      }
+      const slot = limiter.take(o.clock.now());
+      const wait = slot - o.clock.now();
+      if (wait > 0) await sleep(wait);
+      if (stopping) break;
+      const id = o.ledger.send(o.clock.now());
+      counts.sent++;
+      try {
+        const result = await client.query<{ server: string }>(`insert into ${LEDGER_TABLE} (id, payload) values ($1, $2) returning host(inet_server_addr()) as server`, [id, payload]);
+        o.ledger.acked(id, o.clock.now(), result.rows[0]?.server);
+        counts.acked++;
+      } catch (error) {
+        const { outcome, reason } = classifyWriteError(error);
+        o.ledger.failed(id, o.clock.now(), outcome);
+        if (outcome === 'failed') counts.failed++;
+        else counts.inDoubt++;
+        count(errors, reason);
+        // The connection may be half-dead (timeout, reset): start over with a fresh one.
+        await client.end().catch(() => undefined);
+        client = undefined;
+      }
+    }
+    await client?.end().catch(() => undefined);
+  };
+
+  const workers = Array.from({ length: o.concurrency }, () => worker());
+  return {
+    async stop(): Promise<LoadSummary> {
+      stopping = true;
+      await Promise.all(workers);
+      const stoppedAt = o.clock.now();
+      const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-9);
+      return { driver: 'ledger', startedAt, stoppedAt, ...counts, ackedPerSecond: counts.acked / seconds, errors: { ...errors } };
+    },
+  };
+}
+
+function count(errors: Record<string, number>, reason: string): void {
+  errors[reason] = (errors[reason] ?? 0) + 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
