@@ -1,6 +1,7 @@
 import type { SerializedError } from '../common/errors.js';
 import type { RevertRecord } from '../faults/types.js';
 import type { Plan } from '../scenario/plan-types.js';
+import type { LoadSummary } from '../load/types.js';
 
 // Milliseconds on the harness's one monotonic clock, measured from the run's start.
 export type MonoTime = number;
@@ -20,6 +21,8 @@ export type JournalEntry =
   | { kind: 'fault-revert-failed'; at: MonoTime; fault: string; error: SerializedError }
   | { kind: 'observation'; at: MonoTime; probe: string; ok: boolean; value?: unknown }
   | { kind: 'checkpoint'; at: MonoTime; step: string; observation?: string; decision?: string; by?: string }
+  | { kind: 'load-start'; at: MonoTime; driver: string; detail?: unknown }
+  | { kind: 'load-stop'; at: MonoTime; summary: LoadSummary; ledger?: string }
   | { kind: 'abort'; at: MonoTime; reason: string }
   | { kind: 'signal'; at: MonoTime; signal: 'SIGINT' | 'SIGTERM' }
   | { kind: 'run-end'; at: MonoTime; status: RunStatus; error?: SerializedError };

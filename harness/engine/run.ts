@@ -5,6 +5,7 @@ import type { Plan } from '../scenario/plan-types.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import { RunSignals, type SignalSource } from './abort.js';
 import type { Clock } from './clock.js';
+import type { RunningLoad } from '../load/types.js';
 import { stampedJournal } from './journal.js';
 import type { Journal, JournalEntry, RevertReason } from './journal-types.js';
 import { deriveStatus, resultFromJournal, type RunResult } from './result.js';
@@ -26,6 +27,16 @@ export interface RunOptions {
   readonly kdrillVersion?: string | undefined;
   // How often wait steps ask the backend; default: the scenario's steady-state interval, else 500 ms.
   readonly pollIntervalMs?: number | undefined;
+  // Starts the scenario's load once connected; it runs through the steps and the reverts.
+  readonly startLoad?: ((connected: ConnectedBackend, clock: Clock) => Promise<StartedLoad | undefined>) | undefined;
+}
+
+export interface StartedLoad {
+  readonly driver: string;
+  readonly detail?: unknown;
+  readonly running: RunningLoad;
+  // Persists what the load recorded (the ledger) and says where.
+  save(): Promise<string | undefined>;
 }
 
 /**
@@ -64,6 +75,7 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
   const signals = new RunSignals({ journal, clock: options.clock, source: options.signals, maxDurationMs: plan.maxDurationMs, log });
   const armed = new ArmedFaults(journal, log);
   let connected: ConnectedBackend | undefined;
+  let load: StartedLoad | undefined;
   let error: unknown;
   try {
     await journal.record({ kind: 'phase', phase: 'connect' });
@@ -76,6 +88,10 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       signal: signals.signal,
       log,
     });
+    if (options.startLoad) {
+      load = await options.startLoad(connected, options.clock);
+      if (load) await journal.record({ kind: 'load-start', driver: load.driver, ...(load.detail !== undefined ? { detail: load.detail } : {}) });
+    }
     await runPhases(plan, {
       runId: options.runId,
       clock: options.clock,
@@ -94,7 +110,17 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
     signals.enterRevert();
     await journal.record({ kind: 'phase', phase: 'revert' }).catch(() => undefined);
     await armed.revertAll(revertReason(signals, error));
-    if (connected) error ??= await dispose(connected, log);
+    // The load keeps running through the reverts, so recovery after them is on record too.
+    // Evaluated first, then kept only if nothing failed before: `error ??= await …` would skip
+    // the call itself after an earlier failure.
+    if (load) {
+      const stopError = await stopLoad(load, journal, log);
+      error ??= stopError;
+    }
+    if (connected) {
+      const disposeError = await dispose(connected, log);
+      error ??= disposeError;
+    }
     signals.dispose();
   }
   return finish(journal, entries, error, log);
@@ -120,6 +146,19 @@ async function runPhases(plan: Plan, ctx: StepContext): Promise<void> {
 function revertReason(signals: RunSignals, error: unknown): RevertReason {
   if (signals.stopped) return signals.stopped.kind;
   return error === undefined ? 'end-of-drill' : 'error';
+}
+
+async function stopLoad(load: StartedLoad, journal: Recorder, log: (line: string) => void): Promise<unknown> {
+  try {
+    const summary = await load.running.stop();
+    const ledger = await load.save();
+    await journal.record({ kind: 'load-stop', summary, ...(ledger ? { ledger } : {}) });
+    log(`load stopped: ${summary.sent} writes sent, ${summary.acked} acknowledged, ${summary.failed} failed, ${summary.inDoubt} in doubt`);
+    return undefined;
+  } catch (error) {
+    log(`could not stop the load cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    return error;
+  }
 }
 
 async function dispose(connected: ConnectedBackend, log: (line: string) => void): Promise<unknown> {

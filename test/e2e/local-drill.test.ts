@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { listNetns } from '../../harness/backends/local/network/index.js';
+import { loadLedger } from '../../harness/load/ledger/file.js';
 import { REPO_ROOT, spawnCli, tempDir, waitForOutput } from '../helpers/cli.js';
 import { localBackendUnavailable, privateHome } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
 const TOPOLOGY = path.join(REPO_ROOT, 'fixtures/topologies/three-zones.yaml');
 
-const drill = (steps: string) => `apiVersion: kdrill.dev/v1alpha1
+const drill = (steps: string, load = 'driver: none') => `apiVersion: kdrill.dev/v1alpha1
 kind: Scenario
 metadata:
   name: local-e2e
@@ -23,7 +24,7 @@ target:
   patroni:
     profile: fast
 load:
-  driver: none
+  ${load}
 steps:
 ${steps}`;
 
@@ -59,7 +60,7 @@ describe.skipIf(unavailable)(`kdrill run on the local backend${unavailable ? ` (
     timeout: 60s
   - wait: redundancy-restored
     timeout: 120s
-`));
+`, '{ driver: ledger, rate: 100, concurrency: 2, warmUp: 2s }'));
     const runDir = path.join(dir.path, 'run');
     const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
     expect(await child.exited, child.output().stderr).toBe(ExitCode.passed);
@@ -71,6 +72,14 @@ describe.skipIf(unavailable)(`kdrill run on the local backend${unavailable ? ` (
     const armed = entries.find((e) => e.kind === 'fault-armed');
     expect(armed).toMatchObject({ revert: { backend: 'local', type: 'primary-crash' } });
     expect(entries.filter((e) => e.kind === 'fault-reverted')).toHaveLength(1);
+    // The ledger load ran through the drill and its ledger sits beside the journal.
+    const stop = entries.find((e) => e.kind === 'load-stop');
+    expect(stop).toMatchObject({ ledger: 'ledger.bin', summary: { driver: 'ledger' } });
+    const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
+    const summary = stop?.kind === 'load-stop' ? stop.summary : undefined;
+    expect(ledger.size).toBe(summary?.sent);
+    expect(ledger.counts().acked).toBe(summary?.acked);
+    expect(summary!.acked).toBeGreaterThan(100);
     // The run created its cluster and removed it.
     expect(existsSync(path.join(home.path, 'clusters')) ? await readdir(path.join(home.path, 'clusters')) : []).toEqual([]);
     const clusterId = String(armed?.kind === 'fault-armed' ? armed.revert.data['clusterId'] : '');

@@ -3,6 +3,7 @@ import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
 import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
 import { renderReports } from '../../report/api.js';
+import { startScenarioLoad } from '../../load/start.js';
 import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';
 import { terminalCheckpointAnswerer } from '../checkpoint-prompt.js';
 import { exitCodeForStatus } from '../errors-to-exit.js';
@@ -55,6 +56,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       log,
       interactive: interactive ? terminalCheckpointAnswerer() : undefined,
       kdrillVersion: KDRILL_VERSION,
+      startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log),
     });
   } finally {
     await journal.close();
