@@ -25,7 +25,3 @@ export function etcdArgv(plan: AddressPlan, node: NodePlan, dataDir: string, sta
 }
 
 export const etcdName = (node: NodePlan) => `etcd-${node.name}`;
-
-export function etcdEndpoints(plan: AddressPlan): string[] {
-  return plan.nodes.map((n) => `http://${n.address}:2379`);
-}

@@ -64,18 +64,6 @@ export async function signalProcess(record: Pick<ProcessRecord, 'pid' | 'startTi
   }
 }
 
-// SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone.
-export async function stopProcess(record: ProcessRecord, graceMs = 5_000): Promise<void> {
-  if (!(await signalProcess(record, 'SIGTERM'))) return;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!(await isRunning(record))) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await signalProcess(record, 'SIGKILL');
-  await waitGone(record, 5_000);
-}
-
 export async function waitGone(record: Pick<ProcessRecord, 'pid' | 'startTime'>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
