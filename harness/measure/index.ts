@@ -1,0 +1,6 @@
+// Measurement as pure functions over the journal and the ledger: every number comes with
+// what it was derived from. Definitions: docs/measurement.md.
+export { measureRto } from './rto.js';
+export { measureRpo, type Readback } from './rpo.js';
+export { disruptionStart } from './t0.js';
+export type { Measurement, RpoMeasurement, RtoMeasurement, RtoOptions } from './types.js';
