@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import { isRunning, startTimeOf } from '../backends/local/processes/index.js';
+import { isRunning, startTimeOf } from '../common/proc.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 const PID_FILE = 'run.pid';

@@ -1,7 +1,8 @@
 import { planAddresses } from '../address-plan.js';
 import { destroyNetwork } from '../network/index.js';
-import { isRunning, signalProcess, waitGone } from '../processes/index.js';
+import { signalProcess, waitGone } from '../processes/index.js';
 import { processesUnder } from '../processes/find.js';
+import { isRunning, signalAll } from '../../../common/proc.js';
 import { removeClusterDir, saveState, type ClusterState } from '../state.js';
 
 // Removes every process, namespace, link and directory of a cluster, whatever state it is
@@ -20,13 +21,7 @@ export async function destroyCluster(state: ClusterState, options: { log?: (line
   }
   // Whatever else runs from the cluster's directory (PostgreSQL restarted by Patroni, a
   // process started after the last state write): found by its command line and killed.
-  for (const p of await processesUnder(state.dir)) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  signalAll((await processesUnder(state.dir)).map((p) => p.pid), 'SIGKILL');
   if (plan.mode === 'netns') problems.push(...(await destroyNetwork(plan)));
   const survivors = await waitNoneUnder(state.dir);
   if (survivors.length) problems.push(`processes still running from ${state.dir}: ${survivors.join(', ')}`);

@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { isRunning, readComm, readStat, signalAll } from '../../../common/proc.js';
 import path from 'node:path';
 import pg from 'pg';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
@@ -6,7 +7,8 @@ import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.
 import { etcdName } from '../config/etcd.js';
 import { run, tryRun } from '../exec.js';
 import { processesUnder } from '../processes/find.js';
-import { isRunning, signalProcess, waitGone } from '../processes/index.js';
+import { namespacePids } from '../network/index.js';
+import { signalProcess, waitGone } from '../processes/index.js';
 import { saveState, type ClusterState } from '../state.js';
 import { observeCluster, type ClusterView } from './observe.js';
 import { etcdDataDir, nodeDir, pgDir, processKey, startEtcd, startPatroni } from './start.js';
@@ -38,13 +40,7 @@ export class LocalCluster {
 
   // SIGKILL of every process in the node's namespace: etcd, Patroni and all of PostgreSQL.
   async crashNode(name: string): Promise<void> {
-    for (const pid of await this.namespacePids(name)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
+    signalAll(await this.nodePids(name), 'SIGKILL');
     await this.waitProcessesGone(name);
   }
 
@@ -82,20 +78,9 @@ export class LocalCluster {
 
   // SIGKILL of the postmaster and its children only; Patroni notices and restarts PostgreSQL.
   async killPostgresOf(name: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<number[]> {
-    const pids = await this.namespacePids(name);
-    const killed: number[] = [];
-    for (const pid of pids) {
-      const comm = await readComm(pid);
-      if (comm === 'postgres') {
-        try {
-          process.kill(pid, signal);
-          killed.push(pid);
-        } catch {
-          // gone already
-        }
-      }
-    }
-    return killed;
+    const postgres: number[] = [];
+    for (const pid of await this.nodePids(name)) if ((await readComm(pid)) === 'postgres') postgres.push(pid);
+    return signalAll(postgres, signal);
   }
 
   // The etcd member loses its data: killed, data directory removed.
@@ -189,11 +174,9 @@ export class LocalCluster {
 
   // Every process of the node: its namespace's in netns mode, else everything started from
   // its directory (etcd, Patroni, the postmaster) and their descendants.
-  private async namespacePids(name: string): Promise<number[]> {
+  private async nodePids(name: string): Promise<number[]> {
     if (this.plan.mode === 'loopback') return (await processesUnder(nodeDir(this.state, name))).map((p) => p.pid);
-    const result = await tryRun('ip', ['netns', 'pids', this.node(name).netns]);
-    if (result instanceof Error) return [];
-    return result.stdout.split(/\s+/).filter(Boolean).map(Number);
+    return namespacePids(this.node(name).netns);
   }
 
   private requireNetns(what: string): void {
@@ -203,20 +186,14 @@ export class LocalCluster {
   }
 
   private async signalNamespace(name: string, signal: NodeJS.Signals): Promise<void> {
-    for (const pid of await this.namespacePids(name)) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // gone already
-      }
-    }
+    signalAll(await this.nodePids(name), signal);
   }
 
   private async waitProcessesGone(name: string): Promise<void> {
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline) {
       const alive = [];
-      for (const pid of await this.namespacePids(name)) if ((await readState(pid)) !== 'Z') alive.push(pid);
+      for (const pid of await this.nodePids(name)) if ((await readStat(pid))?.state !== 'Z') alive.push(pid);
       if (alive.length === 0) return;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -228,21 +205,3 @@ export interface PartitionRule {
   readonly to: string;
   readonly priority: number;
 }
-
-async function readComm(pid: number): Promise<string | undefined> {
-  try {
-    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-async function readState(pid: number): Promise<string | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
-

@@ -8,10 +8,9 @@ import { postgresBinDir, uidGidOf } from '../processes/pg-tools.js';
 import { clustersDir, listClusters, newClusterId, randomSecret, saveState, type ClusterOptions, type ClusterState } from '../state.js';
 import type { TopologyFile } from '../topology-file.js';
 import { destroyCluster } from './down.js';
-import { observeCluster } from './observe.js';
+import { etcdHealthOf, observeCluster } from './observe.js';
 import { createStanza, prepareBackupRegion, prepareNodeDirs, processKey, startEtcd, startHaproxy, startPatroni, writePatroniConfig } from './start.js';
 import { waitFor } from './wait.js';
-import { etcdHealthOf } from './observe.js';
 import { insideOwnUserNamespace } from '../userns.js';
 
 export interface UpOptions extends ClusterOptions {

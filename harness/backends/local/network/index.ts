@@ -1,4 +1,5 @@
 import type { AddressPlan } from '../address-plan.js';
+import { signalAll } from '../../../common/proc.js';
 import { run, tryRun } from '../exec.js';
 
 // Builds the cluster's network: a router namespace with one bridge per zone, one namespace
@@ -63,17 +64,14 @@ export async function destroyNetwork(plan: AddressPlan): Promise<string[]> {
 }
 
 export async function killNamespaceProcesses(ns: string): Promise<number> {
+  return signalAll(await namespacePids(ns), 'SIGKILL').length;
+}
+
+// Every process in a namespace (none when it does not exist).
+export async function namespacePids(ns: string): Promise<number[]> {
   const result = await tryRun('ip', ['netns', 'pids', ns]);
-  if (result instanceof Error) return 0;
-  const pids = result.stdout.split(/\s+/).filter(Boolean).map(Number);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  return pids.length;
+  if (result instanceof Error) return [];
+  return result.stdout.split(/\s+/).filter(Boolean).map(Number);
 }
 
 export async function listNetns(): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { readComm, readStat } from '../../../common/proc.js';
 
 interface ProcInfo {
   readonly pid: number;
@@ -9,17 +10,9 @@ interface ProcInfo {
 }
 
 async function readProc(pid: number): Promise<ProcInfo | undefined> {
-  try {
-    const [stat, cmdline, comm] = await Promise.all([
-      readFile(`/proc/${pid}/stat`, 'utf8'),
-      readFile(`/proc/${pid}/cmdline`, 'utf8'),
-      readFile(`/proc/${pid}/comm`, 'utf8'),
-    ]);
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), state: fields[0]!, comm: comm.trim(), cmdline: cmdline.replace(/\0/g, ' ') };
-  } catch {
-    return undefined;
-  }
+  const [stat, comm, cmdline] = await Promise.all([readStat(pid), readComm(pid), readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined)]);
+  if (!stat || comm === undefined || cmdline === undefined) return undefined;
+  return { pid, ppid: stat.ppid, state: stat.state, comm, cmdline: cmdline.replace(/\0/g, ' ') };
 }
 
 async function allProcesses(): Promise<ProcInfo[]> {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { isRunning, startTimeOf } from '../../../common/proc.js';
 
 // A process the cluster started, identified by pid and kernel start time so that a recycled
 // pid is never mistaken for it (and never killed by a teardown).
@@ -27,29 +27,6 @@ export async function startDetached(role: string, argv: readonly string[], log: 
     return { role, argv, log, pid, startTime: await startTimeOf(pid) };
   } finally {
     closeSync(fd);
-  }
-}
-
-// Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot.
-export async function startTimeOf(pid: number): Promise<number> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
-  } catch {
-    return -1;
-  }
-}
-
-// Whether the recorded process is still the one running under its pid (and not a zombie).
-export async function isRunning(record: Pick<ProcessRecord, 'pid' | 'startTime'>): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${record.pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && (await startTimeOf(record.pid)) === record.startTime;
-  } catch {
-    return false;
   }
 }
 
