@@ -65,6 +65,9 @@ export interface Backend extends BackendCapabilities {
   // Checks that the backend can run here before anything is created (run directory, journal).
   // @throws BackendUnavailableError naming what is missing and each strategy tried.
   preflight?(target: Scenario['target']): Promise<void>;
+  // When this command must run elsewhere to use the backend (the local backend without root:
+  // inside a user namespace), runs it there and returns its exit code; undefined to go on here.
+  relaunch?(target: Scenario['target']): Promise<number | undefined>;
   connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend>;
   // Removes what runs that died left behind (a cluster a crashed run created for itself).
   reap?(log: (line: string) => void): Promise<{ removed: string[]; problems: string[] }>;

@@ -14,9 +14,9 @@ import { PATRONI_PROFILES, type PatroniTiming } from './config/patroni.js';
 import { connectedLocal } from './connected.js';
 import { healFromRecord } from './injectors/index.js';
 import { detectPrivilege, missingPrograms } from './privilege.js';
-import { insideOwnUserNamespace, userNamespaceUsable } from './userns.js';
+import { insideOwnUserNamespace, reexecInUserNamespace, userNamespaceUsable } from './userns.js';
 import type { NetworkMode } from './address-plan.js';
-import { startTimeOf } from './processes/index.js';
+import { startTimeOf } from '../../common/proc.js';
 import { listClusters, type ClusterOptions, type ClusterState } from './state.js';
 import { loadTopologyFile, type TopologyFile } from './topology-file.js';
 
@@ -174,6 +174,14 @@ async function anyAlive(state: ClusterState): Promise<boolean> {
   return false;
 }
 
+// Without root, the cluster is built inside a user namespace that this very command must run
+// in: run it again there (the cluster lives as long as the run).
+async function relaunch(target: Scenario['target']): Promise<number | undefined> {
+  if (target.backend !== 'local' || insideOwnUserNamespace()) return undefined;
+  if ((await detectPrivilege(target.privilege)).mode !== 'userns') return undefined;
+  return reexecInUserNamespace();
+}
+
 export const localBackend: Backend = {
   kind: 'local',
   summary:
@@ -182,6 +190,7 @@ export const localBackend: Backend = {
   actions: LOCAL_ACTIONS,
   refuse,
   preflight,
+  relaunch,
   connect,
   reap,
 };

@@ -12,14 +12,7 @@ import type { RunOpts } from '../main.js';
 import { progressLogger, type Output } from '../output.js';
 import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../run-dir.js';
 import { KDRILL_VERSION } from '../version.js';
-import { detectPrivilege } from '../../backends/local/privilege.js';
-import { insideOwnUserNamespace, reexecInUserNamespace } from '../../backends/local/userns.js';
-import type { Scenario } from '../../scenario/schema/index.js';
 
-async function needsUserNamespace(target: Scenario['target']): Promise<boolean> {
-  if (target.backend !== 'local' || insideOwnUserNamespace()) return false;
-  return (await detectPrivilege(target.privilege)).mode === 'userns';
-}
 
 // Validates, plans and runs one drill, then renders its reports. The exit code is the verdict.
 export async function runCommand(file: string, opts: RunOpts, output: Output): Promise<number> {
@@ -32,9 +25,8 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   }
   const backend = backendFor(plan.backend);
   await backend.preflight?.(loaded.scenario.target);
-  // Without root, the local backend builds its cluster inside a user namespace that this
-  // very command must run in: run it again there (the cluster lives as long as the run).
-  if (await needsUserNamespace(loaded.scenario.target)) return reexecInUserNamespace();
+  const relaunched = await backend.relaunch?.(loaded.scenario.target);
+  if (relaunched !== undefined) return relaunched;
   const runId = makeRunId(plan.scenario.name);
   const runDir = path.resolve(opts.out ?? path.join('reports', runId));
   await prepareRunDir(runDir);
