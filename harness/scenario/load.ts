@@ -7,7 +7,7 @@ import type { ResolvedTargets } from './plan-types.js';
 import { scenarioSchema, type Scenario } from './schema/index.js';
 import { resolveTargets, tierPolicySchema, type TierPolicy } from './tier-policy.js';
 import { checkablePart, validateScenario } from './validate.js';
-import { YamlSource } from './yaml-source.js';
+import { formatPath, YamlSource } from './yaml-source.js';
 import { explainIssues, type PathIssue } from './zod-issues.js';
 
 export interface LoadedScenario {
@@ -80,7 +80,8 @@ export function parseYamlAs<S extends z.ZodType>(source: YamlSource, file: strin
 function placeIssues(source: YamlSource, file: string, issues: readonly PathIssue[]): ScenarioIssue[] {
   return issues.map((issue) => {
     const position = source.locate(issue.path, { key: issue.key ?? false });
-    return { file, ...position, path: issue.path.map(String).join('.'), message: issue.message };
+    // The same `steps[0].fault` form the messages use; '' for the document itself.
+    return { file, ...position, path: issue.path.length ? formatPath(issue.path) : '', message: issue.message };
   });
 }
 

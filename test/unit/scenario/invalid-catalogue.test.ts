@@ -725,3 +725,15 @@ describe('ScenarioError', () => {
     );
   });
 });
+
+describe('ScenarioIssue.path', () => {
+  it('names the field the way the messages do', () => {
+    try {
+      parseScenario(BASE.replace('    duration: 30s', '    duration: ninety'), FILE);
+      throw new Error('expected a ScenarioError');
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      expect(error.issues.map((i) => i.path)).toEqual(['steps[0].duration']);
+    }
+  });
+});
