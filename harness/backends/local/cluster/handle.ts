@@ -98,23 +98,15 @@ export class LocalCluster {
     const others = this.plan.nodes.filter((n) => n.name !== name).map((n) => `http://${n.address}:2379`).join(',');
     const etcdctl = (...args: string[]) => run('etcdctl', ['--endpoints', others, '--command-timeout=5s', ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
     // The plain listing keeps the 64-bit member IDs exact (JSON numbers would round them).
-    const lines = (await etcdctl('member', 'list')).stdout.split('\n').filter(Boolean);
+    const lines = (await retryWhileEtcdSettles(() => etcdctl('member', 'list')))!.stdout.split('\n').filter(Boolean);
     const peer = `http://${node.address}:2380`;
     for (const line of lines) {
       const [id, , memberName, peers] = line.split(',').map((f) => f.trim());
-      if (id && (memberName === etcdName(node) || peers?.split(' ').includes(peer))) await etcdctl('member', 'remove', id);
+      if (!id || !(memberName === etcdName(node) || peers?.split(' ').includes(peer))) continue;
+      // A remove that timed out may still have been applied: "not found" on a retry is success.
+      await retryWhileEtcdSettles(() => etcdctl('member', 'remove', id), /member not found/i);
     }
-    // etcd refuses new members until every member has been connected for a few seconds
-    // ("unhealthy cluster"), as after a recent election: retry for a while.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await etcdctl('member', 'add', etcdName(node), `--peer-urls=${peer}`);
-        break;
-      } catch (error) {
-        if (attempt >= 40 || !String((error as Error).message).includes('unhealthy cluster')) throw error;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await retryWhileEtcdSettles(() => etcdctl('member', 'add', etcdName(node), `--peer-urls=${peer}`));
     await rm(etcdDataDir(this.state, name), { recursive: true, force: true });
     await this.startEtcdOf(name, 'existing');
   }
@@ -204,4 +196,22 @@ export interface PartitionRule {
   readonly from: string;
   readonly to: string;
   readonly priority: number;
+}
+
+// Membership requests fail while etcd settles after losing a member: it refuses them until every
+// member has been connected for a few seconds ("unhealthy cluster"), and a request can time out
+// while a new leader is being elected. Both pass within seconds, so retry for up to 20 s.
+const SETTLING_ERRORS = /unhealthy cluster|context deadline exceeded|leader changed|no leader|timed out/i;
+
+async function retryWhileEtcdSettles<T>(request: () => Promise<T>, alreadyDone?: RegExp): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const message = String((error as Error).message);
+      if (alreadyDone?.test(message)) return undefined;
+      if (attempt >= 40 || !SETTLING_ERRORS.test(message)) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
