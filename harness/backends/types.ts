@@ -33,6 +33,8 @@ export interface Endpoints {
   readonly readWrite: string;
   readonly readOnly?: string;
   readonly etcd?: readonly string[];
+  // Each database member directly, for checks that compare them (replica consistency).
+  readonly members?: readonly { readonly name: string; readonly url: string }[];
   readonly user?: string;
   readonly password?: string;
 }

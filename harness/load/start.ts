@@ -1,40 +1,34 @@
 import path from 'node:path';
 import type { ConnectedBackend } from '../backends/types.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
+import { dbTargetOf } from '../db/target.js';
 import type { Clock } from '../engine/clock.js';
 import type { StartedLoad } from '../engine/run.js';
 import type { LoadSpec } from '../scenario/schema/load.js';
 import { LEDGER_FILE, saveLedger } from './ledger/file.js';
 import { Ledger } from './ledger/ledger.js';
-import { prepareLedgerTable, startLedgerLoad, type LedgerTarget } from './ledger-driver/index.js';
+import { prepareLedgerTable, startLedgerLoad } from './ledger-driver/index.js';
 
 // The scenario's load on this backend, started; undefined when there is nothing to load
 // (driver "none", or a backend without a database, such as the in-memory fake).
 export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void): Promise<StartedLoad | undefined> {
   if (spec.driver === 'none') return undefined;
   const endpoints = await connected.endpoints();
-  const url = new URL(endpoints.readWrite);
-  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+  const target = dbTargetOf(endpoints);
+  if (!target) {
     log(`load: ${endpoints.readWrite} is not a database; running without load`);
     return undefined;
   }
   if (spec.driver !== 'ledger') {
     throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the ${spec.driver} load driver is not available in this version`, { hint: 'use `load: { driver: ledger }` (the pgbench and k6 drivers come with issues 4 and 7)' });
   }
-  const target: LedgerTarget = {
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username || endpoints.user || 'postgres'),
-    password: endpoints.password ?? '',
-    database: decodeURIComponent(url.pathname.replace(/^\//, '') || 'postgres'),
-  };
   await prepareLedgerTable(target);
   const ledger = new Ledger();
   const running = startLedgerLoad({ target, rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, clock, ledger, log });
-  log(`load: ledger driver, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} writes/s`}, ${spec.concurrency} connections, through ${url.host}`);
+  log(`load: ledger driver, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} writes/s`}, ${spec.concurrency} connections, through ${target.host}:${target.port}`);
   return {
     driver: 'ledger',
-    detail: { rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, endpoint: `${url.host}` },
+    detail: { rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, endpoint: `${target.host}:${target.port}` },
     running,
     save: async () => {
       const file = path.join(runDir, LEDGER_FILE);

@@ -25,6 +25,16 @@ export interface LoadSummary {
   readonly errors: Readonly<Record<string, number>>; // reason → count
 }
 
+// Running totals, read while the load runs (the error-rate abort condition samples them).
+export interface LoadStats {
+  readonly sent: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly inDoubt: number;
+  readonly connectFailures: number;
+}
+
 export interface RunningLoad {
+  stats(): LoadStats;
   stop(): Promise<LoadSummary>;
 }

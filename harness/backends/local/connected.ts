@@ -2,6 +2,7 @@ import { ErrorCode, KdrillError } from '../../common/errors.js';
 import type { ActionType } from '../../actions/types.js';
 import type { FaultType, RevertRecord } from '../../faults/types.js';
 import type { ActionContext, ConnectedBackend, Endpoints, Topology } from '../types.js';
+import { PG_PORT } from './config/patroni.js';
 import { run } from './exec.js';
 import type { LocalCluster } from './cluster/handle.js';
 import { destroyCluster } from './cluster/down.js';
@@ -22,6 +23,7 @@ export function connectedLocal(cluster: LocalCluster, options: { owned: boolean;
       readWrite: `postgresql://postgres@127.0.0.1:${cluster.plan.ports.readWrite}/postgres`,
       readOnly: `postgresql://postgres@127.0.0.1:${cluster.plan.ports.readOnly}/postgres`,
       etcd: cluster.plan.nodes.map((n) => `http://${n.address}:2379`),
+      members: cluster.plan.nodes.map((n) => ({ name: n.name, url: `postgresql://postgres@${n.address}:${PG_PORT}/postgres` })),
       user: 'postgres',
       password: cluster.state.credentials.superuser,
     }),

@@ -1,19 +1,12 @@
 import pg from 'pg';
+import { withDb, type DbTarget } from '../../db/target.js';
 import type { Clock } from '../../engine/clock.js';
 import type { LedgerWriter, LoadSummary, RunningLoad } from '../types.js';
 import { classifyWriteError } from './classify.js';
 import { RateLimiter } from './rate.js';
 
-export interface LedgerTarget {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-}
-
 export interface LedgerLoadOptions {
-  readonly target: LedgerTarget;
+  readonly target: DbTarget;
   readonly rate: number | 'max';
   readonly concurrency: number;
   readonly writeTimeoutMs: number;
@@ -24,15 +17,14 @@ export interface LedgerLoadOptions {
 
 export const LEDGER_TABLE = 'kdrill_ledger';
 
-// The table the ledger writes to: one row per acknowledged id, nothing else.
-export async function prepareLedgerTable(target: LedgerTarget): Promise<void> {
-  const client = new pg.Client({ ...target, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    await client.query(`create table if not exists ${LEDGER_TABLE} (id bigint primary key, payload text not null, written_at timestamptz not null default clock_timestamp())`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+// The table the ledger writes to: one row per committed id, nothing else. Each run starts it
+// empty, because ids restart at 1 and a previous run's rows would read back as phantoms; that
+// run's ledger stays in its own run directory.
+export async function prepareLedgerTable(target: DbTarget): Promise<void> {
+  await withDb(target, 10_000, async (client) => {
+    await client.query(`drop table if exists ${LEDGER_TABLE}`);
+    await client.query(`create table ${LEDGER_TABLE} (id bigint primary key, payload text not null, written_at timestamptz not null default clock_timestamp())`);
+  });
 }
 
 // Writes rows with unique increasing ids through the read-write endpoint at the given rate
@@ -43,6 +35,7 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
   const limiter = new RateLimiter(o.rate, startedAt);
   const errors: Record<string, number> = {};
   const counts = { sent: 0, acked: 0, failed: 0, inDoubt: 0 };
+  let connectFailures = 0;
   let stopping = false;
   const payload = 'x'.repeat(64);
 
@@ -55,6 +48,7 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
         try {
           await client.connect();
         } catch (error) {
+          connectFailures++;
           count(errors, `connect: ${classifyWriteError(error).reason}`);
           await client.end().catch(() => undefined);
           client = undefined;
@@ -88,6 +82,7 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
 
   const workers = Array.from({ length: o.concurrency }, () => worker());
   return {
+    stats: () => ({ ...counts, connectFailures }),
     async stop(): Promise<LoadSummary> {
       stopping = true;
       await Promise.all(workers);

@@ -5,12 +5,13 @@ import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { OUTCOMES } from '../../../harness/load/types.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
-import { LEDGER_TABLE, prepareLedgerTable, startLedgerLoad, type LedgerTarget } from '../../../harness/load/ledger-driver/index.js';
+import type { DbTarget } from '../../../harness/db/target.js';
+import { LEDGER_TABLE, prepareLedgerTable, startLedgerLoad } from '../../../harness/load/ledger-driver/index.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
 
-async function idsInTable(target: LedgerTarget): Promise<Set<number>> {
+async function idsInTable(target: DbTarget): Promise<Set<number>> {
   const client = new pg.Client(target);
   await client.connect();
   try {
@@ -25,7 +26,7 @@ describe.skipIf(unavailable)(`ledger load on a real cluster${unavailable ? ` (sk
   it('records every write, keeps writing through a primary crash, and its acknowledged ids are in the table', async () => {
     await using _home = await privateHome();
     await using cluster = await startTestCluster();
-    const target: LedgerTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
+    const target: DbTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
     await prepareLedgerTable(target);
     const ledger = new Ledger();
     const clock = monotonicClock();

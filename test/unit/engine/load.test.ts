@@ -7,6 +7,7 @@ function fakeLoad(events: string[]): StartedLoad {
   return {
     driver: 'test',
     running: {
+      stats: () => ({ sent: 3, acked: 2, failed: 0, inDoubt: 1, connectFailures: 0 }),
       stop: async () => {
         events.push('stop');
         return { driver: 'test', startedAt: 0, stoppedAt: 10, sent: 3, acked: 2, failed: 0, inDoubt: 1, ackedPerSecond: 200, errors: {} };

@@ -1,0 +1,52 @@
+import pg from 'pg';
+import type { Endpoints } from '../backends/types.js';
+
+// Where a PostgreSQL endpoint is, and as whom to connect. The password never leaves this object
+// except into the driver: logs and the journal carry `describeTarget` only.
+export interface DbTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+// The read-write (or read-only) endpoint of a backend as a connection target; undefined when
+// the endpoint is not a PostgreSQL URL (the in-memory fake backend has no database).
+export function dbTargetOf(endpoints: Endpoints, which: 'readWrite' | 'readOnly' = 'readWrite'): DbTarget | undefined {
+  const raw = endpoints[which];
+  return raw ? dbTargetOfUrl(raw, endpoints) : undefined;
+}
+
+// One database URL as a target, the credentials defaulting to the endpoints' own.
+export function dbTargetOfUrl(raw: string, endpoints: Pick<Endpoints, 'user' | 'password'>): DbTarget | undefined {
+  const url = new URL(raw);
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') return undefined;
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username || endpoints.user || 'postgres'),
+    password: endpoints.password ?? decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '') || 'postgres'),
+  };
+}
+
+export const describeTarget = (t: DbTarget): string => `${t.user}@${t.host}:${t.port}/${t.database}`;
+
+// A connected client whose every statement is bounded by `timeoutMs`; the caller ends it.
+export async function connectDb(target: DbTarget, timeoutMs: number): Promise<pg.Client> {
+  const client = new pg.Client({ ...target, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, statement_timeout: timeoutMs, keepAlive: true });
+  client.on('error', () => undefined); // a dead connection surfaces on the next query
+  await client.connect();
+  return client;
+}
+
+// Runs `use` on a fresh connection and always closes it.
+export async function withDb<T>(target: DbTarget, timeoutMs: number, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connectDb(target, timeoutMs);
+  try {
+    return await use(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,48 @@
+import { OUTCOMES } from '../../load/types.js';
+import { evidence, type Evidence, type Verifier, type VerifyContext } from '../types.js';
+
+const ACKED = OUTCOMES.indexOf('acked');
+const LISTED = 20;
+
+// Every acknowledged write is read back from the primary after recovery. Missing ones are lost
+// writes, judged against the tier's RPO and lost-write targets, not here; what fails this check
+// is corruption: rows that were never sent (phantoms) or ids present twice.
+export const ledgerReadback: Verifier = {
+  name: 'ledger-readback',
+  async verify(ctx: VerifyContext): Promise<Evidence> {
+    if (!ctx.ledger) return evidence('unknown', 'no ledger: the run had no ledger load');
+    if (!ctx.readback) return evidence('unknown', 'the ledger table could not be read back after recovery');
+    const { ids, server, malformed, durationMs } = ctx.readback;
+    let acked = 0;
+    let lost = 0;
+    const lostIds: number[] = [];
+    ctx.ledger.forEach((id, _sentAt, _endAt, outcome) => {
+      if (outcome !== ACKED) return;
+      acked++;
+      if (ids.has(id)) return;
+      lost++;
+      if (lostIds.length < LISTED) lostIds.push(id);
+    });
+    const details = {
+      server,
+      rowsRead: ids.rows,
+      acknowledged: acked,
+      lost,
+      lostIds,
+      phantoms: ids.phantomTotal,
+      phantomIds: ids.phantoms.slice(0, LISTED),
+      duplicates: ids.duplicateTotal,
+      duplicateIds: ids.duplicates.slice(0, LISTED),
+      malformedBytes: malformed,
+      readMs: Math.round(durationMs),
+    };
+    const corrupt = [
+      ids.phantomTotal ? `${ids.phantomTotal} phantom row${ids.phantomTotal === 1 ? '' : 's'} (never sent)` : '',
+      ids.duplicateTotal ? `${ids.duplicateTotal} duplicate id${ids.duplicateTotal === 1 ? '' : 's'}` : '',
+      malformed ? `${malformed} malformed byte${malformed === 1 ? '' : 's'} in the id column` : '',
+    ].filter(Boolean);
+    const read = `${ids.rows} rows read back from ${server} in ${Math.round(durationMs)} ms; ${acked - lost} of ${acked} acknowledged writes present`;
+    if (corrupt.length) return evidence('fail', `${read}; corruption: ${corrupt.join(', ')}`, details);
+    return evidence('pass', `${read}${lost ? ` (${lost} lost: judged against the RPO and lost-write targets)` : ''}; no phantom or duplicate rows`, details);
+  },
+};

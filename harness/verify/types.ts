@@ -1,0 +1,40 @@
+import type { Endpoints } from '../backends/types.js';
+import type { DbTarget } from '../db/target.js';
+import type { Ledger } from '../load/ledger/ledger.js';
+import type { VerificationSpec } from '../scenario/schema/verifications.js';
+import type { ReadbackResult } from './ledger-readback/read.js';
+
+export type Verdict = 'pass' | 'fail' | 'unknown';
+
+// What a verifier found: a verdict, one line a person reads, and the facts behind it (JSON).
+export interface Evidence {
+  readonly verdict: Verdict;
+  readonly summary: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface VerifyContext {
+  readonly target: DbTarget; // the read-write endpoint
+  readonly endpoints: Endpoints;
+  readonly ledger?: Ledger;
+  // The ledger table as read back once after recovery; shared by the verifiers and RPO.
+  readonly readback?: ReadbackResult;
+  // What `prepare` returned for this verifier (the seeded dataset's checksum…), from the journal.
+  readonly prepared?: unknown;
+  readonly timeoutMs: number;
+  readonly log: (line: string) => void;
+}
+
+export interface PrepareContext {
+  readonly target: DbTarget;
+  readonly log: (line: string) => void;
+}
+
+export interface Verifier {
+  readonly name: VerificationSpec['verify'];
+  // Runs before the warm-up (for example, seeds a dataset); what it returns is journalled.
+  prepare?(ctx: PrepareContext): Promise<Readonly<Record<string, unknown>>>;
+  verify(ctx: VerifyContext): Promise<Evidence>;
+}
+
+export const evidence = (verdict: Verdict, summary: string, details?: Record<string, unknown>): Evidence => ({ verdict, summary, ...(details ? { details } : {}) });
