@@ -9,6 +9,35 @@ export type MonoTime = number;
 export const RUN_STATUSES = ['passed', 'targets-missed', 'integrity-failed', 'aborted', 'interrupted', 'errored', 'cleanup-incomplete'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+// Which journal entry a number was derived from (its kind and time; the fault for fault entries).
+export interface EntryRef {
+  readonly kind: string;
+  readonly at: MonoTime;
+  readonly fault?: string;
+}
+
+export const MEASUREMENT_NAMES = [
+  'rto',
+  'time-to-impact',
+  'downtime',
+  'time-to-new-primary',
+  'time-to-new-leader',
+  'time-to-redundancy',
+  'lost-writes',
+  'rpo',
+  'split-brain-writes',
+  'in-doubt-writes',
+  'phantom-rows',
+] as const;
+export type MeasurementName = (typeof MEASUREMENT_NAMES)[number];
+
+// One probe as checked for a steady state: whether it held, and what it saw last.
+export interface ProbeCheckResult {
+  readonly probe: string;
+  readonly held: boolean;
+  readonly detail: string;
+}
+
 // Every fact of a run, in order. Reports are recomputed from these alone.
 export type JournalEntry =
   | { kind: 'run-start'; at: MonoTime; wall: string; runId: string; plan: Plan; kdrillVersion: string }
@@ -23,6 +52,10 @@ export type JournalEntry =
   | { kind: 'checkpoint'; at: MonoTime; step: string; observation?: string; decision?: string; by?: string }
   | { kind: 'load-start'; at: MonoTime; driver: string; detail?: unknown }
   | { kind: 'load-stop'; at: MonoTime; summary: LoadSummary; ledger?: string }
+  | { kind: 'prepared'; at: MonoTime; verify: string; detail: unknown }
+  | { kind: 'steady-state'; at: MonoTime; when: 'before' | 'after'; held: boolean; checks: readonly ProbeCheckResult[] }
+  | { kind: 'measurement'; at: MonoTime; name: MeasurementName; value?: number; unit: 'ms' | 'writes' | 'rows'; why: string; evidence?: unknown; from: readonly EntryRef[] }
+  | { kind: 'verification'; at: MonoTime; verify: string; required: boolean; verdict: 'pass' | 'fail' | 'unknown'; summary: string; details?: unknown }
   | { kind: 'abort'; at: MonoTime; reason: string }
   | { kind: 'signal'; at: MonoTime; signal: 'SIGINT' | 'SIGTERM' }
   | { kind: 'run-end'; at: MonoTime; status: RunStatus; error?: SerializedError };

@@ -2,7 +2,8 @@ import type { SerializedError } from '../common/errors.js';
 import type { FaultType } from '../faults/types.js';
 import type { StepKind } from '../scenario/schema/index.js';
 import type { EntryOf } from './journal.js';
-import type { JournalEntry, MonoTime, RunStatus } from './journal-types.js';
+import type { ResolvedTargets } from '../scenario/plan-types.js';
+import type { JournalEntry, MeasurementName, MonoTime, RunStatus } from './journal-types.js';
 import { pendingReverts } from './revert.js';
 
 export interface FaultResult {
@@ -24,6 +25,31 @@ export interface StepResult {
   readonly endedAt?: MonoTime; // absent when the journal has no step-complete
 }
 
+export interface MeasurementResult {
+  readonly name: MeasurementName;
+  readonly value?: number; // absent: not measured, `why` says why
+  readonly unit: 'ms' | 'writes' | 'rows';
+  readonly why: string;
+}
+
+// A recovery target of the tier, and whether the run met it. `met` is absent when the number
+// could not be measured: a report must then say "not measured", never "met".
+export interface TargetResult {
+  readonly name: 'rto' | 'rpo' | 'lost-writes' | 'steady-state';
+  readonly required: number | string;
+  readonly measured?: number | string;
+  readonly unit: 'ms' | 'writes' | 'check';
+  readonly met?: boolean;
+  readonly derivation: string;
+}
+
+export interface VerificationResult {
+  readonly verdict: 'pass' | 'fail' | 'unknown';
+  readonly required: boolean;
+  readonly summary: string;
+  readonly details?: unknown;
+}
+
 // What a run produced. Everything here is recomputable from the journal (resultFromJournal).
 export interface RunResult {
   readonly runId: string;
@@ -33,18 +59,17 @@ export interface RunResult {
   readonly journalPath: string;
   readonly faults: FaultResult[];
   readonly steps: StepResult[];
-  // Seams for measurement (RTO/RPO vs tier) and verification: filled by later stages.
-  readonly targets: unknown[];
-  readonly evidence: Record<string, unknown>;
+  readonly measurements: MeasurementResult[];
+  readonly targets: TargetResult[];
+  readonly evidence: Record<string, VerificationResult>;
   readonly error?: SerializedError;
 }
 
-// Statuses only measurement and verification can decide; the engine never derives them.
-const JUDGED: readonly RunStatus[] = ['targets-missed', 'integrity-failed'];
-
 // The status the facts in the journal imply, `error` being the run's own failure if any.
 // Precedence: cleanup-incomplete (faults may still be armed) > aborted/interrupted (first stop
-// before the revert phase) > errored > passed. A journal without run-end is a harness crash.
+// before the revert phase) > errored > integrity-failed (a required verification failed) >
+// targets-missed (a measured target missed, or the steady state did not return) > passed.
+// A journal without run-end is a harness crash.
 export function deriveStatus(entries: readonly JournalEntry[], error: SerializedError | undefined, ended: boolean): RunStatus {
   if (pendingReverts(entries).length > 0) return 'cleanup-incomplete';
   if (!ended) return 'errored';
@@ -54,15 +79,56 @@ export function deriveStatus(entries: readonly JournalEntry[], error: Serialized
   if (stop?.kind === 'signal') return 'interrupted';
   if (stop?.kind === 'abort') return 'aborted';
   if (error || entries.some((e) => e.kind === 'step-complete' && e.outcome === 'fail')) return 'errored';
+  if (entries.some((e) => e.kind === 'verification' && e.required && e.verdict === 'fail')) return 'integrity-failed';
+  const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
+  if (start && targetsOf(entries, start.plan.targets).some((t) => t.met === false)) return 'targets-missed';
   return 'passed';
 }
 
 // The run's status recomputed from its journal alone.
 export function statusFromJournal(entries: readonly JournalEntry[]): RunStatus {
   const end = entries.findLast((e): e is EntryOf<'run-end'> => e.kind === 'run-end');
-  const derived = deriveStatus(entries, end?.error, end !== undefined);
-  if (derived === 'passed' && end && JUDGED.includes(end.status)) return end.status;
-  return derived;
+  return deriveStatus(entries, end?.error, end !== undefined);
+}
+
+export function measurementsOf(entries: readonly JournalEntry[]): MeasurementResult[] {
+  return entries
+    .filter((e): e is EntryOf<'measurement'> => e.kind === 'measurement')
+    .map((m) => ({ name: m.name, ...(m.value !== undefined ? { value: m.value } : {}), unit: m.unit, why: m.why }));
+}
+
+// The tier's targets against the journalled measurements (the last of each name counts).
+export function targetsOf(entries: readonly JournalEntry[], targets: ResolvedTargets): TargetResult[] {
+  const measured = new Map(measurementsOf(entries).map((m) => [m.name, m]));
+  const judged = (name: 'rto' | 'rpo' | 'lost-writes', from: MeasurementName, required: number, unit: 'ms' | 'writes'): TargetResult => {
+    const m = measured.get(from);
+    if (m?.value === undefined) return { name, required, unit, derivation: m ? `not measured: ${m.why}` : 'not measured: the run produced no such measurement' };
+    return { name, required, unit, measured: m.value, met: m.value <= required, derivation: m.why };
+  };
+  const out = [judged('rto', 'rto', targets.rtoMs, 'ms'), judged('rpo', 'rpo', targets.rpoMs, 'ms')];
+  if (targets.maxLostWrites !== undefined) out.push(judged('lost-writes', 'lost-writes', targets.maxLostWrites, 'writes'));
+  const after = entries.findLast((e): e is EntryOf<'steady-state'> => e.kind === 'steady-state' && e.when === 'after');
+  if (after) {
+    const failed = after.checks.filter((c) => !c.held);
+    out.push({
+      name: 'steady-state',
+      required: 'every "after" probe holds',
+      unit: 'check',
+      measured: after.held ? 'held' : `${failed.length} of ${after.checks.length} did not hold`,
+      met: after.held,
+      derivation: after.checks.map((c) => `${c.probe}: ${c.detail}`).join('; '),
+    });
+  }
+  return out;
+}
+
+function evidenceOf(entries: readonly JournalEntry[]): Record<string, VerificationResult> {
+  const out: Record<string, VerificationResult> = {};
+  for (const e of entries) {
+    if (e.kind !== 'verification') continue;
+    out[e.verify] = { verdict: e.verdict, required: e.required, summary: e.summary, ...(e.details !== undefined ? { details: e.details } : {}) };
+  }
+  return out;
 }
 
 // The run's result recomputed from its journal alone.
@@ -79,8 +145,9 @@ export function resultFromJournal(entries: readonly JournalEntry[], journalPath 
     journalPath,
     faults: faultsOf(entries),
     steps: stepsOf(entries, start),
-    targets: [],
-    evidence: {},
+    measurements: measurementsOf(entries),
+    targets: start ? targetsOf(entries, start.plan.targets) : [],
+    evidence: evidenceOf(entries),
     ...(end?.error ? { error: end.error } : {}),
   };
 }

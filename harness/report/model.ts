@@ -4,6 +4,7 @@ import { formatDuration } from '../common/duration.js';
 import { redactValue } from '../common/redact.js';
 import type { SerializedError } from '../common/errors.js';
 import type { EntryOf, JournalEntry, MonoTime, RunStatus } from '../engine/index.js';
+import type { MeasurementResult, TargetResult } from '../engine/result.js';
 import type { ReportInput } from './types.js';
 
 // The flat, redacted view every text renderer formats: verdict, targets, steps, faults, and the
@@ -28,6 +29,12 @@ export interface TargetRow {
   readonly measured: string;
   readonly verdict: 'met' | 'missed' | 'not measured';
   readonly derivation: string;
+}
+
+export interface MeasurementRow {
+  readonly name: string; // "time to impact"
+  readonly value: string; // "—" when not measured
+  readonly why: string;
 }
 
 export interface StepRow {
@@ -66,6 +73,7 @@ export interface ReportView {
   readonly kdrillVersion?: string;
   readonly error?: string;
   readonly targets: readonly TargetRow[];
+  readonly measurements: readonly MeasurementRow[];
   readonly steps: readonly StepRow[];
   readonly faults: readonly FaultRow[];
   readonly cases: readonly ReportCase[];
@@ -73,8 +81,8 @@ export interface ReportView {
 
 const EXPLANATIONS: Readonly<Record<RunStatus, string>> = {
   passed: 'every step completed and every measured target was met',
-  'targets-missed': 'the drill ran, but a recovery target (RTO, RPO or lost writes) was missed',
-  'integrity-failed': 'data integrity checks failed: rows were lost, duplicated or never sent',
+  'targets-missed': 'the drill ran, but a recovery target (RTO, RPO, lost writes or the steady state after) was missed',
+  'integrity-failed': 'a required integrity check failed: the data is not what was written (see the verifications)',
   aborted: 'an abort condition stopped the drill; armed faults were reverted',
   interrupted: 'the drill was interrupted by a signal; armed faults were reverted',
   errored: 'the drill could not complete because of an error',
@@ -125,6 +133,7 @@ export function reportView(raw: ReportInput): ReportView {
     ...(start?.kdrillVersion ? { kdrillVersion: start.kdrillVersion } : {}),
     ...(result.error ? { error: errorLine(result.error) } : {}),
     targets,
+    measurements: measurementRows(input),
     steps: stepRows(input, clock),
     faults: result.faults.map((f) => ({
       id: f.id,
@@ -201,61 +210,33 @@ function stepCases(input: ReportInput, origin: MonoTime, endAt: MonoTime): Repor
   });
 }
 
-// One measured target, read leniently until measure/ fixes the TargetResult shape.
-interface Measured {
-  readonly measuredMs?: number;
-  readonly met?: boolean;
-  readonly derivation?: string;
+const TARGET_LABELS: Readonly<Record<TargetResult['name'], string>> = { rto: 'RTO', rpo: 'RPO', 'lost-writes': 'lost writes', 'steady-state': 'steady state after' };
+
+function formatQuantity(value: number | string, unit: TargetResult['unit'] | MeasurementResult['unit']): string {
+  if (typeof value === 'string') return value;
+  if (unit === 'ms') return formatMeasuredMs(value);
+  return `${value} ${unit === 'check' ? '' : unit}`.trim();
 }
 
-function measuredTarget(targets: readonly unknown[], name: string): Measured | undefined {
-  for (const raw of targets) {
-    if (typeof raw !== 'object' || raw === null) continue;
-    const t = raw as Record<string, unknown>;
-    const id = [t['name'], t['target'], t['kind'], t['id']].find((v) => typeof v === 'string');
-    if (typeof id !== 'string' || id.toLowerCase() !== name) continue;
-    const measured = [t['measuredMs'], t['measured'], t['valueMs'], t['value']].find((v) => typeof v === 'number');
-    const verdict = t['met'] ?? t['verdict'] ?? t['status'];
-    const met = verdict === true || verdict === 'pass' || verdict === 'met' ? true : verdict === false || verdict === 'fail' || verdict === 'missed' ? false : undefined;
-    const derivation = t['derivation'] ?? t['how'];
-    return {
-      ...(typeof measured === 'number' ? { measuredMs: measured } : {}),
-      ...(met !== undefined ? { met } : {}),
-      ...(derivation !== undefined ? { derivation: typeof derivation === 'string' ? derivation : JSON.stringify(derivation) } : {}),
-    };
-  }
-  return undefined;
-}
-
-interface TargetSpec {
-  readonly key: string;
-  readonly label: string;
-  readonly required: string;
-  readonly format: (n: number) => string;
-}
-
-function targetSpecs(input: ReportInput): TargetSpec[] {
-  const t = input.plan.targets;
-  const specs: TargetSpec[] = [
-    { key: 'rto', label: 'RTO', required: `≤ ${formatDuration(t.rtoMs)}`, format: formatDuration },
-    { key: 'rpo', label: 'RPO', required: `≤ ${formatDuration(t.rpoMs)}`, format: formatDuration },
-  ];
-  if (t.maxLostWrites !== undefined) specs.push({ key: 'lost-writes', label: 'lost writes', required: `≤ ${t.maxLostWrites}`, format: String });
-  return specs;
+// Milliseconds as a person reads them: "0 ms", "850 ms", "6.2 s", "2m05s".
+function formatMeasuredMs(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
 function targetRows(input: ReportInput): TargetRow[] {
-  const planned = input.plan.targets.derivation.join('; ');
-  return targetSpecs(input).map((spec) => {
-    const m = measuredTarget(input.result.targets, spec.key);
-    return {
-      name: spec.label,
-      required: spec.required,
-      measured: m?.measuredMs === undefined ? 'not measured' : spec.format(m.measuredMs),
-      verdict: m?.met === true ? 'met' : m?.met === false ? 'missed' : 'not measured',
-      derivation: m?.derivation ?? planned,
-    };
-  });
+  return input.result.targets.map((t) => ({
+    name: TARGET_LABELS[t.name],
+    required: typeof t.required === 'string' ? t.required : `≤ ${t.unit === 'ms' ? formatDuration(t.required) : formatQuantity(t.required, t.unit)}`,
+    measured: t.measured === undefined ? 'not measured' : formatQuantity(t.measured, t.unit),
+    verdict: t.met === true ? 'met' : t.met === false ? 'missed' : 'not measured',
+    derivation: t.derivation,
+  }));
+}
+
+function measurementRows(input: ReportInput): MeasurementRow[] {
+  return input.result.measurements.map((m) => ({ name: m.name.replace(/-/g, ' '), value: m.value === undefined ? '—' : formatQuantity(m.value, m.unit), why: m.why }));
 }
 
 function targetCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
@@ -278,12 +259,10 @@ function targetCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
 function verificationCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
   const planned = input.plan.scenarioDoc?.verifications ?? [];
   return planned.map((v): ReportCase => {
-    const evidence = input.result.evidence[v.verify];
-    const e = typeof evidence === 'object' && evidence !== null ? (evidence as Record<string, unknown>) : undefined;
-    const verdict = e?.['verdict'];
-    const summary = typeof e?.['summary'] === 'string' ? e['summary'] : undefined;
-    const status: CaseStatus = !e ? 'skipped' : verdict === 'pass' ? 'passed' : verdict === 'fail' ? 'failed' : 'broken';
-    const message = status === 'skipped' ? 'not verified' : status === 'passed' ? undefined : (summary ?? `verdict ${String(verdict)}`);
+    const e = input.result.evidence[v.verify];
+    const summary = e?.summary;
+    const status: CaseStatus = !e ? 'skipped' : e.verdict === 'pass' ? 'passed' : e.verdict === 'fail' ? 'failed' : 'broken';
+    const message = status === 'skipped' ? 'not verified' : status === 'passed' ? undefined : summary;
     return {
       id: `verify:${v.verify}`,
       group: 'verification',

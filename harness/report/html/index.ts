@@ -54,6 +54,7 @@ export function renderHtml(view: ReportView): string {
     '<h2>Targets</h2>',
     table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation]), { 3: slug }),
   );
+  if (view.measurements.length > 0) sections.push('<h2>Measurements</h2>', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why]), { 2: () => 'detail' }));
   sections.push(
     '<h2>Steps</h2>',
     view.steps.length === 0

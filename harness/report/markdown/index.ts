@@ -23,6 +23,7 @@ export function renderMarkdown(view: ReportView): string {
   if (view.description) parts.push('', `> ${cell(view.description)}`);
   if (view.error) parts.push('', `**Error:** ${cell(view.error)}`);
   parts.push('', '## Targets', '', table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation])));
+  if (view.measurements.length > 0) parts.push('', '## Measurements', '', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why])));
   parts.push(
     '',
     '## Steps',

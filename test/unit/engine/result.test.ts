@@ -36,9 +36,24 @@ describe('statusFromJournal', () => {
     expect(statusFromJournal([start, armed])).toBe('cleanup-incomplete');
   });
 
-  it('keeps a measured verdict the engine cannot derive', () => {
-    expect(statusFromJournal([start, armed, revertPhase, reverted, end('targets-missed')])).toBe('targets-missed');
+  it('says targets-missed when a measured target is missed, from the measurements alone', () => {
+    const rto = (value: number): JournalEntry => ({ kind: 'measurement', at: 650, name: 'rto', value, unit: 'ms', why: 'test', from: [] });
+    expect(statusFromJournal([start, armed, revertPhase, reverted, rto(900_000), end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, rto(900_001), end('passed')])).toBe('targets-missed');
     expect(deriveStatus([start], undefined, true)).toBe('passed');
+  });
+
+  it('says targets-missed when the steady state does not return after the faults', () => {
+    const after = (held: boolean): JournalEntry => ({ kind: 'steady-state', at: 650, when: 'after', held, checks: [{ probe: 'redundancy', held, detail: held ? '2 of 2 streaming' : '1 of 2 streaming' }] });
+    expect(statusFromJournal([start, armed, revertPhase, reverted, after(true), end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, after(false), end('passed')])).toBe('targets-missed');
+  });
+
+  it('says integrity-failed when a required verification fails, above a missed target; an optional one never fails the run', () => {
+    const verification = (required: boolean): JournalEntry => ({ kind: 'verification', at: 660, verify: 'amcheck', required, verdict: 'fail', summary: 'bad index' });
+    const missed: JournalEntry = { kind: 'measurement', at: 650, name: 'rpo', value: 5, unit: 'ms', why: 'test', from: [] };
+    expect(statusFromJournal([start, armed, revertPhase, reverted, missed, verification(true), end('passed')])).toBe('integrity-failed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, verification(false), end('passed')])).toBe('passed');
   });
 });
 
@@ -66,7 +81,11 @@ describe('resultFromJournal', () => {
         { id: 's1', name: 'kill', kind: 'fault', outcome: 'ok', startedAt: 5, endedAt: 13 },
         { id: 's2', name: 's2', kind: 'pause', outcome: 'info', startedAt: 13 },
       ],
-      targets: [],
+      measurements: [],
+      targets: [
+        { name: 'rto', required: 900_000, unit: 'ms', derivation: 'not measured: the run produced no such measurement' },
+        { name: 'rpo', required: 0, unit: 'ms', derivation: 'not measured: the run produced no such measurement' },
+      ],
       evidence: {},
     });
   });

@@ -12,7 +12,7 @@ describe('markdown reporter', () => {
     const text = await readFile(file!, 'utf8');
     expect(text.split('\n')[0]).toBe('# ERRORED: primary-kill');
     expect(text).toContain('| target | required | measured | verdict | how derived |');
-    expect(text).toContain('| RTO | ≤ 1m | not measured | not measured | rto 1m from tier1; rpo 0s from tier1 |');
+    expect(text).toContain('| RTO | ≤ 1m | not measured | not measured | not measured: the run produced no such measurement |');
     expect(text).toContain('| s2 | wait for new leader | wait | fail | +200ms (10:00:00.200Z) | +700ms (10:00:00.700Z) | 500ms | STEP_FAILED: no leader after 500ms: password=[redacted] rejected |');
     expect(text).toContain('| s4 | s4 | pause | not run |');
     expect(text).toContain('| f1 | s1 | pod-kill | +110ms (10:00:00.110Z) | +120ms (10:00:00.120Z) | +920ms (10:00:00.920Z) |');
