@@ -33,17 +33,19 @@ export function dbTargetOfUrl(raw: string, endpoints: Pick<Endpoints, 'user' | '
 
 export const describeTarget = (t: DbTarget): string => `${t.user}@${t.host}:${t.port}/${t.database}`;
 
-// A connected client whose every statement is bounded by `timeoutMs`; the caller ends it.
-export async function connectDb(target: DbTarget, timeoutMs: number): Promise<pg.Client> {
-  const client = new pg.Client({ ...target, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, statement_timeout: timeoutMs, keepAlive: true });
+// A connected client whose every statement is bounded by `timeoutMs` (by the server only with
+// `serverTimeoutOnly`: a client-side query timer is never cleared for COPY streams and would
+// hold the process open); the caller ends it.
+export async function connectDb(target: DbTarget, timeoutMs: number, serverTimeoutOnly = false): Promise<pg.Client> {
+  const client = new pg.Client({ ...target, connectionTimeoutMillis: timeoutMs, ...(serverTimeoutOnly ? {} : { query_timeout: timeoutMs }), statement_timeout: timeoutMs, keepAlive: true });
   client.on('error', () => undefined); // a dead connection surfaces on the next query
   await client.connect();
   return client;
 }
 
 // Runs `use` on a fresh connection and always closes it.
-export async function withDb<T>(target: DbTarget, timeoutMs: number, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connectDb(target, timeoutMs);
+export async function withDb<T>(target: DbTarget, timeoutMs: number, use: (client: pg.Client) => Promise<T>, serverTimeoutOnly = false): Promise<T> {
+  const client = await connectDb(target, timeoutMs, serverTimeoutOnly);
   try {
     return await use(client);
   } finally {

@@ -3,13 +3,14 @@ import { redactValue } from '../common/redact.js';
 import type { Backend, ConnectedBackend } from '../backends/types.js';
 import type { Plan } from '../scenario/plan-types.js';
 import type { Scenario } from '../scenario/schema/index.js';
-import { RunSignals, type SignalSource } from './abort.js';
+import { RunSignals, type RunStop, type SignalSource } from './abort.js';
 import type { Clock } from './clock.js';
+import type { Ledger } from '../load/ledger/ledger.js';
 import type { RunningLoad } from '../load/types.js';
 import { stampedJournal } from './journal.js';
 import type { Journal, JournalEntry, RevertReason } from './journal-types.js';
 import { deriveStatus, resultFromJournal, type RunResult } from './result.js';
-import { ArmedFaults, type Recorder } from './revert.js';
+import { ArmedFaults, pendingReverts, type Recorder } from './revert.js';
 import { runStep, type CheckpointAnswerer, type StepContext } from './steps.js';
 
 export interface RunOptions {
@@ -29,14 +30,45 @@ export interface RunOptions {
   readonly pollIntervalMs?: number | undefined;
   // Starts the scenario's load once connected; it runs through the steps and the reverts.
   readonly startLoad?: ((connected: ConnectedBackend, clock: Clock) => Promise<StartedLoad | undefined>) | undefined;
+  // Steady state, abort conditions, measurement and verification (harness/assess).
+  readonly observer?: DrillObserver | undefined;
 }
 
 export interface StartedLoad {
   readonly driver: string;
   readonly detail?: unknown;
   readonly running: RunningLoad;
+  // Every write's fate, live (the ledger driver only): measurement and the abort conditions read it.
+  readonly ledger?: Ledger;
   // Persists what the load recorded (the ledger) and says where.
   save(): Promise<string | undefined>;
+}
+
+export interface ObserverContext {
+  readonly connected: ConnectedBackend;
+  readonly load: StartedLoad | undefined;
+  readonly journal: Recorder;
+  readonly clock: Clock;
+  readonly entries: readonly JournalEntry[]; // the run's journal so far, redacted
+  readonly signal: AbortSignal; // aborted when the run stops early
+  readonly stopped: () => RunStop | undefined;
+  readonly abort: (reason: string) => void; // an abort condition was met
+  readonly log: (line: string) => void;
+}
+
+// What watches and judges a drill, at four points of the run. Errors thrown by `prepare` and
+// `beforeSteps` fail the run before any fault; later ones are the run's error.
+export interface DrillObserver {
+  // Once connected, before the load starts (seeds a dataset).
+  prepare?(ctx: ObserverContext): Promise<void>;
+  // After the warm-up, before the first step: the steady state must hold; monitors start.
+  beforeSteps?(ctx: ObserverContext): Promise<void>;
+  // After every revert, with the load still running: waits for recovery, checks the steady state.
+  afterReverts?(ctx: ObserverContext): Promise<void>;
+  // After the load stopped: read back, measure and verify.
+  judge?(ctx: ObserverContext): Promise<void>;
+  // Stops whatever is still running (monitors). Always called, once, before disposal.
+  stop?(): Promise<void>;
 }
 
 /**
@@ -46,18 +78,19 @@ export interface StartedLoad {
  *  1. `run-start`: plan, run id, wall time, kdrill version. SIGINT/SIGTERM handlers and the
  *     max-duration timer are armed (RunSignals).
  *  2. `connect`: backend.connect(target) → ConnectedBackend.
- *  3. `warm-up`: sleep plan.warmUpMs (the load driver will run here).
+ *  3. `warm-up`: the observer prepares (seeds), the load starts, sleep plan.warmUpMs; then the
+ *     observer checks the steady state before (`steady-state-before`) and starts its monitors.
  *  4. `steps`: each step in order, not before its `atMs` after the steps began. A fault step
  *     plans against the topology, injects (the injector journals `fault-armed` with its
  *     RevertRecord before the harm), journals `fault-injected`, registers the handle and, with a
  *     duration, schedules its revert. Then the engine waits for those scheduled reverts.
  *  5. `revert` (finally, whatever happened): every fault still armed, newest first, continuing
  *     past failures. From here signals are journalled but never skip a revert.
- *  6. dispose the connected backend, remove signal handlers, journal `run-end` with the status
- *     (cleanup-incomplete > aborted | interrupted > errored > passed; see deriveStatus).
- *
- * Measurement (targets-missed) and verification (integrity-failed) plug in after phase 5 and
- * fill `targets` and `evidence`.
+ *  6. unless interrupted or a fault is still armed: the observer waits for recovery and checks the
+ *     steady state after (`steady-state-after`); the load stops; the observer reads back,
+ *     measures and verifies (`verify`), journalling `measurement` and `verification` entries.
+ *  7. dispose the connected backend, remove signal handlers, journal `run-end` with the status
+ *     (see deriveStatus for the precedence).
  *
  * @throws only when the run-start entry cannot be journalled (nothing was touched yet).
  */
@@ -74,6 +107,7 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
   });
   const signals = new RunSignals({ journal, clock: options.clock, source: options.signals, maxDurationMs: plan.maxDurationMs, log });
   const armed = new ArmedFaults(journal, log);
+  const observer = options.observer;
   let connected: ConnectedBackend | undefined;
   let load: StartedLoad | undefined;
   let error: unknown;
@@ -88,6 +122,18 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       signal: signals.signal,
       log,
     });
+    const observe = (): ObserverContext => ({
+      connected: connected!,
+      load,
+      journal,
+      clock: options.clock,
+      entries,
+      signal: signals.signal,
+      stopped: () => signals.stopped,
+      abort: (reason) => signals.abort(reason),
+      log,
+    });
+    await observer?.prepare?.(observe());
     if (options.startLoad) {
       load = await options.startLoad(connected, options.clock);
       if (load) await journal.record({ kind: 'load-start', driver: load.driver, ...(load.detail !== undefined ? { detail: load.detail } : {}) });
@@ -103,19 +149,34 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       pollIntervalMs: options.pollIntervalMs ?? plan.scenarioDoc?.steadyState?.interval ?? 500,
       interactive: options.interactive,
       scheduled: [],
-    });
+    }, observer ? () => observer.beforeSteps?.(observe()) : undefined);
   } catch (thrown) {
     if (!signals.stopped) error = thrown;
   } finally {
     signals.enterRevert();
     await journal.record({ kind: 'phase', phase: 'revert' }).catch(() => undefined);
     await armed.revertAll(revertReason(signals, error));
+    // Judging needs a cluster with nothing armed, and is skipped when a person stopped the run.
+    const judging = observer && connected && signals.stopped?.kind !== 'interrupt' && pendingReverts(entries).length === 0;
+    const ctx: ObserverContext | undefined = judging ? { connected: connected!, load, journal, clock: options.clock, entries, signal: new AbortController().signal, stopped: () => signals.stopped, abort: () => undefined, log } : undefined;
+    // Every call below is evaluated first, then its error kept only if nothing failed before:
+    // `error ??= await …` would skip the call itself after an earlier failure.
+    if (ctx && observer?.afterReverts) {
+      const afterError = await attempt('steady-state-after', journal, log, () => observer.afterReverts!(ctx));
+      error ??= afterError;
+    }
     // The load keeps running through the reverts, so recovery after them is on record too.
-    // Evaluated first, then kept only if nothing failed before: `error ??= await …` would skip
-    // the call itself after an earlier failure.
     if (load) {
       const stopError = await stopLoad(load, journal, log);
       error ??= stopError;
+    }
+    if (observer?.stop) {
+      const stopError = await attempt(undefined, journal, log, () => observer.stop!());
+      error ??= stopError;
+    }
+    if (ctx && observer?.judge) {
+      const judgeError = await attempt('verify', journal, log, () => observer.judge!(ctx));
+      error ??= judgeError;
     }
     if (connected) {
       const disposeError = await dispose(connected, log);
@@ -126,11 +187,16 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
   return finish(journal, entries, error, log);
 }
 
-// Warm-up, then the steps on their schedule, then the reverts they scheduled.
-async function runPhases(plan: Plan, ctx: StepContext): Promise<void> {
+// Warm-up, the steady state before, then the steps on their schedule, then the reverts they scheduled.
+async function runPhases(plan: Plan, ctx: StepContext, beforeSteps: (() => Promise<void> | undefined) | undefined): Promise<void> {
   const { clock, journal, signals } = ctx;
   await journal.record({ kind: 'phase', phase: 'warm-up' });
   await clock.sleep(plan.warmUpMs, signals.signal);
+  if (beforeSteps) {
+    await journal.record({ kind: 'phase', phase: 'steady-state-before' });
+    await beforeSteps();
+  }
+  signals.signal.throwIfAborted();
   await journal.record({ kind: 'phase', phase: 'steps' });
   const stepsStart = clock.now();
   for (const step of plan.steps) {
@@ -146,6 +212,18 @@ async function runPhases(plan: Plan, ctx: StepContext): Promise<void> {
 function revertReason(signals: RunSignals, error: unknown): RevertReason {
   if (signals.stopped) return signals.stopped.kind;
   return error === undefined ? 'end-of-drill' : 'error';
+}
+
+// Runs one observer stage after the reverts, journalling its phase; returns its error, if any.
+async function attempt(phase: 'steady-state-after' | 'verify' | undefined, journal: Recorder, log: (line: string) => void, stage: () => Promise<void>): Promise<unknown> {
+  try {
+    if (phase) await journal.record({ kind: 'phase', phase });
+    await stage();
+    return undefined;
+  } catch (error) {
+    log(`${phase ?? 'stopping the monitors'} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return error;
+  }
 }
 
 async function stopLoad(load: StartedLoad, journal: Recorder, log: (line: string) => void): Promise<unknown> {

@@ -30,6 +30,7 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
     driver: 'ledger',
     detail: { rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, endpoint: `${target.host}:${target.port}` },
     running,
+    ledger,
     save: async () => {
       const file = path.join(runDir, LEDGER_FILE);
       await saveLedger(ledger, file);

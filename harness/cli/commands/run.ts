@@ -4,6 +4,7 @@ import { formatDuration } from '../../common/duration.js';
 import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
 import { renderReports } from '../../report/api.js';
 import { startScenarioLoad } from '../../load/start.js';
+import { scenarioObserver } from '../../assess/observer.js';
 import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';
 import { terminalCheckpointAnswerer } from '../checkpoint-prompt.js';
 import { exitCodeForStatus } from '../errors-to-exit.js';
@@ -49,6 +50,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       interactive: interactive ? terminalCheckpointAnswerer() : undefined,
       kdrillVersion: KDRILL_VERSION,
       startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log),
+      observer: scenarioObserver(loaded.scenario),
     });
   } finally {
     await journal.close();

@@ -23,5 +23,5 @@ export async function readLedgerTable(target: DbTarget, sent: number, timeoutMs 
     for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
     parser.end();
     return { ids, server: `${rows[0]?.server ?? 'unknown'}${rows[0]?.recovery ? ' (a replica)' : ''}`, malformed: parser.malformedBytes, durationMs: performance.now() - started };
-  });
+  }, true);
 }

@@ -1,0 +1,78 @@
+import type { DbTarget } from '../db/target.js';
+import type { Ledger } from '../load/ledger/ledger.js';
+import type { LoadStats, RunningLoad } from '../load/types.js';
+import { OUTCOMES } from '../load/types.js';
+import type { AbortSpec } from '../scenario/schema/abort.js';
+import { formatDuration } from '../common/duration.js';
+import { readLedgerTable } from '../verify/ledger-readback/read.js';
+
+const ACKED = OUTCOMES.indexOf('acked');
+const SAMPLE_MS = 1_000;
+const DATA_LOSS_CHECK_MS = 5_000;
+
+export interface RunningWatch {
+  stop(): Promise<void>;
+}
+
+// The error rate of one second of load: attempts that did not succeed (failed, in doubt, or
+// could not even connect) over all attempts that ended. A second in which nothing ended while
+// the load ran (every write hanging) counts as 100 %: clients saw no success at all.
+export function errorRateOf(previous: LoadStats, now: LoadStats): number {
+  const bad = now.failed - previous.failed + (now.inDoubt - previous.inDoubt) + (now.connectFailures - previous.connectFailures);
+  const ended = bad + (now.acked - previous.acked);
+  return ended === 0 ? 100 : (100 * bad) / ended;
+}
+
+// Aborts when every one-second sample over `for` is above the bound.
+export function watchErrorRate(spec: NonNullable<AbortSpec['errorRate']>, load: RunningLoad, abort: (reason: string) => void): RunningWatch {
+  let previous = load.stats();
+  let aboveSince: number | undefined;
+  const timer = setInterval(() => {
+    const now = load.stats();
+    const rate = errorRateOf(previous, now);
+    previous = now;
+    const at = performance.now();
+    if (rate <= spec.above) {
+      aboveSince = undefined;
+      return;
+    }
+    aboveSince ??= at - SAMPLE_MS;
+    if (at - aboveSince >= spec.for) abort(`error rate above ${spec.above}% for ${formatDuration(spec.for)} (last second: ${rate.toFixed(1)}%)`);
+  }, SAMPLE_MS);
+  return { stop: async () => clearInterval(timer) };
+}
+
+// Every few seconds, reads the ledger table back and aborts at the first acknowledged write
+// that is missing. Reads that fail (no primary yet) are retried at the next round.
+export function watchDataLoss(target: DbTarget, ledger: Ledger, now: () => number, abort: (reason: string) => void, log: (line: string) => void): RunningWatch {
+  let stopping = false;
+  let running: Promise<void> = Promise.resolve();
+  const check = async (): Promise<void> => {
+    // Only writes acknowledged before the read began are surely in its snapshot.
+    const sent = ledger.size;
+    const readFrom = now();
+    const ackedIds: number[] = [];
+    try {
+      const { ids } = await readLedgerTable(target, sent, 5_000);
+      let missing = 0;
+      ledger.forEach((id, _s, endAt, outcome) => {
+        if (id > sent || outcome !== ACKED || endAt >= readFrom || ids.has(id)) return;
+        missing++;
+        if (ackedIds.length < 5) ackedIds.push(id);
+      });
+      if (missing > 0 && !stopping) abort(`data loss: ${missing} acknowledged write${missing === 1 ? ' is' : 's are'} missing (ids ${ackedIds.join(', ')}${missing > ackedIds.length ? ', …' : ''})`);
+    } catch (error) {
+      log(`data-loss check skipped: ${(error as Error).message}`);
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(() => (stopping ? undefined : check()));
+  }, DATA_LOSS_CHECK_MS);
+  return {
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

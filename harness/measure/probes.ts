@@ -1,0 +1,43 @@
+import type { EntryOf } from '../engine/journal.js';
+import type { JournalEntry } from '../engine/journal-types.js';
+import { disruptionStart } from './t0.js';
+import type { Measurement } from './types.js';
+
+type Observation = EntryOf<'observation'>;
+
+const observations = (entries: readonly JournalEntry[], probe: string): Observation[] => entries.filter((e): e is Observation => e.kind === 'observation' && e.probe === probe);
+const field = (o: Observation, key: string): unknown => (typeof o.value === 'object' && o.value !== null ? (o.value as Record<string, unknown>)[key] : undefined);
+
+/**
+ * From the drill monitor's journalled transitions. Time to a new leader: t0 to the first
+ * observation of a single leader other than the one observed last before t0. Time to full
+ * redundancy: t0 to the first observation of every replica streaming that follows one of
+ * redundancy lost after t0.
+ */
+export function measureFromProbes(entries: readonly JournalEntry[], fault?: string): { timeToNewLeader: Measurement; timeToRedundancy: Measurement } {
+  const start = disruptionStart(entries, fault);
+  if (!start) {
+    const none: Measurement = { value: undefined, why: 'no fault took effect in this run', from: [], evidence: {} };
+    return { timeToNewLeader: none, timeToRedundancy: none };
+  }
+  const t0 = start.at;
+  return { timeToNewLeader: newLeader(observations(entries, 'leader'), start), timeToRedundancy: redundancy(observations(entries, 'redundancy'), start, t0) };
+}
+
+function newLeader(seen: readonly Observation[], start: JournalEntry): Measurement {
+  const t0 = start.at;
+  const before = seen.filter((o) => o.at < t0 && o.ok).at(-1);
+  const previous = before ? field(before, 'leader') : undefined;
+  if (!before || typeof previous !== 'string') return { value: undefined, why: 'the leader was not observed before the fault', from: [start], evidence: {} };
+  const after = seen.find((o) => o.at >= t0 && o.ok && field(o, 'leader') !== previous);
+  if (!after) return { value: undefined, why: `${previous} stayed the leader throughout`, from: [start, before], evidence: { leader: previous } };
+  return { value: after.at - t0, why: `${String(field(after, 'leader'))} observed as the single leader instead of ${previous}`, from: [start, before, after], evidence: { previous, leader: field(after, 'leader') } };
+}
+
+function redundancy(seen: readonly Observation[], start: JournalEntry, t0: number): Measurement {
+  const lost = seen.find((o) => o.at >= t0 && !o.ok) ?? (seen.filter((o) => o.at < t0).at(-1)?.ok === false ? seen.filter((o) => o.at < t0).at(-1) : undefined);
+  if (!lost) return { value: undefined, why: seen.length ? 'every replica kept streaming: redundancy was never lost' : 'redundancy was not observed', from: [start], evidence: {} };
+  const restored = seen.find((o) => o.at > Math.max(lost.at, t0) && o.ok);
+  if (!restored) return { value: undefined, why: 'redundancy was lost and not observed restored before the load stopped', from: [start, lost], evidence: {} };
+  return { value: restored.at - t0, why: `every replica streaming again (${String(field(restored, 'detail'))})`, from: [start, lost, restored], evidence: {} };
+}
