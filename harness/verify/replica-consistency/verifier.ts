@@ -21,13 +21,22 @@ export const replicaConsistency: Verifier = {
     const open: MemberConnection[] = [];
     const unreachable: string[] = [];
     try {
+      const deadline = performance.now() + ctx.timeoutMs;
       for (const m of members) {
         const target = dbTargetOfUrl(m.url, ctx.endpoints);
         if (!target) continue;
-        try {
-          open.push({ name: m.name, client: await connectDb(target, 5_000) });
-        } catch (error) {
-          unreachable.push(`${m.name} (${(error as Error).message})`);
+        // A member restarted by the last revert may still be starting: keep trying until the deadline.
+        for (;;) {
+          try {
+            open.push({ name: m.name, client: await connectDb(target, 5_000) });
+            break;
+          } catch (error) {
+            if (performance.now() > deadline) {
+              unreachable.push(`${m.name} (${(error as Error).message})`);
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
         }
       }
       const roles = await Promise.all(open.map(async (m) => ({ m, recovery: (await m.client.query<{ r: boolean }>('select pg_is_in_recovery() as r')).rows[0]!.r })));

@@ -38,6 +38,27 @@ describe('measureRto', () => {
     expect(m.downtime.value).toBe(2_002 + 4_010);
   });
 
+  it('counts a freeze whose writes hang and are then acknowledged late: the late writes are not service', () => {
+    const ledger = new Ledger();
+    steady(ledger, 0, 10_000, 10, 'A');
+    // Frozen for 1.5 s from 10 000: the writes in flight hang, then all complete at 11 500.
+    for (let i = 0; i < 4; i++) ledger.acked(ledger.send(10_000 + i), 11_500, 'A');
+    steady(ledger, 11_501, 20_000, 10, 'A');
+    const m = measureRto(injectedAt(10_000), ledger, options);
+    expect(m.rto.value).toBe(1_501);
+    expect(m.downtime.value).toBe(1_500);
+    expect(m.timeToImpact.value).toBe(250);
+  });
+
+  it('with several faults, measures up to the recovery from the last disruption, not the first quiet moment', () => {
+    const ledger = new Ledger();
+    steady(ledger, 0, 12_000, 10, 'A'); // the first fault at 5 000 did not disturb clients
+    steady(ledger, 20_000, 30_000, 10, 'B'); // the second one caused an 8 s outage
+    const m = measureRto(injectedAt(5_000), ledger, options);
+    expect(m.rto.value).toBe(15_000);
+    expect(m.timeToImpact.value).toBe(7_000 - 8 + 250);
+  });
+
   it('says the service was not restored when no stable window follows the fault', () => {
     const ledger = new Ledger();
     steady(ledger, 0, 5_000, 10, 'A');
@@ -45,6 +66,7 @@ describe('measureRto', () => {
     const m = measureRto(injectedAt(5_000), ledger, options);
     expect(m.rto.value).toBeUndefined();
     expect(m.rto.why).toContain('never succeeded for 3000 ms');
+    expect(m.rto.why).toContain('after the last disruption');
     expect(m.downtime.value).toBeUndefined();
   });
 
