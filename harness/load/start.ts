@@ -8,10 +8,11 @@ import type { LoadSpec } from '../scenario/schema/load.js';
 import { LEDGER_FILE, saveLedger } from './ledger/file.js';
 import { Ledger } from './ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from './ledger-driver/index.js';
+import { preparePgbenchTable, startPgbenchLoad } from './pgbench/driver.js';
 
 // The scenario's load on this backend, started; undefined when there is nothing to load
 // (driver "none", or a backend without a database, such as the in-memory fake).
-export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void): Promise<StartedLoad | undefined> {
+export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000): Promise<StartedLoad | undefined> {
   if (spec.driver === 'none') return undefined;
   const endpoints = await connected.endpoints();
   const target = dbTargetOf(endpoints);
@@ -19,8 +20,14 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
     log(`load: ${endpoints.readWrite} is not a database; running without load`);
     return undefined;
   }
+  if (spec.driver === 'pgbench') {
+    await preparePgbenchTable(target);
+    const running = await startPgbenchLoad({ target, rate: spec.rate, concurrency: spec.concurrency, clock, workDir: runDir, maxDurationMs, log });
+    log(`load: pgbench, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} inserts/s`}, ${spec.concurrency} clients, through ${target.host}:${target.port}`);
+    return { driver: 'pgbench', detail: { rate: spec.rate, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => undefined };
+  }
   if (spec.driver !== 'ledger') {
-    throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the ${spec.driver} load driver is not available in this version`, { hint: 'use `load: { driver: ledger }` (the pgbench and k6 drivers come with issues 4 and 7)' });
+    throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the ${spec.driver} load driver is not available in this version`, { hint: 'use `load: { driver: ledger }` or `pgbench` (the k6 driver comes with the Kubernetes backend, issue 7)' });
   }
   await prepareLedgerTable(target);
   const ledger = new Ledger();

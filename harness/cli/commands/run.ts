@@ -49,7 +49,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       log,
       interactive: interactive ? terminalCheckpointAnswerer() : undefined,
       kdrillVersion: KDRILL_VERSION,
-      startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log),
+      startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration),
       observer: scenarioObserver(loaded.scenario),
     });
   } finally {
