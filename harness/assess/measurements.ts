@@ -1,6 +1,6 @@
 import type { EntryRef, JournalEntry, MeasurementName } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
-import { measureFromProbes, measureRpo, measureRto, type Measurement, type Readback } from '../measure/index.js';
+import { measureFromProbes, measureRpo, measureRto, rtoFromProbes, type Measurement, type Readback } from '../measure/index.js';
 
 export interface NamedMeasurement {
   readonly name: MeasurementName;
@@ -23,6 +23,8 @@ export function measureRun(entries: readonly JournalEntry[], ledger: Ledger | un
       { name: 'downtime', unit: 'ms', measurement: rto.downtime },
       { name: 'time-to-new-primary', unit: 'ms', measurement: rto.timeToNewPrimary },
     );
+  } else {
+    out.push({ name: 'rto', unit: 'ms', measurement: rtoFromProbes(entries, steadyState.stabilityWindow) });
   }
   const probes = measureFromProbes(entries);
   out.push({ name: 'time-to-new-leader', unit: 'ms', measurement: probes.timeToNewLeader }, { name: 'time-to-redundancy', unit: 'ms', measurement: probes.timeToRedundancy });

@@ -3,5 +3,5 @@
 export { measureRto } from './rto.js';
 export { measureRpo, type Readback } from './rpo.js';
 export { disruptionStart } from './t0.js';
-export { measureFromProbes } from './probes.js';
+export { measureFromProbes, rtoFromProbes } from './probes.js';
 export type { Measurement, RpoMeasurement, RtoMeasurement, RtoOptions } from './types.js';

@@ -41,3 +41,23 @@ function redundancy(seen: readonly Observation[], start: JournalEntry, t0: numbe
   if (!restored) return { value: undefined, why: 'redundancy was lost and not observed restored before the load stopped', from: [start, lost], evidence: {} };
   return { value: restored.at - t0, why: `every replica streaming again (${String(field(restored, 'detail'))})`, from: [start, lost, restored], evidence: {} };
 }
+
+/**
+ * RTO from the write-availability probe, for runs without a ledger (pgbench, or no load): t1 is
+ * the first successful probe write after the last failed one since t0, provided the monitor
+ * kept observing for the stability window after it. Its resolution is the probe interval.
+ */
+export function rtoFromProbes(entries: readonly JournalEntry[], stabilityWindowMs: number, fault?: string): Measurement {
+  const start = disruptionStart(entries, fault);
+  if (!start) return { value: undefined, why: 'no fault took effect in this run', from: [], evidence: {} };
+  const t0 = start.at;
+  const seen = observations(entries, 'write-availability').filter((o) => o.at >= t0);
+  const lastFailure = seen.filter((o) => !o.ok).at(-1);
+  if (!lastFailure) return { value: 0, why: 'the write probe never failed after the fault', from: [start], evidence: { t0 } };
+  const restored = seen.find((o) => o.ok && o.at > lastFailure.at);
+  const observedUntil = entries.findLast((e) => e.kind === 'load-stop' || e.kind === 'phase')?.at ?? entries.at(-1)?.at ?? t0;
+  if (!restored || observedUntil - restored.at < stabilityWindowMs) {
+    return { value: undefined, why: `the write probe did not succeed for ${stabilityWindowMs} ms after its last failure`, from: [start, lastFailure], evidence: {} };
+  }
+  return { value: restored.at - t0, why: `t1 = the first successful probe write after the last failed one (probe resolution: its interval)`, from: [start, lastFailure, restored], evidence: { t0, t1: restored.at } };
+}

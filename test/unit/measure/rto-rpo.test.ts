@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../harness/engine/journal-types.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
-import { measureRpo, measureRto } from '../../../harness/measure/index.js';
+import { measureRpo, measureRto, rtoFromProbes } from '../../../harness/measure/index.js';
 
 const injectedAt = (at: number): JournalEntry[] => [{ kind: 'fault-injected', at, fault: 's1-crash' }];
 const options = { stabilityWindowMs: 3_000, maxGapMs: 250 };
@@ -112,5 +112,22 @@ describe('measureRpo', () => {
     expect(m.rpo).toMatchObject({ value: 0, why: 'no acknowledged write was lost' });
     expect(m.lost.value).toBe(0);
     expect(m.phantoms).toMatchObject({ value: 2, evidence: { ids: [11, 12] } });
+  });
+});
+
+describe('rtoFromProbes', () => {
+  const write = (at: number, ok: boolean): JournalEntry => ({ kind: 'observation', at, probe: 'write-availability', ok, value: {} });
+  const end = (at: number): JournalEntry => ({ kind: 'phase', at, phase: 'verify' });
+
+  it('measures from t0 to the first successful probe write after the last failed one', () => {
+    const entries = [write(1_000, true), ...injectedAt(5_000), write(5_300, false), write(9_000, true), write(9_500, false), write(11_000, true), end(20_000)];
+    expect(rtoFromProbes(entries, 3_000)).toMatchObject({ value: 6_000 });
+  });
+
+  it('is 0 when the probe never failed, and not measured when the success did not last the window', () => {
+    expect(rtoFromProbes([...injectedAt(5_000), end(9_000)], 3_000).value).toBe(0);
+    const short = rtoFromProbes([...injectedAt(5_000), write(5_300, false), write(8_000, true), end(9_000)], 3_000);
+    expect(short.value).toBeUndefined();
+    expect(short.why).toContain('did not succeed for 3000 ms');
   });
 });
