@@ -1,6 +1,6 @@
 import type { Endpoints } from '../backends/types.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import { dbTargetOf, type DbTarget } from '../db/target.js';
+import { dbTargetOf, ensureDatabase, type DbTarget } from '../db/target.js';
 import type { DrillObserver, ObserverContext } from '../engine/run.js';
 import { disruptionStart, measureRto } from '../measure/index.js';
 import { startMonitor, type RunningMonitor } from '../probes/monitor.js';
@@ -38,9 +38,11 @@ export function scenarioObserver(scenario: Scenario): DrillObserver {
   const databaseOf = async (ctx: ObserverContext): Promise<Database | undefined> => {
     if (database) return database;
     const endpoints = await ctx.connected.endpoints();
-    const rw = dbTargetOf(endpoints);
-    if (!rw) return undefined;
-    database = { endpoints, rw, probes: { connected: ctx.connected, readWrite: rw, readOnly: dbTargetOf(endpoints, 'readOnly'), timeoutMs: PROBE_TIMEOUT_MS } };
+    const endpoint = dbTargetOf(endpoints);
+    if (!endpoint) return undefined;
+    const rw = await ensureDatabase(endpoint, scenario.workload.database);
+    const ro = dbTargetOf(endpoints, 'readOnly');
+    database = { endpoints, rw, probes: { connected: ctx.connected, readWrite: rw, readOnly: ro && { ...ro, database: rw.database }, timeoutMs: PROBE_TIMEOUT_MS } };
     return database;
   };
 
@@ -56,7 +58,7 @@ export function scenarioObserver(scenario: Scenario): DrillObserver {
       for (const spec of scenario.verifications) {
         const verifier = VERIFIERS_AVAILABLE[spec.verify];
         if (!verifier?.prepare || prepared.has(spec.verify)) continue;
-        const detail = await verifier.prepare({ target: db.rw, log: ctx.log });
+        const detail = await verifier.prepare({ target: db.rw, seedRows: scenario.workload.seed.rows, log: ctx.log });
         prepared.set(spec.verify, detail);
         await ctx.journal.record({ kind: 'prepared', verify: spec.verify, detail });
       }

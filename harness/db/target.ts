@@ -52,3 +52,14 @@ export async function withDb<T>(target: DbTarget, timeoutMs: number, use: (clien
     await client.end().catch(() => undefined);
   }
 }
+
+// The workload's database on the same server, created when missing (as the endpoint's user).
+export async function ensureDatabase(endpoint: DbTarget, database: string): Promise<DbTarget> {
+  if (endpoint.database === database) return endpoint;
+  await withDb(endpoint, 10_000, async (client) => {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    // The name passed the scenario schema (lowercase letters, digits, "_"), so quoting it is enough.
+    if (!rowCount) await client.query(`create database "${database}"`);
+  });
+  return { ...endpoint, database };
+}

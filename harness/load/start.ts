@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ConnectedBackend } from '../backends/types.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import { dbTargetOf } from '../db/target.js';
+import { dbTargetOf, ensureDatabase } from '../db/target.js';
 import type { Clock } from '../engine/clock.js';
 import type { StartedLoad } from '../engine/run.js';
 import type { LoadSpec } from '../scenario/schema/load.js';
@@ -12,14 +12,15 @@ import { preparePgbenchTable, startPgbenchLoad } from './pgbench/driver.js';
 
 // The scenario's load on this backend, started; undefined when there is nothing to load
 // (driver "none", or a backend without a database, such as the in-memory fake).
-export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000): Promise<StartedLoad | undefined> {
+export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000, database?: string): Promise<StartedLoad | undefined> {
   if (spec.driver === 'none') return undefined;
   const endpoints = await connected.endpoints();
-  const target = dbTargetOf(endpoints);
-  if (!target) {
+  const endpoint = dbTargetOf(endpoints);
+  if (!endpoint) {
     log(`load: ${endpoints.readWrite} is not a database; running without load`);
     return undefined;
   }
+  const target = database ? await ensureDatabase(endpoint, database) : endpoint;
   if (spec.driver === 'pgbench') {
     await preparePgbenchTable(target);
     const running = await startPgbenchLoad({ target, rate: spec.rate, concurrency: spec.concurrency, clock, workDir: runDir, maxDurationMs, log });
@@ -32,7 +33,7 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
   await prepareLedgerTable(target);
   const ledger = new Ledger();
   const running = startLedgerLoad({ target, rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, clock, ledger, log });
-  log(`load: ledger driver, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} writes/s`}, ${spec.concurrency} connections, through ${target.host}:${target.port}`);
+  log(`load: ledger driver, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} writes/s`}, ${spec.concurrency} connections, through ${target.host}:${target.port}, database ${target.database}`);
   return {
     driver: 'ledger',
     detail: { rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, endpoint: `${target.host}:${target.port}` },

@@ -27,6 +27,7 @@ export interface VerifyContext {
 
 export interface PrepareContext {
   readonly target: DbTarget;
+  readonly seedRows: number; // workload.seed.rows
   readonly log: (line: string) => void;
 }
 

@@ -144,9 +144,9 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
     expect(measured(entries, 'time-to-new-primary')?.value, child.output().stderr.slice(-3000)).toBeGreaterThan(0);
 
     const password = cluster.state.credentials.superuser;
-    const target = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: 'postgres' };
+    const target = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: 'kdrill' }; // workload.database's default
     const onNewTimeline = new Set((await withDb(target, 10_000, (c) => c.query<{ id: string }>(`select id from ${LEDGER_TABLE}`))).rows.map((r) => Number(r.id)));
-    const onOldTimeline = await idsOnOldTimeline(oldCopy.path, password, LEDGER_TABLE);
+    const onOldTimeline = await idsOnOldTimeline(oldCopy.path, password, 'kdrill', LEDGER_TABLE);
     const onlyOld = [...onOldTimeline].filter((id) => !onNewTimeline.has(id));
     const independentLost = onlyOld.filter((id) => ledger.outcomeOf(id) === 'acked');
     const lost = measured(entries, 'lost-writes');

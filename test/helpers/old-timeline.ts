@@ -19,7 +19,7 @@ export async function copyDataDir(dataDir: string): Promise<{ path: string } & A
   return { path: copy, [Symbol.asyncDispose]: () => rm(parent, { recursive: true, force: true }) };
 }
 
-export async function idsOnOldTimeline(copy: string, password: string, table: string): Promise<Set<number>> {
+export async function idsOnOldTimeline(copy: string, password: string, database: string, table: string): Promise<Set<number>> {
   const socketDir = await mkdtemp(path.join(tmpdir(), 'kdrill-old-sock-'));
   await chmod(socketDir, 0o777);
   await writeFile(path.join(copy, 'standby.signal'), '');
@@ -36,7 +36,7 @@ export async function idsOnOldTimeline(copy: string, password: string, table: st
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const client = new pg.Client({ host: socketDir, port, user: 'postgres', password, database: 'postgres' });
+      const client = new pg.Client({ host: socketDir, port, user: 'postgres', password, database });
       try {
         await client.connect();
         const { rows } = await client.query<{ id: string }>(`select id from ${table}`);

@@ -49,7 +49,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       log,
       interactive: interactive ? terminalCheckpointAnswerer() : undefined,
       kdrillVersion: KDRILL_VERSION,
-      startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration),
+      startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database),
       observer: scenarioObserver(loaded.scenario),
     });
   } finally {

@@ -23,8 +23,9 @@ export const replicaConsistency: Verifier = {
     try {
       const deadline = performance.now() + ctx.timeoutMs;
       for (const m of members) {
-        const target = dbTargetOfUrl(m.url, ctx.endpoints);
-        if (!target) continue;
+        const member = dbTargetOfUrl(m.url, ctx.endpoints);
+        if (!member) continue;
+        const target = { ...member, database: ctx.target.database };
         // A member restarted by the last revert may still be starting: keep trying until the deadline.
         for (;;) {
           try {
