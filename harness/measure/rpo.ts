@@ -29,9 +29,10 @@ export function measureRpo(entries: readonly JournalEntry[], ledger: Ledger, rea
   let lost = 0;
   let split = 0;
   let oldestLostAck = Number.POSITIVE_INFINITY;
+  const splitBy = new Map<number, number>(); // acknowledging server → split-brain writes
   let inDoubt = 0;
   let inDoubtPresent = 0;
-  ledger.forEach((id, _sentAt, endAt, outcome) => {
+  ledger.forEach((id, _sentAt, endAt, outcome, node) => {
     if (outcome === IN_DOUBT) {
       inDoubt++;
       if (readback.has(id)) inDoubtPresent++;
@@ -43,6 +44,7 @@ export function measureRpo(entries: readonly JournalEntry[], ledger: Ledger, rea
     if (endAt < oldestLostAck) oldestLostAck = endAt;
     if (endAt > t0) {
       split++;
+      splitBy.set(node, (splitBy.get(node) ?? 0) + 1);
       if (splitIds.length < LISTED) splitIds.push(id);
     }
   });
@@ -52,7 +54,7 @@ export function measureRpo(entries: readonly JournalEntry[], ledger: Ledger, rea
   return {
     lost: measured(lost, `${lost} acknowledged write${lost === 1 ? '' : 's'} missing after recovery`, { ids: lostIds, listed: Math.min(lost, LISTED) }),
     rpo: start || lost === 0 ? measured(rpoValue, oldestNote, { oldestLostAck: lost ? oldestLostAck : null, t0: start ? t0 : null }) : { value: undefined, why: 'writes were lost but no fault took effect, so there is no t0', from, evidence: { ids: lostIds } },
-    splitBrain: measured(split, `${split} lost write${split === 1 ? ' was' : 's were'} acknowledged after t0`, { ids: splitIds }),
+    splitBrain: measured(split, `${split} lost write${split === 1 ? ' was' : 's were'} acknowledged after t0${split ? ` (by ${[...splitBy].map(([node, n]) => `${ledger.nodeNames[node - 1] ?? 'an unknown server'}: ${n}`).join(', ')})` : ''}`, { ids: splitIds, byServer: Object.fromEntries([...splitBy].map(([node, n]) => [ledger.nodeNames[node - 1] ?? 'unknown', n])) }),
     inDoubt: measured(inDoubt, `${inDoubt} write${inDoubt === 1 ? '' : 's'} in doubt, ${inDoubtPresent} of them present after recovery`, { present: inDoubtPresent, absent: inDoubt - inDoubtPresent }),
     phantoms: measured(readback.phantoms.length, `${readback.phantoms.length} row${readback.phantoms.length === 1 ? '' : 's'} present that were never sent`, { ids: readback.phantoms.slice(0, LISTED) }),
   };

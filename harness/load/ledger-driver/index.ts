@@ -16,6 +16,7 @@ export interface LedgerLoadOptions {
 }
 
 export const LEDGER_TABLE = 'kdrill_ledger';
+const INSERT = `insert into ${LEDGER_TABLE} (id, payload) values ($1, $2) returning host(inet_server_addr()) as server`;
 
 // The table the ledger writes to: one row per committed id, nothing else. Each run starts it
 // empty, because ids restart at 1 and a previous run's rows would read back as phantoms; that
@@ -63,7 +64,8 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
       const id = o.ledger.send(o.clock.now());
       counts.sent++;
       try {
-        const result = await client.query<{ server: string }>(`insert into ${LEDGER_TABLE} (id, payload) values ($1, $2) returning host(inet_server_addr()) as server`, [id, payload]);
+        // Named: parsed and planned once per connection, as pgbench's --protocol=prepared does.
+        const result = await client.query<{ server: string }>({ name: 'kdrill-ledger-insert', text: INSERT, values: [id, payload] });
         o.ledger.acked(id, o.clock.now(), result.rows[0]?.server);
         counts.acked++;
       } catch (error) {

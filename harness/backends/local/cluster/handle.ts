@@ -113,17 +113,17 @@ export class LocalCluster {
 
   // ── network ──────────────────────────────────────────────────────────────────────────────
 
+  // The cable is pulled at the switch: the router-side end of the node's link goes down, so
+  // the node itself keeps its addresses and routes (it only loses carrier), as a machine
+  // whose network is cut would. Its own etcd member stays reachable to its own Patroni.
   async linkDown(name: string): Promise<void> {
     this.requireNetns('node-isolation');
-    await run('ip', ['-n', this.node(name).netns, 'link', 'set', 'eth0', 'down']);
+    await run('ip', ['-n', this.plan.routerNetns, 'link', 'set', this.node(name).routerPort, 'down']);
   }
 
-  // Link up, and the default route back (it goes away with the link).
   async linkUp(name: string): Promise<void> {
     if (this.plan.mode !== 'netns') return;
-    const node = this.node(name);
-    await run('ip', ['-n', node.netns, 'link', 'set', 'eth0', 'up']);
-    await run('ip', ['-n', node.netns, 'route', 'replace', 'default', 'via', this.plan.zones[node.zoneIndex]!.gateway]);
+    await run('ip', ['-n', this.plan.routerNetns, 'link', 'set', this.node(name).routerPort, 'up']);
   }
 
   // Silently drops traffic between two zones in the router (a blackhole rule each way).

@@ -1,0 +1,177 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pgDir } from '../../harness/backends/local/cluster/start.js';
+import { PG_PORT } from '../../harness/backends/local/config/patroni.js';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
+import { withDb, type DbTarget } from '../../harness/db/target.js';
+import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
+import { loadLedger } from '../../harness/load/ledger/file.js';
+import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
+import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
+import { copyDataDir, idsOnOldTimeline } from '../helpers/old-timeline.js';
+
+const unavailable = await localBackendUnavailable();
+const TOPOLOGY = path.join(REPO_ROOT, 'fixtures/topologies/three-zones.yaml');
+const DATABASE = 'kdrill'; // workload.database's default
+
+const scenario = (tier: string, dcs: string, steps: string, after = '') => `apiVersion: kdrill.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: split-brain-e2e
+tier:
+  name: ${tier}
+target:
+  backend: local
+  topology: ${TOPOLOGY}
+  dcs: ${dcs}
+  patroni:
+    profile: fast
+load:
+  driver: ledger
+  rate: 200
+  concurrency: 4
+  warmUp: 3s
+steadyState:
+  interval: 250ms
+${after}
+steps:
+${steps}
+verifications:
+  - verify: ledger-readback
+`;
+
+const measured = (entries: readonly JournalEntry[], name: string) => entries.find((e) => e.kind === 'measurement' && e.name === name) as Extract<JournalEntry, { kind: 'measurement' }> | undefined;
+
+async function ids(target: DbTarget): Promise<Set<number>> {
+  const { rows } = await withDb(target, 10_000, (c) => c.query<{ id: string }>(`select id from ${LEDGER_TABLE}`));
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+async function recovering(target: DbTarget): Promise<boolean | undefined> {
+  try {
+    return (await withDb(target, 2_000, (c) => c.query<{ r: boolean }>('select pg_is_in_recovery() as r'))).rows[0]!.r;
+  } catch {
+    return undefined;
+  }
+}
+
+describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 300_000 }, () => {
+  it('a partition of the primary zone (asynchronous): the writes the cut-off primary acknowledged are counted as split-brain writes, exactly', async () => {
+    await using home = await privateHome();
+    void home;
+    await using cluster = await startTestCluster();
+    const old = (await cluster.observe()).primaries[0]!;
+    const password = cluster.state.credentials.superuser;
+    const direct = (node: string): DbTarget => ({ host: cluster.node(node).address, port: PG_PORT, user: 'postgres', password, database: DATABASE });
+    await using dir = await tempDir();
+    const file = await dir.write(
+      'partition.yaml',
+      scenario(
+        'tier1',
+        'etcd',
+        `  - fault: zone-partition
+    name: cut-primary-zone
+    zone: primary
+    duration: 40s
+  - wait: service-restored
+    timeout: 90s`,
+      ),
+    );
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+    // Independently: once the cut-off primary has demoted itself, and before the partition
+    // heals and it is rewound, take what it holds on its own timeline. Patroni stops its
+    // PostgreSQL while the DCS is out of reach, so its data directory is copied (it was shut
+    // down cleanly) and started alone, read-only; if it runs as a standby, it is read directly.
+    let onOld: Set<number> | undefined;
+    let downFor = 0;
+    const deadline = Date.now() + 150_000;
+    while (!onOld && Date.now() < deadline && child.exitCode === null) {
+      const journal = await readFile(path.join(runDir, 'journal.jsonl'), 'utf8').catch(() => '');
+      const partitioned = journal.includes('"kind":"fault-injected"') && !journal.includes('"kind":"fault-reverted"');
+      const state = partitioned ? await recovering(direct(old)) : false;
+      downFor = state === undefined ? downFor + 1 : 0;
+      if (state === true) onOld = await ids(direct(old));
+      else if (downFor >= 3) {
+        await using copy = await copyDataDir(path.join(pgDir(cluster.state, old), 'data'));
+        onOld = await idsOnOldTimeline(copy.path, password, DATABASE, LEDGER_TABLE);
+      } else await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(onOld, 'the cut-off primary was never seen demoted during the partition').toBeDefined();
+    const code = await child.exited;
+    expect([ExitCode.passed, ExitCode.targetsMissed], child.output().stderr).toContain(code);
+    const entries = parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
+    const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
+    // The fault had an effect: another member became the leader.
+    expect(measured(entries, 'time-to-new-leader')?.value).toBeGreaterThan(0);
+
+    const onNew = await ids({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
+    const lostIndependently = [...onOld!].filter((id) => !onNew.has(id) && ledger.outcomeOf(id) === 'acked').sort((a, b) => a - b);
+    const lost = measured(entries, 'lost-writes');
+    expect(lost?.value, JSON.stringify(lost)).toBe(lostIndependently.length);
+    expect((lost?.evidence as { ids: number[] }).ids).toEqual(lostIndependently.slice(0, 20));
+    // Split-brain writes: those of them acknowledged after the partition took effect (t0); the
+    // few acknowledged just before it, not yet replicated, are what sets the RPO.
+    const t0 = entries.find((e) => e.kind === 'fault-injected')!.at;
+    const afterT0 = lostIndependently.filter((id) => ledger.entry(id).endAt! > t0);
+    expect(afterT0.length).toBeGreaterThan(0);
+    expect(measured(entries, 'split-brain-writes')?.value).toBe(afterT0.length);
+    const beforeT0 = lostIndependently.filter((id) => ledger.entry(id).endAt! <= t0);
+    const rpo = measured(entries, 'rpo')?.value;
+    if (beforeT0.length === 0) expect(rpo).toBe(0);
+    else expect(rpo).toBeCloseTo(t0 - ledger.entry(beforeT0[0]!).endAt!, 3);
+  });
+
+  it('known answer: isolating the primary with the etcd3 DCS (Patroni 3.0.2 defect) fails the tier0 drill, and the lost writes agree with the node that held them', async () => {
+    await using home = await privateHome();
+    void home;
+    await using cluster = await startTestCluster({ dcs: 'etcd3', synchronous: true });
+    const password = cluster.state.credentials.superuser;
+    await using dir = await tempDir();
+    const file = await dir.write(
+      'etcd3.yaml',
+      scenario(
+        'tier0',
+        'etcd3',
+        `  - fault: node-isolation
+    name: isolate-primary
+    node: primary
+  - wait: service-restored
+    timeout: 90s
+  - pause: 30s
+  - revert: isolate-primary
+  - wait: service-restored
+    timeout: 90s
+  - pause: 15s`,
+      ),
+    );
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+    const code = await child.exited;
+    const entries = parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
+    const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
+    // The fault had an effect: a new primary acknowledged writes while the old one was cut off.
+    expect(measured(entries, 'time-to-new-primary')?.value, child.output().stderr.slice(-3000)).toBeGreaterThan(0);
+
+    // Independently: every member's own rows, read straight from it, against the final primary's.
+    const view = await cluster.observe();
+    const finalPrimary = new Set(await ids({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE }));
+    const heldElsewhere = new Set<number>();
+    for (const m of view.members) {
+      const held = await ids({ host: cluster.node(m.node).address, port: PG_PORT, user: 'postgres', password, database: DATABASE }).catch(() => new Set<number>());
+      for (const id of held) if (!finalPrimary.has(id) && ledger.outcomeOf(id) === 'acked') heldElsewhere.add(id);
+    }
+    const lost = measured(entries, 'lost-writes');
+    const facts = `exit ${code}; lost ${lost?.value}; held elsewhere ${heldElsewhere.size}; ${child.output().stderr.slice(-2500)}`;
+    // The known answer: acknowledged writes were lost, so tier0 (no lost write) is missed.
+    expect(lost?.value, facts).toBeGreaterThan(0);
+    expect(code, facts).toBe(ExitCode.targetsMissed);
+    const result = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
+    expect(result.result.status).toBe('targets-missed');
+    expect(result.result.targets.find((t: { name: string }) => t.name === 'lost-writes')).toMatchObject({ met: false });
+    // Every lost write is still on the demoted node's diverged history, and nothing else is.
+    expect(heldElsewhere.size, facts).toBe(lost?.value);
+  });
+});
