@@ -1,7 +1,7 @@
 // Ledger writes per second against pgbench's inserts per second, on the same server in the
 // same run: both as fast as they can, with the same number of connections, one autocommit
 // INSERT of a 64-byte payload per transaction, alternating so drift hits both. Target: ≥ 0.8.
-// Usage: npx tsx bench/load-ratio.ts [seconds=15] [rounds=2] [--concurrency 4]
+// Usage: npx tsx bench/load-ratio.ts [seconds=15] [rounds=3] [--concurrency 4]
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ const exec = promisify(execFile);
 const args = process.argv.slice(2);
 const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const seconds = numbers[0] ?? 15;
-const rounds = numbers[1] ?? 2;
+const rounds = numbers[1] ?? 3;
 const concurrency = args.includes('--concurrency') ? Number(args[args.indexOf('--concurrency') + 1]) : 4;
 
 await withBenchCluster({ profile: 'fast' }, async (_cluster, target) => {
