@@ -3,6 +3,7 @@ import { formatDuration } from '../common/duration.js';
 import { describeValue } from '../common/errors.js';
 import { didYouMean } from '../common/suggest.js';
 import { ROLE_SELECTORS } from '../faults/selectors.js';
+import { abortSchema } from './schema/abort.js';
 import { loadSchema } from './schema/load.js';
 import type { Scenario } from './schema/index.js';
 import { stepSchema } from './schema/steps.js';
@@ -27,6 +28,7 @@ export interface CheckableScenario {
   steps: readonly (Scenario['steps'][number] | undefined)[];
   steadyState?: Scenario['steadyState'] | undefined;
   verifications?: Scenario['verifications'] | undefined;
+  abort?: Scenario['abort'] | undefined;
 }
 
 // Checks that need the whole scenario: backend capabilities, names that must exist or be unique,
@@ -59,6 +61,7 @@ export function checkablePart(raw: unknown): CheckableScenario | undefined {
     steps: Array.isArray(doc['steps']) ? doc['steps'].map((step) => part(stepSchema, step)) : [],
     steadyState: part(steadyStateSchema, doc['steadyState']),
     verifications: part(z.array(verificationSchema), doc['verifications'] ?? []),
+    abort: part(abortSchema, doc['abort']),
   };
 }
 
@@ -197,6 +200,12 @@ const NEEDS_LEDGER = ['ledger-readback'] as const;
 function checkVerifications(scenario: CheckableScenario, issues: PathIssue[]): void {
   const driver = scenario.load?.driver;
   if (!driver || driver === 'ledger') return;
+  if (scenario.abort?.dataLoss) {
+    issues.push({
+      path: ['abort', 'dataLoss'],
+      message: `Expected \`abort.dataLoss\` to be false, got true: \`load.driver\` is "${driver}", so there is no ledger in which to notice a lost write`,
+    });
+  }
   scenario.verifications?.forEach((v, index) => {
     if ((NEEDS_LEDGER as readonly string[]).includes(v.verify)) {
       issues.push({

@@ -415,6 +415,11 @@ const CASES: readonly Case[] = [
     expected: [at(21, 13, 'Expected `verifications[0].verify` to be a check this drill can run, got `"ledger-readback"` (string): `load.driver` is "none", so there is no ledger to read back')],
   },
   {
+    name: 'the data-loss abort with pgbench, which keeps no ledger',
+    yaml: edit(BASE, ['  driver: ledger', '  driver: pgbench'], ['verifications:\n  - verify: ledger-readback\n', 'abort:\n  dataLoss: true\n']),
+    expected: [at(21, 13, 'Expected `abort.dataLoss` to be false, got true: `load.driver` is "pgbench", so there is no ledger in which to notice a lost write')],
+  },
+  {
     name: 'a MongoDB workload',
     yaml: edit(BASE, ['load:', 'workload:\n  type: mongodb\nload:']),
     expected: [at(11, 9, 'Expected `workload.type` to be "postgresql", got `"mongodb"` (string): MongoDB workloads are planned but not supported yet')],
