@@ -160,4 +160,45 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
     expect(measured(entries, 'split-brain-writes')?.value).toBe(independentLost.length);
     expect(measured(entries, 'rpo')?.value).toBe(0);
   });
+
+  it('abort.dataLoss stops the drill at the first lost acknowledged write, reverts every fault, and still measures the loss', async () => {
+    await using home = await privateHome();
+    void home;
+    await using cluster = await startTestCluster();
+    const replicas = (await cluster.observe()).members.filter((m) => m.role === 'replica').map((m) => m.node);
+    await using dir = await tempDir();
+    const file = await dir.write(
+      'data-loss.yaml',
+      scenario(
+        'tier1',
+        `  - fault: node-isolation
+    name: cut-first
+    node: ${replicas[0]}
+    duration: 8s
+  - fault: node-isolation
+    name: cut-second
+    node: ${replicas[1]}
+    duration: 8s
+  - fault: primary-crash
+    name: crash
+    at: 3s
+  - pause: 3m`,
+        `abort:
+  dataLoss: true`,
+      ),
+    );
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+    expect(await child.exited, child.output().stderr.slice(-3000)).toBe(ExitCode.aborted);
+    const entries = await journalOf(runDir);
+    const abort = entries.find((e) => e.kind === 'abort');
+    expect(abort?.kind === 'abort' && abort.reason).toMatch(/^data loss: \d+ acknowledged writes? (is|are) missing/);
+    // Stopped long before the 3-minute pause ended, with every fault reverted.
+    const end = entries.find((e) => e.kind === 'run-end')!;
+    expect(end.at).toBeLessThan(150_000);
+    expect(entries.filter((e) => e.kind === 'fault-reverted').map((e) => e.kind === 'fault-reverted' && e.fault).sort()).toEqual(['s1-cut-first', 's2-cut-second', 's3-crash']);
+    expect(measured(entries, 'lost-writes')?.value).toBeGreaterThan(0);
+    const result = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
+    expect(result.result.status).toBe('aborted');
+  });
 });
