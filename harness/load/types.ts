@@ -22,6 +22,7 @@ export interface LoadSummary {
   readonly failed: number;
   readonly inDoubt: number;
   readonly ackedPerSecond: number;
+  readonly meanLatencyMs?: number; // of acknowledged writes
   readonly errors: Readonly<Record<string, number>>; // reason → count
 }
 

@@ -37,6 +37,13 @@ export interface MeasurementRow {
   readonly why: string;
 }
 
+// What the load did, in one line, and its most frequent errors.
+export interface LoadRow {
+  readonly driver: string;
+  readonly summary: string; // "17,793 sent, 17,789 acknowledged (181/s, mean 2.1 ms), 0 failed, 4 in doubt"
+  readonly errors: readonly string[]; // "connect: ECONNREFUSED × 12", most frequent first
+}
+
 export interface StepRow {
   readonly id: string;
   readonly name: string;
@@ -74,6 +81,7 @@ export interface ReportView {
   readonly error?: string;
   readonly targets: readonly TargetRow[];
   readonly measurements: readonly MeasurementRow[];
+  readonly load?: LoadRow;
   readonly steps: readonly StepRow[];
   readonly faults: readonly FaultRow[];
   readonly cases: readonly ReportCase[];
@@ -134,6 +142,7 @@ export function reportView(raw: ReportInput): ReportView {
     ...(result.error ? { error: errorLine(result.error) } : {}),
     targets,
     measurements: measurementRows(input),
+    ...loadRow(entries),
     steps: stepRows(input, clock),
     faults: result.faults.map((f) => ({
       id: f.id,
@@ -223,6 +232,19 @@ function formatMeasuredMs(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+function loadRow(entries: readonly JournalEntry[]): { load?: LoadRow } {
+  const stop = entries.findLast((e): e is EntryOf<'load-stop'> => e.kind === 'load-stop');
+  if (!stop) return {};
+  const s = stop.summary;
+  const n = (v: number) => v.toLocaleString('en');
+  const latency = s.meanLatencyMs === undefined ? '' : `, mean ${s.meanLatencyMs.toFixed(1)} ms`;
+  const errors = Object.entries(s.errors)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([reason, count]) => `${reason} × ${n(count)}`);
+  return { load: { driver: s.driver, summary: `${n(s.sent)} sent, ${n(s.acked)} acknowledged (${s.ackedPerSecond.toFixed(0)}/s${latency}), ${n(s.failed)} failed, ${n(s.inDoubt)} in doubt`, errors } };
 }
 
 function targetRows(input: ReportInput): TargetRow[] {

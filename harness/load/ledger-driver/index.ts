@@ -37,6 +37,7 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
   const errors: Record<string, number> = {};
   const counts = { sent: 0, acked: 0, failed: 0, inDoubt: 0 };
   let connectFailures = 0;
+  let latencySum = 0;
   let stopping = false;
   const payload = 'x'.repeat(64);
 
@@ -65,12 +66,15 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
       const wait = slot - o.clock.now();
       if (wait > 0) await sleep(wait);
       if (stopping) break;
-      const id = o.ledger.send(o.clock.now());
+      const sentAt = o.clock.now();
+      const id = o.ledger.send(sentAt);
       counts.sent++;
       try {
         // Named: parsed and planned once per connection, as pgbench's --protocol=prepared does.
         await client.query({ name: 'kdrill-ledger-insert', text: INSERT, values: [id, payload] });
-        o.ledger.acked(id, o.clock.now(), server);
+        const ackedAt = o.clock.now();
+        o.ledger.acked(id, ackedAt, server);
+        latencySum += ackedAt - sentAt;
         counts.acked++;
       } catch (error) {
         const { outcome, reason } = classifyWriteError(error);
@@ -94,7 +98,7 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
       await Promise.all(workers);
       const stoppedAt = o.clock.now();
       const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-9);
-      return { driver: 'ledger', startedAt, stoppedAt, ...counts, ackedPerSecond: counts.acked / seconds, errors: { ...errors } };
+      return { driver: 'ledger', startedAt, stoppedAt, ...counts, ackedPerSecond: counts.acked / seconds, ...(counts.acked ? { meanLatencyMs: latencySum / counts.acked } : {}), errors: { ...errors } };
     },
   };
 }

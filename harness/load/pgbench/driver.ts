@@ -121,7 +121,8 @@ export async function startPgbenchLoad(o: PgbenchLoadOptions): Promise<RunningLo
       const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-9);
       if (counts.restarts) errors['pgbench started again after all its clients were lost'] = counts.restarts;
       o.log?.(`pgbench: ${counts.acked} transactions in ${counts.starts} run${counts.starts === 1 ? '' : 's'}${latencyReports ? `, mean latency ${(latencySum / latencyReports).toFixed(2)} ms` : ''}`);
-      return { driver: 'pgbench', startedAt, stoppedAt, ...stats(), ackedPerSecond: counts.acked / seconds, errors: { ...errors } };
+      const { connectFailures: _restarts, ...totals } = stats();
+      return { driver: 'pgbench', startedAt, stoppedAt, ...totals, ackedPerSecond: counts.acked / seconds, ...(latencyReports ? { meanLatencyMs: latencySum / latencyReports } : {}), errors: { ...errors } };
     },
   };
 }

@@ -55,6 +55,7 @@ export function renderHtml(view: ReportView): string {
     table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation]), { 3: slug }),
   );
   if (view.measurements.length > 0) sections.push('<h2>Measurements</h2>', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why]), { 2: () => 'detail' }));
+  if (view.load) sections.push('<h2>Load</h2>', `<p>${h(view.load.driver)}: ${h(view.load.summary)}.${view.load.errors.length ? ` Errors: ${view.load.errors.map(h).join('; ')}.` : ''}</p>`);
   sections.push(
     '<h2>Steps</h2>',
     view.steps.length === 0

@@ -24,6 +24,7 @@ export function renderMarkdown(view: ReportView): string {
   if (view.error) parts.push('', `**Error:** ${cell(view.error)}`);
   parts.push('', '## Targets', '', table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation])));
   if (view.measurements.length > 0) parts.push('', '## Measurements', '', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why])));
+  if (view.load) parts.push('', '## Load', '', `${cell(view.load.driver)}: ${cell(view.load.summary)}.${view.load.errors.length ? ` Errors: ${view.load.errors.map(cell).join('; ')}.` : ''}`);
   parts.push(
     '',
     '## Steps',

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { markdownReporter } from '../../../harness/report/markdown/index.js';
+import type { JournalEntry } from '../../../harness/engine/index.js';
 import { failedRunEntries, inputFrom, passedRunEntries } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
 
@@ -31,5 +32,33 @@ describe('markdown reporter', () => {
     const text = await readFile(file!, 'utf8');
     expect(text).toContain('no target was measured (RTO, RPO');
     expect(text).not.toContain('every measured target was met');
+  });
+});
+
+describe('markdown reporter with measurements', () => {
+  const tmp = useTmpDirs();
+  const measured = (): JournalEntry[] => {
+    const entries = passedRunEntries();
+    const end = entries.pop()!;
+    entries.push(
+      { kind: 'load-stop', at: 91, summary: { driver: 'ledger', startedAt: 0, stoppedAt: 91, sent: 17_793, acked: 17_789, failed: 0, inDoubt: 4, ackedPerSecond: 181.2, meanLatencyMs: 2.13, errors: { 'connect: ECONNREFUSED': 12, 'timeout': 4 } } },
+      { kind: 'measurement', at: 92, name: 'rto', value: 9_100, unit: 'ms', why: 't1 = send time of write 6033', from: [] },
+      { kind: 'measurement', at: 92, name: 'lost-writes', value: 2, unit: 'writes', why: '2 acknowledged writes missing after recovery', from: [] },
+      { kind: 'measurement', at: 92, name: 'time-to-redundancy', unit: 'ms', why: 'redundancy was never lost', from: [] },
+      { kind: 'verification', at: 93, verify: 'ledger-readback', required: true, verdict: 'pass', summary: '17787 rows read back' },
+      end,
+    );
+    return entries;
+  };
+
+  it('judges measured targets, lists every measurement and the load, and never calls the unmeasured RPO met', async () => {
+    const [file] = await markdownReporter.render(inputFrom(measured()), await tmp());
+    const text = await readFile(file!, 'utf8');
+    expect(text).toContain('| RTO | ≤ 1m | 9.1 s | met | t1 = send time of write 6033 |');
+    expect(text).toContain('| RPO | ≤ 0s | not measured | not measured |');
+    expect(text).toContain('| rto | 9.1 s | t1 = send time of write 6033 |');
+    expect(text).toContain('| time to redundancy | — | redundancy was never lost |');
+    expect(text).toContain('ledger: 17,793 sent, 17,789 acknowledged (181/s, mean 2.1 ms), 0 failed, 4 in doubt. Errors: connect: ECONNREFUSED × 12; timeout × 4.');
+    expect(text).toContain('not measured: RPO');
   });
 });
