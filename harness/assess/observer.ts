@@ -1,6 +1,6 @@
 import type { Endpoints } from '../backends/types.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import { dbTargetOf, ensureDatabase, type DbTarget } from '../db/target.js';
+import { dbTargetOf, describeTarget, ensureDatabase, type DbTarget } from '../db/target.js';
 import type { DrillObserver, ObserverContext } from '../engine/run.js';
 import { disruptionStart, measureRto } from '../measure/index.js';
 import { startMonitor, type RunningMonitor } from '../probes/monitor.js';
@@ -40,7 +40,9 @@ export function scenarioObserver(scenario: Scenario): DrillObserver {
     const endpoints = await ctx.connected.endpoints();
     const endpoint = dbTargetOf(endpoints);
     if (!endpoint) return undefined;
-    const rw = await ensureDatabase(endpoint, scenario.workload.database);
+    const rw = await ensureDatabase(endpoint, scenario.workload.database).catch((error: unknown) => {
+      throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the workload database ${scenario.workload.database} could not be prepared through ${describeTarget(endpoint)}: ${(error as Error).message}`);
+    });
     const ro = dbTargetOf(endpoints, 'readOnly');
     database = { endpoints, rw, probes: { connected: ctx.connected, readWrite: rw, readOnly: ro && { ...ro, database: rw.database }, timeoutMs: PROBE_TIMEOUT_MS } };
     return database;

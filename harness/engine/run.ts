@@ -111,6 +111,17 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
   let connected: ConnectedBackend | undefined;
   let load: StartedLoad | undefined;
   let error: unknown;
+  const observerContext = (c: ConnectedBackend, l: StartedLoad | undefined, signal: AbortSignal, abort: (reason: string) => void): ObserverContext => ({
+    connected: c,
+    load: l,
+    journal,
+    clock: options.clock,
+    entries,
+    signal,
+    stopped: () => signals.stopped,
+    abort,
+    log,
+  });
   try {
     await journal.record({ kind: 'phase', phase: 'connect' });
     connected = await options.backend.connect(options.target, {
@@ -122,17 +133,7 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       signal: signals.signal,
       log,
     });
-    const observe = (): ObserverContext => ({
-      connected: connected!,
-      load,
-      journal,
-      clock: options.clock,
-      entries,
-      signal: signals.signal,
-      stopped: () => signals.stopped,
-      abort: (reason) => signals.abort(reason),
-      log,
-    });
+    const observe = (): ObserverContext => observerContext(connected!, load, signals.signal, (reason) => signals.abort(reason));
     await observer?.prepare?.(observe());
     if (options.startLoad) {
       load = await options.startLoad(connected, options.clock);
@@ -156,9 +157,11 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
     signals.enterRevert();
     await journal.record({ kind: 'phase', phase: 'revert' }).catch(() => undefined);
     await armed.revertAll(revertReason(signals, error));
-    // Judging needs a cluster with nothing armed, and is skipped when a person stopped the run.
-    const judging = observer && connected && signals.stopped?.kind !== 'interrupt' && pendingReverts(entries).length === 0;
-    const ctx: ObserverContext | undefined = judging ? { connected: connected!, load, journal, clock: options.clock, entries, signal: new AbortController().signal, stopped: () => signals.stopped, abort: () => undefined, log } : undefined;
+    // Judging needs steps that ran and a cluster with nothing armed, and is skipped when a
+    // person stopped the run. From here nothing aborts: the stages are bounded by their own timeouts.
+    const stepsRan = entries.some((e) => e.kind === 'phase' && e.phase === 'steps');
+    const judging = observer && connected && stepsRan && signals.stopped?.kind !== 'interrupt' && pendingReverts(entries).length === 0;
+    const ctx = judging ? observerContext(connected!, load, new AbortController().signal, () => undefined) : undefined;
     // Every call below is evaluated first, then its error kept only if nothing failed before:
     // `error ??= await …` would skip the call itself after an earlier failure.
     if (ctx && observer?.afterReverts) {

@@ -43,6 +43,23 @@ async function journalOf(runDir: string): Promise<JournalEntry[]> {
   return parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
 }
 
+// Asynchronous replication loses what the replicas had not received when the primary died:
+// cutting them off first makes that window 3 s long instead of a few milliseconds. (Freezing
+// them is not enough: the kernel still receives the WAL into their socket buffers.)
+// `rest` follows the crash step's `at` line: its duration, or the next step.
+const cutReplicasThenCrashPrimary = (replicas: readonly string[], rest: string) => `  - fault: node-isolation
+    name: cut-first
+    node: ${replicas[0]}
+    duration: 8s
+  - fault: node-isolation
+    name: cut-second
+    node: ${replicas[1]}
+    duration: 8s
+  - fault: primary-crash
+    name: crash
+    at: 3s
+${rest}`;
+
 const measured = (entries: readonly JournalEntry[], name: string) => entries.find((e) => e.kind === 'measurement' && e.name === name) as Extract<JournalEntry, { kind: 'measurement' }> | undefined;
 
 describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 300_000 }, () => {
@@ -98,25 +115,11 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
     const replicas = view.members.filter((m) => m.role === 'replica').map((m) => m.node);
     expect(replicas).toHaveLength(2);
     await using dir = await tempDir();
-    // Asynchronous replication loses what the replicas had not received when the primary died:
-    // cutting them off first makes that window 3 s long instead of a few milliseconds. (Freezing
-    // them is not enough: the kernel still receives the WAL into their socket buffers.)
     const file = await dir.write(
       'tier1.yaml',
       scenario(
         'tier1',
-        `  - fault: node-isolation
-    name: cut-first
-    node: ${replicas[0]}
-    duration: 8s
-  - fault: node-isolation
-    name: cut-second
-    node: ${replicas[1]}
-    duration: 8s
-  - fault: primary-crash
-    name: crash
-    at: 3s
-    duration: 40s
+        `${cutReplicasThenCrashPrimary(replicas, '    duration: 40s')}
   - wait: service-restored
     timeout: 90s`,
         `verifications:
@@ -171,18 +174,7 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
       'data-loss.yaml',
       scenario(
         'tier1',
-        `  - fault: node-isolation
-    name: cut-first
-    node: ${replicas[0]}
-    duration: 8s
-  - fault: node-isolation
-    name: cut-second
-    node: ${replicas[1]}
-    duration: 8s
-  - fault: primary-crash
-    name: crash
-    at: 3s
-  - pause: 3m`,
+        `${cutReplicasThenCrashPrimary(replicas, '  - pause: 3m')}`,
         `abort:
   dataLoss: true`,
       ),

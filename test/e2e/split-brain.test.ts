@@ -9,7 +9,7 @@ import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
 import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
+import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 import { copyDataDir, idsOnOldTimeline } from '../helpers/old-timeline.js';
 
 const unavailable = await localBackendUnavailable();
@@ -124,7 +124,13 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
     else expect(rpo).toBeCloseTo(t0 - ledger.entry(beforeT0[0]!).endAt!, 3);
   });
 
-  it('known answer: isolating the primary with the etcd3 DCS (Patroni 3.0.2 defect) fails the tier0 drill, and the lost writes agree with the node that held them', async () => {
+  // The defect is a race: the demoted old primary must read its own, still stale, etcd member
+  // in the moments after the link heals (its rejoining forces an etcd election, during which
+  // the stale read and an unconditional write of the leader key both get through). It showed
+  // in 6 of 6 runs by hand (shared/LOCAL-CLUSTER.md) and in about half the runs here, so the
+  // drill is run up to four times on the same cluster until the race is lost; a drill where
+  // it is won passes with nothing lost, and says so.
+  it('known answer: isolating the primary with the etcd3 DCS (Patroni 3.0.2 defect) fails the tier0 drill, and the lost writes agree with the node that held them', { timeout: 600_000 }, async () => {
     await using home = await privateHome();
     void home;
     await using cluster = await startTestCluster({ dcs: 'etcd3', synchronous: true });
@@ -140,38 +146,50 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
     node: primary
   - wait: service-restored
     timeout: 90s
-  - pause: 30s
+  - pause: 20s
   - revert: isolate-primary
   - wait: service-restored
     timeout: 90s
   - pause: 15s`,
       ),
     );
-    const runDir = path.join(dir.path, 'run');
-    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
-    const code = await child.exited;
-    const entries = parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
-    const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
-    // The fault had an effect: a new primary acknowledged writes while the old one was cut off.
-    expect(measured(entries, 'time-to-new-primary')?.value, child.output().stderr.slice(-3000)).toBeGreaterThan(0);
+    const attempts: string[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const runDir = path.join(dir.path, `run-${attempt}`);
+      const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+      const code = await child.exited;
+      const entries = parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
+      const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
+      // The fault had an effect: a new primary acknowledged writes while the old one was cut off.
+      expect(measured(entries, 'time-to-new-primary')?.value, child.output().stderr.slice(-3000)).toBeGreaterThan(0);
+      const lost = measured(entries, 'lost-writes');
+      if (lost?.value === 0) {
+        // The race was won: nothing lost, and the drill says so.
+        expect(code, child.output().stderr.slice(-3000)).toBe(ExitCode.passed);
+        attempts.push(`attempt ${attempt}: race won, nothing lost`);
+        await eventually('the cluster healthy again', () => cluster.observe(), (v) => v.healthy, 120_000);
+        continue;
+      }
 
-    // Independently: every member's own rows, read straight from it, against the final primary's.
-    const view = await cluster.observe();
-    const finalPrimary = new Set(await ids({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE }));
-    const heldElsewhere = new Set<number>();
-    for (const m of view.members) {
-      const held = await ids({ host: cluster.node(m.node).address, port: PG_PORT, user: 'postgres', password, database: DATABASE }).catch(() => new Set<number>());
-      for (const id of held) if (!finalPrimary.has(id) && ledger.outcomeOf(id) === 'acked') heldElsewhere.add(id);
+      // Independently: every member's own rows, read straight from it, against the final primary's.
+      const view = await cluster.observe();
+      const finalPrimary = await ids({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
+      const heldElsewhere = new Set<number>();
+      for (const m of view.members) {
+        const held = await ids({ host: cluster.node(m.node).address, port: PG_PORT, user: 'postgres', password, database: DATABASE }).catch(() => new Set<number>());
+        for (const id of held) if (!finalPrimary.has(id) && ledger.outcomeOf(id) === 'acked') heldElsewhere.add(id);
+      }
+      const facts = `${attempts.join('; ')}; attempt ${attempt}: exit ${code}; lost ${lost?.value}; held elsewhere ${heldElsewhere.size}; ${child.output().stderr.slice(-2500)}`;
+      // The known answer: acknowledged writes were lost, so tier0 (no lost write) is missed.
+      expect(lost?.value, facts).toBeGreaterThan(0);
+      expect(code, facts).toBe(ExitCode.targetsMissed);
+      const result = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
+      expect(result.result.status).toBe('targets-missed');
+      expect(result.result.targets.find((t: { name: string }) => t.name === 'lost-writes')).toMatchObject({ met: false });
+      // Every lost write is still on the demoted node's diverged history, and nothing else is.
+      expect(heldElsewhere.size, facts).toBe(lost?.value);
+      return;
     }
-    const lost = measured(entries, 'lost-writes');
-    const facts = `exit ${code}; lost ${lost?.value}; held elsewhere ${heldElsewhere.size}; ${child.output().stderr.slice(-2500)}`;
-    // The known answer: acknowledged writes were lost, so tier0 (no lost write) is missed.
-    expect(lost?.value, facts).toBeGreaterThan(0);
-    expect(code, facts).toBe(ExitCode.targetsMissed);
-    const result = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
-    expect(result.result.status).toBe('targets-missed');
-    expect(result.result.targets.find((t: { name: string }) => t.name === 'lost-writes')).toMatchObject({ met: false });
-    // Every lost write is still on the demoted node's diverged history, and nothing else is.
-    expect(heldElsewhere.size, facts).toBe(lost?.value);
+    expect.fail(`the defect did not show in 4 drills: ${attempts.join('; ')}`);
   });
 });
