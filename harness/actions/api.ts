@@ -27,7 +27,7 @@ const backup: ActionDefinition = {
     type: z.enum(['full', 'diff', 'incr']).default('full').describe('"full", "diff" (differential) or "incr" (incremental)'),
     every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"'),
   }),
-  describe: (p) => `take a ${p['type']} backup${typeof p['every'] === 'number' ? `, then every ${formatDuration(p['every'])} of drill time` : ''}`,
+  describe: (p) => `take ${p['type'] === 'incr' ? 'an' : 'a'} ${p['type']} backup${typeof p['every'] === 'number' ? `, then every ${formatDuration(p['every'])} of drill time` : ''}`,
 };
 
 const restore: ActionDefinition = {
