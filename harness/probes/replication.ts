@@ -17,19 +17,19 @@ async function standbys(ctx: ProbeContext): Promise<Standby[]> {
   return rows.map((r) => ({ name: r.name, state: r.state, lagMs: Number(r.lag_ms) }));
 }
 
-// The expected replica count: as configured, else every database member but the leader.
-async function expectedReplicas(ctx: ProbeContext, configured: number | undefined): Promise<number> {
-  if (configured !== undefined) return configured;
+// The database members' names: Patroni makes each one its standby's application_name, which
+// tells members from other WAL streamers (a pg_basebackup rebuilding a replica is "streaming" too).
+async function memberNames(ctx: ProbeContext): Promise<string[]> {
   const topology = await ctx.connected.topology();
-  const members = topology.zones.flatMap((z) => z.nodes.flatMap((n) => n.members.filter((m) => m.kind === 'postgresql')));
-  return Math.max(0, members.length - 1);
+  return topology.zones.flatMap((z) => z.nodes.flatMap((n) => n.members.filter((m) => m.kind === 'postgresql').map((m) => m.name)));
 }
 
-// Every expected replica streams from the primary.
+// Every expected replica (as configured, else every member but the leader) streams from the primary.
 export const redundancy: Probe = async (ctx, options) => {
   try {
-    const expected = await expectedReplicas(ctx, options.replicas);
-    const streaming = (await standbys(ctx)).filter((s) => s.state === 'streaming');
+    const members = await memberNames(ctx);
+    const expected = options.replicas ?? Math.max(0, members.length - 1);
+    const streaming = (await standbys(ctx)).filter((s) => s.state === 'streaming' && members.includes(s.name));
     const ok = streaming.length >= expected;
     return { ok, detail: `${streaming.length} of ${expected} replicas streaming${streaming.length ? ` (${streaming.map((s) => s.name).join(', ')})` : ''}`, key: `${streaming.length}/${expected}`, value: { streaming: streaming.length, expected } };
   } catch (error) {
@@ -43,7 +43,8 @@ const DEFAULT_MAX_LAG_MS = 5_000;
 export const replicationLag: Probe = async (ctx, options) => {
   const bound = options.maxLagMs ?? DEFAULT_MAX_LAG_MS;
   try {
-    const all = await standbys(ctx);
+    const members = await memberNames(ctx);
+    const all = (await standbys(ctx)).filter((s) => members.includes(s.name));
     if (all.length === 0) return { ok: false, detail: 'no replica is connected to the primary', key: 'none' };
     const worst = all.reduce((a, b) => (b.lagMs > a.lagMs ? b : a));
     const ok = all.every((s) => s.state === 'streaming' && s.lagMs <= bound);

@@ -163,6 +163,9 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
       const everHeld = new Set<number>();
       const members = cluster.plan.nodes.map((n): DbTarget => ({ host: n.address, port: PG_PORT, user: 'postgres', password, database: DATABASE }));
       const sampling = (async () => {
+        // Only once this run's load has started: the table is then new (an earlier attempt's rows are gone).
+        const journal = path.join(runDir, 'journal.jsonl');
+        while (child.exitCode === null && !(await readFile(journal, 'utf8').catch(() => '')).includes('"kind":"load-start"')) await new Promise((r) => setTimeout(r, 200));
         while (child.exitCode === null) {
           await Promise.all(members.map(async (m) => (await ids(m, 1_000).catch(() => new Set<number>())).forEach((id) => everHeld.add(id))));
           await new Promise((r) => setTimeout(r, 1_000));
