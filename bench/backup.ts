@@ -1,0 +1,43 @@
+// Backup figures on the local backend: full-backup throughput for a database of at least
+// 1 GB, and how much an incremental backup copies against how much data changed (pgBackRest
+// 2.45 has no block incremental: a changed file is copied whole).
+// Usage: npx tsx bench/backup.ts [size-MiB=1100]
+import { takeBackup } from '../harness/backends/local/backup/pgbackrest.js';
+import { withDb } from '../harness/db/target.js';
+import { cpus, withBenchCluster } from './lib/cluster.js';
+
+const sizeMiB = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1100);
+const ROW_BYTES = 300; // about what one row of the table below takes on disk
+const rows = Math.ceil((sizeMiB * 1024 * 1024) / ROW_BYTES);
+const MiB = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+
+await withBenchCluster({ profile: 'fast' }, async (cluster, target) => {
+  let t = performance.now();
+  await withDb(target, 3_600_000, async (c) => {
+    await c.query('create table bench_data (id bigint primary key, payload text not null)');
+    await c.query(`insert into bench_data select g, repeat(md5(g::text), 7) from generate_series(1, $1::bigint) g`, [rows]);
+    await c.query('checkpoint');
+  });
+  const size = Number((await withDb(target, 60_000, (c) => c.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes'))).rows[0]!.bytes);
+  console.log(`database filled: ${MiB(size)} MiB in ${((performance.now() - t) / 1000).toFixed(0)} s (not part of the figures)`);
+
+  t = performance.now();
+  const full = await takeBackup(cluster.state, 'full');
+  const fullS = (performance.now() - t) / 1000;
+  console.log(`full backup: ${MiB(full.backupBytes)} MiB copied in ${fullS.toFixed(1)} s = ${(full.backupBytes / 1024 / 1024 / fullS).toFixed(1)} MiB/s; repository +${MiB(full.repoDeltaBytes)} MiB (lz4)`);
+
+  // Change 1 % of the rows, spread over the whole table, and append 1 % more.
+  const changed = Math.floor(rows / 100);
+  await withDb(target, 3_600_000, async (c) => {
+    await c.query(`update bench_data set payload = repeat(md5((id + 1)::text), 7) where id % 100 = 0`);
+    await c.query(`insert into bench_data select g, repeat(md5(g::text), 7) from generate_series($1::bigint + 1, $1::bigint + $2::bigint) g`, [rows, changed]);
+    await c.query('checkpoint');
+  });
+  const changedBytes = 2 * changed * ROW_BYTES;
+  t = performance.now();
+  const incr = await takeBackup(cluster.state, 'incr');
+  const incrS = (performance.now() - t) / 1000;
+  console.log(`incremental backup after ~${MiB(changedBytes)} MiB of changed rows (1 % updated, 1 % appended): ${MiB(incr.backupBytes)} MiB copied (${((100 * incr.backupBytes) / full.backupBytes).toFixed(0)} % of the full) in ${incrS.toFixed(1)} s; repository +${MiB(incr.repoDeltaBytes)} MiB`);
+  console.log(`\nbackup (${await cpus()} CPUs): full ${(full.backupBytes / 1024 / 1024 / fullS).toFixed(1)} MiB/s over ${MiB(full.backupBytes)} MiB; incremental copied ${MiB(incr.backupBytes)} MiB for ~${MiB(changedBytes)} MiB changed (file-level: updates spread over the table touch every 1 GiB segment)`);
+  console.log('restore throughput: comes with the restore action (issue 5)');
+});
