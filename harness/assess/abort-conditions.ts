@@ -1,12 +1,11 @@
 import type { DbTarget } from '../db/target.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import type { LoadStats, RunningLoad } from '../load/types.js';
-import { OUTCOMES } from '../load/types.js';
 import type { AbortSpec } from '../scenario/schema/abort.js';
 import { formatDuration } from '../common/duration.js';
 import { readLedgerTable } from '../verify/ledger-readback/read.js';
+import { missingAcknowledged } from '../measure/index.js';
 
-const ACKED = OUTCOMES.indexOf('acked');
 const SAMPLE_MS = 1_000;
 const DATA_LOSS_CHECK_MS = 5_000;
 
@@ -51,16 +50,10 @@ export function watchDataLoss(target: DbTarget, ledger: Ledger, now: () => numbe
     // Only writes acknowledged before the read began are surely in its snapshot.
     const sent = ledger.size;
     const readFrom = now();
-    const ackedIds: number[] = [];
     try {
       const { ids } = await readLedgerTable(target, sent, 5_000);
-      let missing = 0;
-      ledger.forEach((id, _s, endAt, outcome) => {
-        if (id > sent || outcome !== ACKED || endAt >= readFrom || ids.has(id)) return;
-        missing++;
-        if (ackedIds.length < 5) ackedIds.push(id);
-      });
-      if (missing > 0 && !stopping) abort(`data loss: ${missing} acknowledged write${missing === 1 ? ' is' : 's are'} missing (ids ${ackedIds.join(', ')}${missing > ackedIds.length ? ', …' : ''})`);
+      const { missing, ids: missingIds } = missingAcknowledged(ledger, ids, 5, readFrom);
+      if (missing > 0 && !stopping) abort(`data loss: ${missing} acknowledged write${missing === 1 ? ' is' : 's are'} missing (ids ${missingIds.join(', ')}${missing > missingIds.length ? ', …' : ''})`);
     } catch (error) {
       log(`data-loss check skipped: ${(error as Error).message}`);
     }

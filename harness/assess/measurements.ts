@@ -1,6 +1,6 @@
 import type { EntryRef, JournalEntry, MeasurementName } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
-import { measureFromProbes, measureRpo, measureRto, rtoFromProbes, type Measurement, type Readback } from '../measure/index.js';
+import { measureFromProbes, measureRpo, measureRto, rtoFromProbes, unmeasured, type Measurement, type Readback } from '../measure/index.js';
 
 export interface NamedMeasurement {
   readonly name: MeasurementName;
@@ -39,7 +39,7 @@ export function measureRun(entries: readonly JournalEntry[], ledger: Ledger | un
     );
   } else {
     const why = ledger ? 'the ledger table could not be read back after recovery' : 'the run had no ledger load, so no write can be checked';
-    for (const name of ['lost-writes', 'rpo'] as const) out.push({ name, unit: name === 'rpo' ? 'ms' : 'writes', measurement: { value: undefined, why, from: [], evidence: {} } });
+    for (const name of ['lost-writes', 'rpo'] as const) out.push({ name, unit: name === 'rpo' ? 'ms' : 'writes', measurement: unmeasured(why) });
   }
   return out;
 }

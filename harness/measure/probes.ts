@@ -1,7 +1,7 @@
 import type { EntryOf } from '../engine/journal.js';
 import type { JournalEntry } from '../engine/journal-types.js';
 import { disruptionStart } from './t0.js';
-import type { Measurement } from './types.js';
+import { NO_FAULT, unmeasured, type Measurement } from './types.js';
 
 type Observation = EntryOf<'observation'>;
 
@@ -16,10 +16,7 @@ const field = (o: Observation, key: string): unknown => (typeof o.value === 'obj
  */
 export function measureFromProbes(entries: readonly JournalEntry[], fault?: string): { timeToNewLeader: Measurement; timeToRedundancy: Measurement } {
   const start = disruptionStart(entries, fault);
-  if (!start) {
-    const none: Measurement = { value: undefined, why: 'no fault took effect in this run', from: [], evidence: {} };
-    return { timeToNewLeader: none, timeToRedundancy: none };
-  }
+  if (!start) return { timeToNewLeader: NO_FAULT, timeToRedundancy: NO_FAULT };
   const t0 = start.at;
   return { timeToNewLeader: newLeader(observations(entries, 'leader'), start), timeToRedundancy: redundancy(observations(entries, 'redundancy'), start, t0) };
 }
@@ -28,17 +25,17 @@ function newLeader(seen: readonly Observation[], start: JournalEntry): Measureme
   const t0 = start.at;
   const before = seen.filter((o) => o.at < t0 && o.ok).at(-1);
   const previous = before ? field(before, 'leader') : undefined;
-  if (!before || typeof previous !== 'string') return { value: undefined, why: 'the leader was not observed before the fault', from: [start], evidence: {} };
+  if (!before || typeof previous !== 'string') return unmeasured('the leader was not observed before the fault', [start]);
   const after = seen.find((o) => o.at >= t0 && o.ok && field(o, 'leader') !== previous);
-  if (!after) return { value: undefined, why: `${previous} stayed the leader throughout`, from: [start, before], evidence: { leader: previous } };
+  if (!after) return unmeasured(`${previous} stayed the leader throughout`, [start, before], { leader: previous });
   return { value: after.at - t0, why: `${String(field(after, 'leader'))} observed as the single leader instead of ${previous}`, from: [start, before, after], evidence: { previous, leader: field(after, 'leader') } };
 }
 
 function redundancy(seen: readonly Observation[], start: JournalEntry, t0: number): Measurement {
   const lost = seen.find((o) => o.at >= t0 && !o.ok) ?? (seen.filter((o) => o.at < t0).at(-1)?.ok === false ? seen.filter((o) => o.at < t0).at(-1) : undefined);
-  if (!lost) return { value: undefined, why: seen.length ? 'every replica kept streaming: redundancy was never lost' : 'redundancy was not observed', from: [start], evidence: {} };
+  if (!lost) return unmeasured(seen.length ? 'every replica kept streaming: redundancy was never lost' : 'redundancy was not observed', [start]);
   const restored = seen.find((o) => o.at > Math.max(lost.at, t0) && o.ok);
-  if (!restored) return { value: undefined, why: 'redundancy was lost and not observed restored before the load stopped', from: [start, lost], evidence: {} };
+  if (!restored) return unmeasured('redundancy was lost and not observed restored before the load stopped', [start, lost]);
   return { value: restored.at - t0, why: `every replica streaming again (${String(field(restored, 'detail'))})`, from: [start, lost, restored], evidence: {} };
 }
 
@@ -49,7 +46,7 @@ function redundancy(seen: readonly Observation[], start: JournalEntry, t0: numbe
  */
 export function rtoFromProbes(entries: readonly JournalEntry[], stabilityWindowMs: number, fault?: string): Measurement {
   const start = disruptionStart(entries, fault);
-  if (!start) return { value: undefined, why: 'no fault took effect in this run', from: [], evidence: {} };
+  if (!start) return NO_FAULT;
   const t0 = start.at;
   const seen = observations(entries, 'write-availability').filter((o) => o.at >= t0);
   const lastFailure = seen.filter((o) => !o.ok).at(-1);
@@ -57,7 +54,7 @@ export function rtoFromProbes(entries: readonly JournalEntry[], stabilityWindowM
   const restored = seen.find((o) => o.ok && o.at > lastFailure.at);
   const observedUntil = entries.findLast((e) => e.kind === 'load-stop' || e.kind === 'phase')?.at ?? entries.at(-1)?.at ?? t0;
   if (!restored || observedUntil - restored.at < stabilityWindowMs) {
-    return { value: undefined, why: `the write probe did not succeed for ${stabilityWindowMs} ms after its last failure`, from: [start, lastFailure], evidence: {} };
+    return unmeasured(`the write probe did not succeed for ${stabilityWindowMs} ms after its last failure`, [start, lastFailure]);
   }
   return { value: restored.at - t0, why: `t1 = the first successful probe write after the last failed one (probe resolution: its interval)`, from: [start, lastFailure, restored], evidence: { t0, t1: restored.at } };
 }

@@ -2,11 +2,9 @@ import type { JournalEntry } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../load/types.js';
 import { disruptionStart } from './t0.js';
-import type { Measurement, RtoMeasurement, RtoOptions } from './types.js';
+import { NO_FAULT, unmeasured, type Measurement, type RtoMeasurement, type RtoOptions } from './types.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
-
-const unmeasured = (why: string, from: readonly JournalEntry[]): Measurement => ({ value: undefined, why, from, evidence: {} });
 
 // One pass over the writes sent at or after t0, in send order, straight from the ledger's
 // columns (no object per write: millions of writes cost one scan).
@@ -31,10 +29,7 @@ interface Scan {
  */
 export function measureRto(entries: readonly JournalEntry[], ledger: Ledger, options: RtoOptions, fault?: string): RtoMeasurement {
   const start = disruptionStart(entries, fault);
-  if (!start) {
-    const none = unmeasured('no fault took effect in this run', []);
-    return { t0: Number.NaN, rto: none, timeToImpact: none, downtime: none, timeToNewPrimary: none };
-  }
+  if (!start) return { t0: Number.NaN, rto: NO_FAULT, timeToImpact: NO_FAULT, downtime: NO_FAULT, timeToNewPrimary: NO_FAULT };
   const t0 = start.at;
   const from = [start];
   const before = lastServerBefore(ledger, t0);
@@ -54,7 +49,7 @@ export function measureRto(entries: readonly JournalEntry[], ledger: Ledger, opt
 
   const timeToImpact: Measurement = scan.firstImpact
     ? { value: scan.firstImpact.at - t0, why: scan.firstImpact.why, from, evidence: { id: scan.firstImpact.id } }
-    : { value: undefined, why: 'no write after the fault failed or stalled: clients saw no impact', from, evidence: {} };
+    : unmeasured('no write after the fault failed or stalled: clients saw no impact', from);
 
   return { t0, rto, timeToImpact, downtime: downtime(ledger, t0, t1, options.maxGapMs, from), timeToNewPrimary: newPrimary(ledger, scan, before, t0, from) };
 }
@@ -97,7 +92,7 @@ function scanFrom(ledger: Ledger, t0: number, maxGapMs: number, before: number):
 
 // The sum of the pauses over the bound between acknowledgements, from t0 to t1.
 function downtime(ledger: Ledger, t0: number, t1: number | undefined, maxGapMs: number, from: Measurement['from']): Measurement {
-  if (t1 === undefined) return { value: undefined, why: 'service was not restored, so the downtime has no end', from, evidence: {} };
+  if (t1 === undefined) return unmeasured('service was not restored, so the downtime has no end', from);
   let last = t0;
   let total = 0;
   ledger.forEach((_id, sentAt, endAt, outcome) => {
@@ -118,9 +113,9 @@ function lastServerBefore(ledger: Ledger, t0: number): number {
 }
 
 function newPrimary(ledger: Ledger, scan: Scan, before: number, t0: number, from: Measurement['from']): Measurement {
-  if (before === 0) return { value: undefined, why: 'no acknowledged write before the fault names a server', from, evidence: {} };
+  if (before === 0) return unmeasured('no acknowledged write before the fault names a server', from);
   const first = scan.newPrimary;
-  if (!first) return { value: undefined, why: `every write after the fault was acknowledged by ${ledger.nodeNames[before - 1]}, the server from before`, from, evidence: {} };
+  if (!first) return unmeasured(`every write after the fault was acknowledged by ${ledger.nodeNames[before - 1]}, the server from before`, from);
   return {
     value: first.endAt - t0,
     why: `write ${first.id} was the first acknowledged by ${ledger.nodeNames[first.node - 1]} instead of ${ledger.nodeNames[before - 1]}`,

@@ -9,6 +9,12 @@ export interface Measurement<V = number> {
   readonly evidence: Readonly<Record<string, unknown>>;
 }
 
+// A number that could not be measured, and why.
+export const unmeasured = (why: string, from: readonly JournalEntry[] = [], evidence: Readonly<Record<string, unknown>> = {}): Measurement => ({ value: undefined, why, from, evidence });
+
+// Every measurement from a fault has this answer when none took effect.
+export const NO_FAULT = unmeasured('no fault took effect in this run');
+
 export interface RtoOptions {
   // How long writes must succeed without interruption for service to count as restored.
   readonly stabilityWindowMs: number;

@@ -1,7 +1,6 @@
-import { OUTCOMES } from '../../load/types.js';
+import { missingAcknowledged } from '../../measure/index.js';
 import { evidence, type Evidence, type Verifier, type VerifyContext } from '../types.js';
 
-const ACKED = OUTCOMES.indexOf('acked');
 const LISTED = 20;
 
 // Every acknowledged write is read back from the primary after recovery. Missing ones are lost
@@ -13,16 +12,7 @@ export const ledgerReadback: Verifier = {
     if (!ctx.ledger) return evidence('unknown', 'no ledger: the run had no ledger load');
     if (!ctx.readback) return evidence('unknown', 'the ledger table could not be read back after recovery');
     const { ids, server, malformed, durationMs } = ctx.readback;
-    let acked = 0;
-    let lost = 0;
-    const lostIds: number[] = [];
-    ctx.ledger.forEach((id, _sentAt, _endAt, outcome) => {
-      if (outcome !== ACKED) return;
-      acked++;
-      if (ids.has(id)) return;
-      lost++;
-      if (lostIds.length < LISTED) lostIds.push(id);
-    });
+    const { acknowledged: acked, missing: lost, ids: lostIds } = missingAcknowledged(ctx.ledger, ids, LISTED);
     const details = {
       server,
       rowsRead: ids.rows,
