@@ -63,3 +63,13 @@ export async function ensureDatabase(endpoint: DbTarget, database: string): Prom
   });
   return { ...endpoint, database };
 }
+
+// One write through `target`: txid_current() needs a writable primary. Says which server took it.
+export async function writeOnce(target: DbTarget, timeoutMs: number): Promise<{ ok: true; server: string } | { ok: false; error: string }> {
+  try {
+    const { rows } = await withDb(target, timeoutMs, (c) => c.query<{ server: string }>('select host(inet_server_addr()) as server, txid_current()'));
+    return { ok: true, server: rows[0]?.server ?? 'unknown' };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}

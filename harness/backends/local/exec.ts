@@ -41,3 +41,9 @@ export async function tryRun(file: string, args: readonly string[], options: { t
 export function inNetns(ns: string, argv: readonly string[]): string[] {
   return ['ip', 'netns', 'exec', ns, ...argv];
 }
+
+// PostgreSQL (and pgBackRest, and Patroni for it) refuse to run as root: as root, the argv
+// that drops to the postgres user first.
+export function asPostgres(argv: readonly string[]): string[] {
+  return process.getuid?.() === 0 ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', ...argv] : [...argv];
+}

@@ -1,6 +1,6 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { pgbackrestConfigPath, STANZA } from '../config/pgbackrest.js';
-import { run } from '../exec.js';
+import { asPostgres, run } from '../exec.js';
 import type { ClusterState } from '../state.js';
 
 export const BACKUP_TYPES = ['full', 'diff', 'incr'] as const;
@@ -21,10 +21,8 @@ export interface BackupRecord {
   readonly walStop?: string;
 }
 
-// PostgreSQL and pgBackRest refuse to run as root: as root, drop to the postgres user.
-const asPostgres = (argv: readonly string[]) => (process.getuid?.() === 0 ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', ...argv] : [...argv]);
-
-async function pgbackrest(state: ClusterState, args: readonly string[], timeoutMs: number): Promise<string> {
+// One pgBackRest command on the cluster's stanza, as the postgres user; its stdout.
+export async function pgbackrest(state: ClusterState, args: readonly string[], timeoutMs: number): Promise<string> {
   const argv = asPostgres(['pgbackrest', `--config=${pgbackrestConfigPath(state.dir)}`, `--stanza=${STANZA}`, ...args]);
   return (await run(argv[0]!, argv.slice(1), { timeoutMs })).stdout;
 }

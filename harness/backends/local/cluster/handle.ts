@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { isRunning, readComm, readStat, signalAll } from '../../../common/proc.js';
 import path from 'node:path';
-import pg from 'pg';
+import { writeOnce } from '../../../db/target.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.js';
 import { etcdName } from '../config/etcd.js';
@@ -144,18 +144,9 @@ export class LocalCluster {
 
   // ── PostgreSQL ───────────────────────────────────────────────────────────────────────────
 
-  // One write through the read-write endpoint: txid_current() needs a writable primary.
-  async writeThroughService(timeoutMs = 2_000): Promise<{ ok: true; server: string } | { ok: false; error: string }> {
-    const client = new pg.Client({ host: '127.0.0.1', port: this.plan.ports.readWrite, user: 'postgres', password: this.state.credentials.superuser, database: 'postgres', connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs });
-    try {
-      await client.connect();
-      const { rows } = await client.query<{ server: string }>('select host(inet_server_addr()) as server, txid_current()');
-      return { ok: true, server: rows[0]?.server ?? 'unknown' };
-    } catch (error) {
-      return { ok: false, error: (error as Error).message };
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+  // One write through the read-write endpoint (HAProxy).
+  writeThroughService(timeoutMs = 2_000): ReturnType<typeof writeOnce> {
+    return writeOnce({ host: '127.0.0.1', port: this.plan.ports.readWrite, user: 'postgres', password: this.state.credentials.superuser, database: 'postgres' }, timeoutMs);
   }
 
   patroniConfigOf(name: string): string {

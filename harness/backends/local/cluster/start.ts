@@ -4,8 +4,9 @@ import type { AddressPlan, NodePlan } from '../address-plan.js';
 import { etcdArgv } from '../config/etcd.js';
 import { haproxyConfig } from '../config/haproxy.js';
 import { patroniConfig } from '../config/patroni.js';
-import { inNetns, run } from '../exec.js';
-import { archiveCommand, backupRegionDir, pgbackrestConfig, pgbackrestConfigPath, STANZA } from '../config/pgbackrest.js';
+import { asPostgres, inNetns } from '../exec.js';
+import { pgbackrest } from '../backup/pgbackrest.js';
+import { archiveCommand, backupRegionDir, pgbackrestConfig, pgbackrestConfigPath } from '../config/pgbackrest.js';
 import { startDetached, type ProcessRecord } from '../processes/index.js';
 import type { ClusterState } from '../state.js';
 
@@ -48,8 +49,7 @@ export async function prepareBackupRegion(state: ClusterState, plan: AddressPlan
 
 // Creates the stanza once a primary runs (archiving fails, and is retried, until then).
 export async function createStanza(state: ClusterState): Promise<void> {
-  const argv = asPostgres(['pgbackrest', `--config=${pgbackrestConfigPath(state.dir)}`, `--stanza=${STANZA}`, 'stanza-create']);
-  await run(argv[0]!, argv.slice(1), { timeoutMs: 60_000 });
+  await pgbackrest(state, ['stanza-create'], 60_000);
 }
 
 // The argv that runs a command on a node: inside its namespace, or as is in loopback mode.
@@ -57,8 +57,6 @@ function onNode(plan: AddressPlan, node: NodePlan, argv: readonly string[]): str
   return plan.mode === 'netns' ? inNetns(node.netns, argv) : [...argv];
 }
 
-// PostgreSQL refuses to run as root: as root, Patroni drops to the postgres user.
-const asPostgres = (argv: readonly string[]) => (process.getuid?.() === 0 ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', ...argv] : [...argv]);
 
 export async function startEtcd(state: ClusterState, plan: AddressPlan, node: NodePlan, memberState: 'new' | 'existing' = 'new', members?: readonly NodePlan[]): Promise<ProcessRecord> {
   const argv = onNode(plan, node, etcdArgv(plan, node, etcdDataDir(state, node.name), memberState, members));
