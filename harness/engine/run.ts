@@ -162,28 +162,25 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
     const stepsRan = entries.some((e) => e.kind === 'phase' && e.phase === 'steps');
     const judging = observer && connected && stepsRan && signals.stopped?.kind !== 'interrupt' && pendingReverts(entries).length === 0;
     const ctx = judging ? observerContext(connected!, load, new AbortController().signal, () => undefined) : undefined;
-    // Every call below is evaluated first, then its error kept only if nothing failed before:
-    // `error ??= await …` would skip the call itself after an earlier failure.
-    if (ctx && observer?.afterReverts) {
-      const afterError = await attempt('steady-state-after', journal, log, () => observer.afterReverts!(ctx));
-      error ??= afterError;
-    }
-    // The load keeps running through the reverts, so recovery after them is on record too.
-    if (load) {
-      const stopError = await stopLoad(load, journal, log);
-      error ??= stopError;
-    }
-    if (observer?.stop) {
-      const stopError = await attempt(undefined, journal, log, () => observer.stop!());
-      error ??= stopError;
-    }
-    if (ctx && observer?.judge) {
-      const judgeError = await attempt('verify', journal, log, () => observer.judge!(ctx));
-      error ??= judgeError;
-    }
-    if (connected) {
-      const disposeError = await dispose(connected, log);
-      error ??= disposeError;
+    const phase = (name: 'steady-state-after' | 'verify', stage: () => Promise<void>) => async () => {
+      await journal.record({ kind: 'phase', phase: name });
+      await stage();
+    };
+    const started = load;
+    const windDown: [failure: string, stage: (() => PromiseLike<unknown>) | undefined][] = [
+      ['steady-state-after failed', ctx && observer?.afterReverts ? phase('steady-state-after', () => observer.afterReverts!(ctx)) : undefined],
+      // The load keeps running through the reverts, so recovery after them is on record too.
+      ['could not stop the load cleanly', started ? () => stopLoad(started, journal, log) : undefined],
+      ['stopping the monitors failed', observer?.stop ? () => observer.stop!() : undefined],
+      ['verify failed', ctx && observer?.judge ? phase('verify', () => observer.judge!(ctx)) : undefined],
+      ['could not disconnect from the backend', connected ? () => connected![Symbol.asyncDispose]() : undefined],
+    ];
+    // Every stage runs whatever failed before it; the first error is the run's. (Evaluated
+    // first, then kept: `error ??= await …` would skip the call itself after an earlier failure.)
+    for (const [failure, stage] of windDown) {
+      if (!stage) continue;
+      const stageError = await bestEffort(failure, stage, log);
+      error ??= stageError;
     }
     signals.dispose();
   }
@@ -217,39 +214,22 @@ function revertReason(signals: RunSignals, error: unknown): RevertReason {
   return error === undefined ? 'end-of-drill' : 'error';
 }
 
-// Runs one observer stage after the reverts, journalling its phase; returns its error, if any.
-async function attempt(phase: 'steady-state-after' | 'verify' | undefined, journal: Recorder, log: (line: string) => void, stage: () => Promise<void>): Promise<unknown> {
+// Runs one stage of the wind-down; its error is logged and returned, never thrown.
+async function bestEffort(failure: string, stage: () => PromiseLike<unknown>, log: (line: string) => void): Promise<unknown> {
   try {
-    if (phase) await journal.record({ kind: 'phase', phase });
     await stage();
     return undefined;
   } catch (error) {
-    log(`${phase ?? 'stopping the monitors'} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`${failure}: ${error instanceof Error ? error.message : String(error)}`);
     return error;
   }
 }
 
-async function stopLoad(load: StartedLoad, journal: Recorder, log: (line: string) => void): Promise<unknown> {
-  try {
-    const summary = await load.running.stop();
-    const ledger = await load.save();
-    await journal.record({ kind: 'load-stop', summary, ...(ledger ? { ledger } : {}) });
-    log(`load stopped: ${summary.sent} writes sent, ${summary.acked} acknowledged, ${summary.failed} failed, ${summary.inDoubt} in doubt`);
-    return undefined;
-  } catch (error) {
-    log(`could not stop the load cleanly: ${error instanceof Error ? error.message : String(error)}`);
-    return error;
-  }
-}
-
-async function dispose(connected: ConnectedBackend, log: (line: string) => void): Promise<unknown> {
-  try {
-    await connected[Symbol.asyncDispose]();
-    return undefined;
-  } catch (error) {
-    log(`could not disconnect from the backend: ${error instanceof Error ? error.message : String(error)}`);
-    return error;
-  }
+async function stopLoad(load: StartedLoad, journal: Recorder, log: (line: string) => void): Promise<void> {
+  const summary = await load.running.stop();
+  const ledger = await load.save();
+  await journal.record({ kind: 'load-stop', summary, ...(ledger ? { ledger } : {}) });
+  log(`load stopped: ${summary.sent} writes sent, ${summary.acked} acknowledged, ${summary.failed} failed, ${summary.inDoubt} in doubt`);
 }
 
 async function finish(journal: Recorder & Journal, entries: JournalEntry[], error: unknown, log: (line: string) => void): Promise<RunResult> {
