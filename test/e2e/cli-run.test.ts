@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { spawnCli, tempDir, waitForOutput } from '../helpers/cli.js';
+import { journalOf } from '../helpers/drill-results.js';
 
 // A drill on the in-memory fake backend that holds a fault armed through a long pause,
 // so the harness can be interrupted or killed while the fault is in effect.
@@ -26,10 +26,6 @@ steps:
 `;
 
 const SHORT_DRILL = LONG_DRILL.replace('  - pause: 2m', '  - pause: 100ms');
-
-async function journalOf(runDir: string): Promise<JournalEntry[]> {
-  return parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
-}
 
 describe('kdrill run as a real process', { timeout: 60_000 }, () => {
   it('passes a short drill, reverting every fault, and writes result.json and reports', async () => {

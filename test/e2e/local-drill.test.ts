@@ -3,34 +3,15 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
-import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { listNetns } from '../../harness/backends/local/network/index.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
-import { REPO_ROOT, spawnCli, tempDir, waitForOutput } from '../helpers/cli.js';
+import { spawnCli, tempDir, waitForOutput } from '../helpers/cli.js';
+import { journalOf } from '../helpers/drill-results.js';
+import { localDrillYaml } from '../helpers/local-drill-yaml.js';
 import { localBackendUnavailable, privateHome } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
-const TOPOLOGY = path.join(REPO_ROOT, 'fixtures/topologies/three-zones.yaml');
-
-const drill = (steps: string, load = 'driver: none') => `apiVersion: kdrill.dev/v1alpha1
-kind: Scenario
-metadata:
-  name: local-e2e
-tier:
-  name: tier1
-target:
-  backend: local
-  topology: ${TOPOLOGY}
-  patroni:
-    profile: fast
-load:
-  ${load}
-steps:
-${steps}`;
-
-async function journalOf(runDir: string): Promise<JournalEntry[]> {
-  return parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
-}
+const drill = (steps: string, load = '{ driver: none }') => localDrillYaml({ name: 'local-e2e', tier: 'tier1', steps, load });
 
 // Processes of clusters under `home` (their command lines name its data directories).
 async function processesUnder(home: string): Promise<string[]> {

@@ -3,45 +3,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pgDir } from '../../harness/backends/local/cluster/start.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
-import { withDb } from '../../harness/db/target.js';
-import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
-import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+import { journalOf, ledgerIds, measured } from '../helpers/drill-results.js';
+import { localDrillYaml } from '../helpers/local-drill-yaml.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 import { copyDataDir, idsOnOldTimeline } from '../helpers/old-timeline.js';
 
 const unavailable = await localBackendUnavailable();
-const TOPOLOGY = path.join(REPO_ROOT, 'fixtures/topologies/three-zones.yaml');
-
-const scenario = (tier: string, steps: string, extra = '') => `apiVersion: kdrill.dev/v1alpha1
-kind: Scenario
-metadata:
-  name: measure-e2e
-tier:
-  name: ${tier}
-target:
-  backend: local
-  topology: ${TOPOLOGY}
-  patroni:
-    profile: fast
-load:
-  driver: ledger
-  rate: 200
-  concurrency: 4
-  warmUp: 3s
-steadyState:
-  interval: 250ms
-  after:
-    - probe: redundancy
-      within: 90s
-steps:
-${steps}
-${extra}`;
-
-async function journalOf(runDir: string): Promise<JournalEntry[]> {
-  return parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
-}
+const scenario = (tier: string, steps: string, rest = '') =>
+  localDrillYaml({ name: 'measure-e2e', tier, steps, rest, steadyState: '  interval: 250ms\n  after:\n    - probe: redundancy\n      within: 90s' });
 
 // Asynchronous replication loses what the replicas had not received when the primary died:
 // cutting them off first makes that window 3 s long instead of a few milliseconds. (Freezing
@@ -59,8 +31,6 @@ const cutReplicasThenCrashPrimary = (replicas: readonly string[], rest: string) 
     name: crash
     at: 3s
 ${rest}`;
-
-const measured = (entries: readonly JournalEntry[], name: string) => entries.find((e) => e.kind === 'measurement' && e.name === name) as Extract<JournalEntry, { kind: 'measurement' }> | undefined;
 
 describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 300_000 }, () => {
   it('tier0 (synchronous): a primary crash loses no acknowledged write and meets its RTO; every verification passes', async () => {
@@ -148,7 +118,7 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
 
     const password = cluster.state.credentials.superuser;
     const target = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: 'kdrill' }; // workload.database's default
-    const onNewTimeline = new Set((await withDb(target, 10_000, (c) => c.query<{ id: string }>(`select id from ${LEDGER_TABLE}`))).rows.map((r) => Number(r.id)));
+    const onNewTimeline = await ledgerIds(target);
     const onOldTimeline = await idsOnOldTimeline(oldCopy.path, password, 'kdrill', LEDGER_TABLE);
     const onlyOld = [...onOldTimeline].filter((id) => !onNewTimeline.has(id));
     const independentLost = onlyOld.filter((id) => ledger.outcomeOf(id) === 'acked');

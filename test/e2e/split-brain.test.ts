@@ -5,49 +5,19 @@ import { pgDir } from '../../harness/backends/local/cluster/start.js';
 import { PG_PORT } from '../../harness/backends/local/config/patroni.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { withDb, type DbTarget } from '../../harness/db/target.js';
-import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
-import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+import { journalOf, ledgerIds, measured } from '../helpers/drill-results.js';
+import { localDrillYaml } from '../helpers/local-drill-yaml.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 import { copyDataDir, idsOnOldTimeline } from '../helpers/old-timeline.js';
 
 const unavailable = await localBackendUnavailable();
-const TOPOLOGY = path.join(REPO_ROOT, 'fixtures/topologies/three-zones.yaml');
 const DATABASE = 'kdrill'; // workload.database's default
 
-const scenario = (tier: string, dcs: string, steps: string, after = '') => `apiVersion: kdrill.dev/v1alpha1
-kind: Scenario
-metadata:
-  name: split-brain-e2e
-tier:
-  name: ${tier}
-target:
-  backend: local
-  topology: ${TOPOLOGY}
-  dcs: ${dcs}
-  patroni:
-    profile: fast
-load:
-  driver: ledger
-  rate: 200
-  concurrency: 4
-  warmUp: 3s
-steadyState:
-  interval: 250ms
-${after}
-steps:
-${steps}
-verifications:
-  - verify: ledger-readback
-`;
-
-const measured = (entries: readonly JournalEntry[], name: string) => entries.find((e) => e.kind === 'measurement' && e.name === name) as Extract<JournalEntry, { kind: 'measurement' }> | undefined;
-
-async function ids(target: DbTarget, timeoutMs = 10_000): Promise<Set<number>> {
-  const { rows } = await withDb(target, timeoutMs, (c) => c.query<{ id: string }>(`select id from ${LEDGER_TABLE}`));
-  return new Set(rows.map((r) => Number(r.id)));
-}
+const scenario = (tier: string, dcs: 'etcd' | 'etcd3', steps: string) =>
+  localDrillYaml({ name: 'split-brain-e2e', tier, dcs, steps, steadyState: '  interval: 250ms', rest: 'verifications:\n  - verify: ledger-readback\n' });
 
 async function recovering(target: DbTarget): Promise<boolean | undefined> {
   try {
@@ -93,7 +63,7 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
       const partitioned = journal.includes('"kind":"fault-injected"') && !journal.includes('"kind":"fault-reverted"');
       const state = partitioned ? await recovering(direct(old)) : false;
       downFor = state === undefined ? downFor + 1 : 0;
-      if (state === true) onOld = await ids(direct(old));
+      if (state === true) onOld = await ledgerIds(direct(old));
       else if (downFor >= 3) {
         await using copy = await copyDataDir(path.join(pgDir(cluster.state, old), 'data'));
         onOld = await idsOnOldTimeline(copy.path, password, DATABASE, LEDGER_TABLE);
@@ -102,12 +72,12 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
     expect(onOld, 'the cut-off primary was never seen demoted during the partition').toBeDefined();
     const code = await child.exited;
     expect([ExitCode.passed, ExitCode.targetsMissed], child.output().stderr).toContain(code);
-    const entries = parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
+    const entries = await journalOf(runDir);
     const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
     // The fault had an effect: another member became the leader.
     expect(measured(entries, 'time-to-new-leader')?.value).toBeGreaterThan(0);
 
-    const onNew = await ids({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
+    const onNew = await ledgerIds({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
     const lostIndependently = [...onOld!].filter((id) => !onNew.has(id) && ledger.outcomeOf(id) === 'acked').sort((a, b) => a - b);
     const lost = measured(entries, 'lost-writes');
     expect(lost?.value, JSON.stringify(lost)).toBe(lostIndependently.length);
@@ -167,13 +137,13 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
         const journal = path.join(runDir, 'journal.jsonl');
         while (child.exitCode === null && !(await readFile(journal, 'utf8').catch(() => '')).includes('"kind":"load-start"')) await new Promise((r) => setTimeout(r, 200));
         while (child.exitCode === null) {
-          await Promise.all(members.map(async (m) => (await ids(m, 1_000).catch(() => new Set<number>())).forEach((id) => everHeld.add(id))));
+          await Promise.all(members.map(async (m) => (await ledgerIds(m, 1_000).catch(() => new Set<number>())).forEach((id) => everHeld.add(id))));
           await new Promise((r) => setTimeout(r, 1_000));
         }
       })();
       const code = await child.exited;
       await sampling;
-      const entries = parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
+      const entries = await journalOf(runDir);
       const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
       // The fault had an effect: a new primary acknowledged writes while the old one was cut off.
       expect(measured(entries, 'time-to-new-primary')?.value, child.output().stderr.slice(-3000)).toBeGreaterThan(0);
@@ -187,7 +157,7 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
       }
 
       // The independent answer: acknowledged ids some member held during the drill that the final primary lacks.
-      const finalPrimary = await ids({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
+      const finalPrimary = await ledgerIds({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
       const heldElsewhere = new Set([...everHeld].filter((id) => !finalPrimary.has(id) && ledger.outcomeOf(id) === 'acked'));
       const facts = `${attempts.join('; ')}; attempt ${attempt}: exit ${code}; lost ${lost?.value}; held elsewhere ${heldElsewhere.size}; ${child.output().stderr.slice(-2500)}`;
       // The known answer: acknowledged writes were lost, so tier0 (no lost write) is missed.

@@ -1,26 +1,15 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { DbTarget } from '../../../harness/db/target.js';
 import { monotonicClock } from '../../../harness/engine/clock.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
+import { prepareLedgerTable, startLedgerLoad } from '../../../harness/load/ledger-driver/index.js';
 import { OUTCOMES } from '../../../harness/load/types.js';
-
-const ACKED = OUTCOMES.indexOf('acked');
-import type { DbTarget } from '../../../harness/db/target.js';
-import { LEDGER_TABLE, prepareLedgerTable, startLedgerLoad } from '../../../harness/load/ledger-driver/index.js';
+import { ledgerIds } from '../../helpers/drill-results.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 
-const unavailable = await localBackendUnavailable();
+const ACKED = OUTCOMES.indexOf('acked');
 
-async function idsInTable(target: DbTarget): Promise<Set<number>> {
-  const client = new pg.Client(target);
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string }>(`select id from ${LEDGER_TABLE}`);
-    return new Set(rows.map((r) => Number(r.id)));
-  } finally {
-    await client.end();
-  }
-}
+const unavailable = await localBackendUnavailable();
 
 describe.skipIf(unavailable)(`ledger load on a real cluster${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 180_000 }, () => {
   it('records every write, keeps writing through a primary crash, and its acknowledged ids are in the table', async () => {
@@ -59,7 +48,7 @@ describe.skipIf(unavailable)(`ledger load on a real cluster${unavailable ? ` (sk
 
     // Asynchronous replication may lose acknowledged writes in a crash (measured in issue 4);
     // everything acknowledged by the new primary, and nothing never sent, is in the table.
-    const stored = await idsInTable(target);
+    const stored = await ledgerIds(target);
     const newPrimary = (await cluster.observe()).primaries[0]!;
     let missingFromNew = 0;
     ledger.forEach((id, _s, _e, outcome, node) => {
