@@ -3,6 +3,7 @@ import { withDb, type DbTarget } from '../../db/target.js';
 import type { Clock } from '../../engine/clock.js';
 import type { LedgerWriter, LoadSummary, RunningLoad } from '../types.js';
 import { classifyWriteError } from './classify.js';
+import { LedgerInsert } from './insert.js';
 import { RateLimiter } from './rate.js';
 
 export interface LedgerLoadOptions {
@@ -39,19 +40,39 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
   let connectFailures = 0;
   let latencySum = 0;
   let stopping = false;
-  const payload = 'x'.repeat(64);
+  const payload = Buffer.from('x'.repeat(64));
+  // Each worker's round trip in flight; one watchdog for all of them instead of a timer per
+  // write, whose cost would show in the writes per second. A write past its timeout is
+  // failed at once and its connection destroyed, so nothing waits on a silent server.
+  const inFlight: ({ since: number; client: pg.Client; insert?: LedgerInsert } | undefined)[] = [];
+  const watchdog = setInterval(
+    () => {
+      const now = o.clock.now();
+      inFlight.forEach((trip) => {
+        if (!trip || now - trip.since <= o.writeTimeoutMs) return;
+        const timeout = new Error(`write timeout: no answer within ${o.writeTimeoutMs} ms`);
+        trip.insert?.handleError(timeout);
+        trip.client.connection.stream.destroy(timeout);
+      });
+    },
+    Math.max(10, Math.min(100, o.writeTimeoutMs / 10)),
+  );
+  watchdog.unref();
 
-  const worker = async (): Promise<void> => {
+  const worker = async (slotIndex: number): Promise<void> => {
     let client: pg.Client | undefined;
+    let parsed = false;
     // The server that acknowledges this connection's writes: a connection (even through a
     // proxy) stays with one server, so it is asked once, not with every write.
     let server: string | undefined;
     while (!stopping) {
       if (!client) {
-        client = new pg.Client({ ...o.target, connectionTimeoutMillis: o.writeTimeoutMs, query_timeout: o.writeTimeoutMs, keepAlive: true });
+        client = new pg.Client({ ...o.target, connectionTimeoutMillis: o.writeTimeoutMs, keepAlive: true });
         client.on('error', () => undefined); // a dead connection surfaces on the next query
+        parsed = false;
         try {
           await client.connect();
+          inFlight[slotIndex] = { since: o.clock.now(), client };
           server = (await client.query<{ server: string }>('select host(inet_server_addr()) as server')).rows[0]?.server;
         } catch (error) {
           connectFailures++;
@@ -60,6 +81,8 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
           client = undefined;
           await sleep(100);
           continue;
+        } finally {
+          inFlight[slotIndex] = undefined;
         }
       }
       const slot = limiter.take(o.clock.now());
@@ -70,8 +93,11 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
       const id = o.ledger.send(sentAt);
       counts.sent++;
       try {
-        // Named: parsed and planned once per connection, as pgbench's --protocol=prepared does.
-        await client.query({ name: 'kdrill-ledger-insert', text: INSERT, values: [id, payload] });
+        const insert = new LedgerInsert(INSERT, id, payload, !parsed);
+        parsed = true;
+        inFlight[slotIndex] = { since: sentAt, client, insert };
+        client.query(insert);
+        await insert.done;
         const ackedAt = o.clock.now();
         o.ledger.acked(id, ackedAt, server);
         latencySum += ackedAt - sentAt;
@@ -85,17 +111,20 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
         // The connection may be half-dead (timeout, reset): start over with a fresh one.
         await client.end().catch(() => undefined);
         client = undefined;
+      } finally {
+        inFlight[slotIndex] = undefined;
       }
     }
     await client?.end().catch(() => undefined);
   };
 
-  const workers = Array.from({ length: o.concurrency }, () => worker());
+  const workers = Array.from({ length: o.concurrency }, (_, index) => worker(index));
   return {
     stats: () => ({ ...counts, connectFailures }),
     async stop(): Promise<LoadSummary> {
       stopping = true;
       await Promise.all(workers);
+      clearInterval(watchdog);
       const stoppedAt = o.clock.now();
       const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-9);
       return { driver: 'ledger', startedAt, stoppedAt, ...counts, ackedPerSecond: counts.acked / seconds, ...(counts.acked ? { meanLatencyMs: latencySum / counts.acked } : {}), errors: { ...errors } };
