@@ -5,7 +5,9 @@ import type { Scenario } from '../scenario/schema/index.js';
 import type { ReadbackResult } from '../verify/ledger-readback/read.js';
 import { readLedgerTable } from '../verify/ledger-readback/read.js';
 import { VERIFIERS_AVAILABLE } from '../verify/api.js';
-import { evidence, type Evidence } from '../verify/types.js';
+import { evidence, type Evidence, type RestoreFindings, type VerifyContext } from '../verify/types.js';
+import { dbTargetOfUrl } from '../db/target.js';
+import { lastRestore, measureRestore, unmeasured, type Measurement, type RestoreStep } from '../measure/index.js';
 import { measureRun, refOf } from './measurements.js';
 
 const READBACK_ATTEMPTS = 12;
@@ -14,6 +16,8 @@ const VERIFY_TIMEOUT_MS = 60_000;
 // After the load stopped: reads the ledger table back once, journals every measurement, then
 // runs each verification of the scenario in order and journals its evidence.
 export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbTarget, endpoints: Endpoints, prepared: ReadonlyMap<string, unknown>): Promise<void> {
+  const restore = lastRestore(ctx.entries);
+  if (restore) return judgeRestore(ctx, scenario, restore, rw, endpoints, prepared);
   const ledger = ctx.load?.ledger;
   const readback = ledger ? await readBack(rw, ledger.size, ctx.log) : undefined;
   if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from ${readback.server} in ${Math.round(readback.durationMs)} ms`);
@@ -21,14 +25,70 @@ export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbT
     const { value, why, evidence: facts, from } = m.measurement;
     await ctx.journal.record({ kind: 'measurement', name: m.name, ...(value !== undefined ? { value } : {}), unit: m.unit, why, evidence: facts, from: from.map(refOf) });
   }
+  await runVerifications(ctx, scenario, (spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log }));
+}
+
+/**
+ * After a restore drill: everything is judged on the restored instance, not the running
+ * cluster. The ledger is read back from it against its recovery point; the restore's RTO runs
+ * from the decision to restore until the instance is writable and verified, so the
+ * verifications run first and the measurements are journalled after them.
+ */
+async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: RestoreStep, rw: DbTarget, endpoints: Endpoints, prepared: ReadonlyMap<string, unknown>): Promise<void> {
+  const ledger = ctx.load?.ledger;
+  const instance = endpoints.restored?.at(-1);
+  const target = instance && dbTargetOfUrl(instance.url, endpoints);
+  if (!restore.ok || !target) {
+    const why = `the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`;
+    ctx.log(`verify: ${why}`);
+    await runVerifications(ctx, scenario, () => undefined, (spec) => (spec.verify === 'restore-writable' ? evidence('fail', why, { step: restore.step, error: restore.error ?? null }) : evidence('unknown', `nothing to check: ${why}`)));
+    for (const name of ['rto', 'rpo', 'lost-writes'] as const) {
+      await ctx.journal.record({ kind: 'measurement', name, unit: name === 'lost-writes' ? 'writes' : 'ms', why, from: [] });
+    }
+    return;
+  }
+  const restored: DbTarget = { ...target, database: rw.database };
+  const started = performance.now();
+  const readback = ledger ? await readBack(restored, ledger.size, ctx.log, 3) : undefined;
+  if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from the restored instance ${instance.name} in ${Math.round(readback.durationMs)} ms`);
+  const found = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, 0) : undefined;
+  const findings: RestoreFindings = {
+    instance: instance.name,
+    target: typeof restore.detail?.['target'] === 'string' ? restore.detail['target'] : 'latest',
+    failureAt: found?.failureAt ?? restore.decidedAt,
+    holes: found?.holes ?? { count: 0, ids: [] },
+    overshoot: found?.overshoot ?? { count: 0, ids: [] },
+    ...(found?.recoveryPointId !== undefined ? { recoveryPointId: found.recoveryPointId } : {}),
+  };
+  await runVerifications(ctx, scenario, (spec) => ({ target: restored, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log }));
+  const verifyMs = performance.now() - started;
+  const measured = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, verifyMs) : undefined;
+  const why = ledger ? 'the restored ledger table could not be read back' : 'the run had no ledger load, so no write can be checked';
+  const rows: [name: 'rto' | 'rpo' | 'lost-writes' | 'phantom-rows', unit: 'ms' | 'writes' | 'rows', m: Measurement][] = [
+    ['rto', 'ms', measured?.rto ?? { value: restore.endedAt! - restore.decidedAt + verifyMs, why: `restore: decision to a writable instance, then ${Math.round(verifyMs)} ms to verify it`, from: [], evidence: {} }],
+    ['rpo', 'ms', measured?.rpo ?? unmeasured(why)],
+    ['lost-writes', 'writes', measured?.lost ?? unmeasured(why)],
+  ];
+  if (readback) rows.push(['phantom-rows', 'rows', { value: readback.ids.phantomTotal, why: `${readback.ids.phantomTotal} rows in the restored data were never sent`, from: [], evidence: { ids: readback.ids.phantoms.slice(0, 20) } }]);
+  for (const [name, unit, m] of rows) {
+    await ctx.journal.record({ kind: 'measurement', name, ...(m.value !== undefined ? { value: m.value } : {}), unit, why: m.why, evidence: m.evidence, from: m.from.map(refOf) });
+  }
+}
+
+// Runs each verification of the scenario in order and journals its evidence. `override`
+// answers for a verifier without running it (a restore that left nothing to check).
+async function runVerifications(ctx: ObserverContext, scenario: Scenario, contextFor: (spec: Scenario['verifications'][number]) => VerifyContext | undefined, override?: (spec: Scenario['verifications'][number]) => Evidence): Promise<void> {
   for (const spec of scenario.verifications) {
     const verifier = VERIFIERS_AVAILABLE[spec.verify];
+    const context = contextFor(spec);
     let found: Evidence;
-    if (!verifier) {
-      found = evidence('unknown', `${spec.verify} judges backups and restores, which this version does not run yet`);
+    if (override) {
+      found = override(spec);
+    } else if (!verifier || !context) {
+      found = evidence('unknown', `${spec.verify} judges where backups live and how long they are kept, which this version does not check yet`);
     } else {
       try {
-        found = await verifier.verify({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log });
+        found = await verifier.verify(context);
       } catch (error) {
         found = evidence('unknown', `${spec.verify} could not run: ${(error as Error).message}`);
       }
@@ -39,8 +99,8 @@ export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbT
 }
 
 // The primary may still be settling after the last revert: retry for about a minute.
-async function readBack(rw: DbTarget, sent: number, log: (line: string) => void): Promise<ReadbackResult | undefined> {
-  for (let attempt = 1; attempt <= READBACK_ATTEMPTS; attempt++) {
+async function readBack(rw: DbTarget, sent: number, log: (line: string) => void, attempts = READBACK_ATTEMPTS): Promise<ReadbackResult | undefined> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       const result = await readLedgerTable(rw, sent);
       if (!result.server.includes('replica')) return result;

@@ -35,6 +35,8 @@ export interface Endpoints {
   readonly etcd?: readonly string[];
   // Each database member directly, for checks that compare them (replica consistency).
   readonly members?: readonly { readonly name: string; readonly url: string }[];
+  // Instances this run restored from backups, oldest first: a restore drill verifies the last.
+  readonly restored?: readonly { readonly name: string; readonly url: string }[];
   readonly user?: string;
   readonly password?: string;
 }
@@ -79,6 +81,9 @@ export interface ActionContext {
   readonly runId: string;
   readonly journal: Journal;
   readonly signal: AbortSignal;
+  // The run's journal so far (a restore "just before the fault" finds the fault here).
+  readonly entries?: readonly import('../engine/journal-types.js').JournalEntry[];
+  readonly log?: (line: string) => void;
 }
 
 export interface ConnectedBackend extends AsyncDisposable {

@@ -11,6 +11,9 @@ export const ErrorCode = {
   JOURNAL_CORRUPT: 'JOURNAL_CORRUPT',
   REVERT_FAILED: 'REVERT_FAILED',
   STEP_FAILED: 'STEP_FAILED',
+  // The system under test did not recover (a restore that gave no usable instance): a failed
+  // drill, not a harness error.
+  RECOVERY_FAILED: 'RECOVERY_FAILED',
   TIMEOUT: 'TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;

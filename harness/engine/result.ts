@@ -67,7 +67,8 @@ export interface RunResult {
 
 // The status the facts in the journal imply, `error` being the run's own failure if any.
 // Precedence: cleanup-incomplete (faults may still be armed) > aborted/interrupted (first stop
-// before the revert phase) > errored > integrity-failed (a required verification failed) >
+// before the revert phase) > errored > integrity-failed (a required verification failed, or a
+// restore gave no usable instance) >
 // targets-missed (a measured target missed, or the steady state did not return) > passed.
 // A journal without run-end is a harness crash.
 export function deriveStatus(entries: readonly JournalEntry[], error: SerializedError | undefined, ended: boolean): RunStatus {
@@ -78,11 +79,21 @@ export function deriveStatus(entries: readonly JournalEntry[], error: Serialized
   const stop = beforeRevert.find((e) => e.kind === 'abort' || e.kind === 'signal');
   if (stop?.kind === 'signal') return 'interrupted';
   if (stop?.kind === 'abort') return 'aborted';
-  if (error || entries.some((e) => e.kind === 'step-complete' && e.outcome === 'fail')) return 'errored';
+  // A step that failed because the system did not recover (a restore gave no usable instance)
+  // fails the drill; any other failure is the harness's or the environment's.
+  const failedSteps = entries.filter((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.outcome === 'fail');
+  if ((error && !isRecoveryFailure(error)) || failedSteps.some((s) => !s.error || !isRecoveryFailure(s.error))) return 'errored';
+  if (error || failedSteps.length) return 'integrity-failed';
   if (entries.some((e) => e.kind === 'verification' && e.required && e.verdict === 'fail')) return 'integrity-failed';
   const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
   if (start && targetsOf(entries, start.plan.targets).some((t) => t.met === false)) return 'targets-missed';
   return 'passed';
+}
+
+// Whether an error is, or was caused by, the system under test failing to recover.
+export function isRecoveryFailure(error: SerializedError): boolean {
+  for (let e: SerializedError | undefined = error; e; e = e.cause) if (e.code === 'RECOVERY_FAILED') return true;
+  return false;
 }
 
 // The run's status recomputed from its journal alone.

@@ -143,6 +143,7 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       runId: options.runId,
       clock: options.clock,
       journal,
+      entries,
       connected,
       armed,
       signals,

@@ -5,7 +5,7 @@ import type { FaultHandle, RevertRecord } from '../faults/types.js';
 import type { PlannedStep } from '../scenario/plan-types.js';
 import type { RunSignals } from './abort.js';
 import type { Clock } from './clock.js';
-import type { Journal } from './journal-types.js';
+import type { Journal, JournalEntry } from './journal-types.js';
 import { handleFromRecord, type ArmedFaults, type Recorder } from './revert.js';
 
 type StepOf<K extends PlannedStep['kind']> = Extract<PlannedStep, { kind: K }>;
@@ -28,6 +28,7 @@ export interface StepContext {
   readonly runId: string;
   readonly clock: Clock;
   readonly journal: Journal & Recorder; // stamps `at`; shared with the backend
+  readonly entries: readonly JournalEntry[]; // the run's journal so far (actions read the past)
   readonly connected: ConnectedBackend;
   readonly armed: ArmedFaults;
   readonly signals: RunSignals;
@@ -225,7 +226,7 @@ async function revertStep(step: StepOf<'revert'>, ctx: StepContext): Promise<unk
 }
 
 function actionContext(ctx: StepContext, signal: AbortSignal): ActionContext {
-  return { runId: ctx.runId, journal: ctx.journal, signal };
+  return { runId: ctx.runId, journal: ctx.journal, signal, entries: ctx.entries, log: ctx.log };
 }
 
 // Runs `fn` with a signal that aborts when the run stops or `ms` pass; rejects with a TIMEOUT

@@ -1,4 +1,5 @@
 import { KdrillError, ErrorCode } from '../common/errors.js';
+import { backupCorruption } from './backup-corruption/index.js';
 import { clockSkew } from './clock-skew/index.js';
 import { clusterLoss } from './cluster-loss/index.js';
 import { cpuStress } from './cpu-stress/index.js';
@@ -47,6 +48,7 @@ const definitions: readonly FaultDefinition[] = [
   etcdQuorumLoss,
   etcdDataLoss,
   clusterLoss,
+  backupCorruption,
 ];
 
 // The fault catalogue: explicit, keyed by the definition's own type (no directory scanning).

@@ -26,6 +26,7 @@ export const FAULT_TYPES = [
   'etcd-quorum-loss',
   'etcd-data-loss',
   'cluster-loss',
+  'backup-corruption',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 

@@ -103,10 +103,12 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
   let lastAt = -1;
   let lastAtIndex = -1;
 
+  let faultsSoFar = 0;
   scenario.steps.forEach((step, index) => {
     if (!step) return;
     const at = ['steps', index] as const;
     const kind = stepKind(step);
+    if (kind === 'fault') faultsSoFar++;
     if (step.name !== undefined) {
       const earlier = seenNames.get(step.name);
       if (earlier !== undefined) {
@@ -139,7 +141,7 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
       if (backend && !backend.actions.has(action)) {
         issues.push({ path: [...at, 'action'], message: `Action \`${action}\` at \`steps[${index}].action\` is not supported by the ${backend.kind} backend; it supports: ${[...backend.actions].join(', ')}` });
       }
-      if (action === 'restore') checkRestore(step as unknown as Record<string, unknown>, index, issues);
+      if (action === 'restore') checkRestore(step as unknown as Record<string, unknown>, index, faultsSoFar, issues);
     }
     const revert = kind === 'revert' ? (step as { revert: string }).revert : undefined;
     if (revert !== undefined && !faultNames.has(revert)) {
@@ -169,7 +171,10 @@ function checkNamesInParams(step: Record<string, unknown>, index: number, known:
   }
 }
 
-function checkRestore(step: Record<string, unknown>, index: number, issues: PathIssue[]): void {
+function checkRestore(step: Record<string, unknown>, index: number, faultsBefore: number, issues: PathIssue[]): void {
+  if (step['pointInTime'] === 'before-fault' && faultsBefore === 0) {
+    issues.push({ path: ['steps', index, 'pointInTime'], message: `Expected a fault step before steps[${index}] when \`steps[${index}].pointInTime\` is "before-fault", got none: name a timestamp instead, or inject the fault first` });
+  }
   if (step['from'] === 'point-in-time' && step['pointInTime'] === undefined) {
     issues.push({ path: ['steps', index], message: `Expected \`steps[${index}].pointInTime\` to be "before-fault" or an ISO 8601 timestamp when \`from\` is "point-in-time", got nothing` });
   }

@@ -21,8 +21,22 @@ export interface VerifyContext {
   readonly readback?: ReadbackResult;
   // What `prepare` returned for this verifier (the seeded dataset's checksum…), from the journal.
   readonly prepared?: unknown;
+  // Set when the run restored a backup: `target` is then the restored instance, and the
+  // read-back is judged against its recovery point.
+  readonly restore?: RestoreFindings;
   readonly timeoutMs: number;
   readonly log: (line: string) => void;
+}
+
+export interface RestoreFindings {
+  readonly instance: string;
+  readonly target: string; // "latest" or the time recovery stopped before
+  readonly failureAt: number; // writes acknowledged later were never the restore's to hold
+  // Acknowledged writes missing although a later write is present, and writes sent after a
+  // point-in-time target that are present anyway: a restore that is not a clean prefix.
+  readonly holes: { readonly count: number; readonly ids: readonly number[] };
+  readonly overshoot: { readonly count: number; readonly ids: readonly number[] };
+  readonly recoveryPointId?: number;
 }
 
 export interface PrepareContext {

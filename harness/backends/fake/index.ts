@@ -36,6 +36,8 @@ const EFFECTS: Readonly<Record<FaultType, FakeEffect>> = {
   'io-latency': 'degraded',
   'io-fault': 'degraded',
   'clock-skew': 'degraded',
+  // The fake keeps no backups: a damaged one shows as a degraded node until reverted.
+  'backup-corruption': 'degraded',
 };
 
 export interface FakeNode {

@@ -78,3 +78,34 @@ export function planAddresses(clusterId: string, slot: number, topology: Topolog
 export function slotRange(slot: number): string {
   return `198.18.${16 * slot}.0/20`;
 }
+
+// A restore target outside the cluster: one namespace per restored instance, linked to the
+// router by its own veth on a /30 of the slot's last /24 (zones use the first few), so the
+// harness reaches it but no cluster member is on its link.
+//   198.18.(16s+15).(4n)/30   restore n: the router's end .4n+1, the instance .4n+2
+export const MAX_RESTORES = 64;
+
+export interface RestorePlan {
+  readonly name: string; // "restore-1"
+  readonly index: number; // 1…MAX_RESTORES - 1
+  readonly netns: string;
+  readonly address: string;
+  readonly routerAddress: string;
+  readonly subnet: string; // "198.18.15.4/30"
+  readonly routerPort: string; // its veth end inside the router namespace
+}
+
+export function planRestore(plan: Pick<AddressPlan, 'mode' | 'clusterId' | 'slot'>, index: number): RestorePlan {
+  if (!Number.isInteger(index) || index < 1 || index >= MAX_RESTORES) throw new RangeError(`restore index must be 1…${MAX_RESTORES - 1}, got ${index}`);
+  const net = plan.mode === 'loopback' ? '127.18' : '198.18';
+  const third = 16 * plan.slot + 15;
+  return {
+    name: `restore-${index}`,
+    index,
+    netns: `${NETNS_PREFIX}${plan.clusterId}-restore-${index}`,
+    address: `${net}.${third}.${4 * index + 2}`,
+    routerAddress: `${net}.${third}.${4 * index + 1}`,
+    subnet: `${net}.${third}.${4 * index}/30`,
+    routerPort: `v-restore-${index}`,
+  };
+}

@@ -3,6 +3,8 @@ import type { ActionType } from '../../actions/types.js';
 import type { FaultType, RevertRecord } from '../../faults/types.js';
 import type { ActionContext, ConnectedBackend, Endpoints, Topology } from '../types.js';
 import { takeBackup, type BackupType } from './backup/pgbackrest.js';
+import { restoreIntoScratch, removeScratch } from './restore/scratch.js';
+import { restorePointOf } from '../../actions/restore-point.js';
 import { PG_PORT } from './config/patroni.js';
 import { run } from './exec.js';
 import type { LocalCluster } from './cluster/handle.js';
@@ -12,7 +14,15 @@ import { healFromRecord, localInjector } from './injectors/index.js';
 // A drill's view of one local cluster. `owned`: this connection created the cluster and removes
 // it when disposed (unless the scenario keeps it).
 export function connectedLocal(cluster: LocalCluster, options: { owned: boolean; keep: boolean; log: (line: string) => void }): ConnectedBackend {
+  // Restored instances live only as long as the run that made them, even on a kept cluster.
+  const restored: { name: string; url: string }[] = [];
   const dispose = async () => {
+    const problems: string[] = [];
+    for (const { name } of restored.splice(0)) {
+      options.log(`removing restored instance ${name}`);
+      problems.push(...(await removeScratch(cluster.state, name)));
+    }
+    if (problems.length) throw new KdrillError(ErrorCode.REVERT_FAILED, `restored instances were not removed completely: ${problems.join('; ')}`);
     if (options.owned && !options.keep) {
       const problems = await destroyCluster(cluster.state, { log: options.log });
       if (problems.length) throw new KdrillError(ErrorCode.REVERT_FAILED, `cluster ${cluster.state.clusterId} was not removed completely: ${problems.join('; ')}`);
@@ -25,11 +35,26 @@ export function connectedLocal(cluster: LocalCluster, options: { owned: boolean;
       readOnly: `postgresql://postgres@127.0.0.1:${cluster.plan.ports.readOnly}/postgres`,
       etcd: cluster.plan.nodes.map((n) => `http://${n.address}:2379`),
       members: cluster.plan.nodes.map((n) => ({ name: n.name, url: `postgresql://postgres@${n.address}:${PG_PORT}/postgres` })),
+      ...(restored.length ? { restored: [...restored] } : {}),
       user: 'postgres',
       password: cluster.state.credentials.superuser,
     }),
     injector: (type: FaultType) => localInjector(cluster, type),
-    act: (type, params, ctx) => act(cluster, type, params, ctx),
+    act: async (type, params, ctx) => {
+      if (type !== 'restore') return act(cluster, type, params, ctx);
+      if (params['into'] === 'fresh-cluster') throw new KdrillError(ErrorCode.STEP_FAILED, 'restore into a fresh cluster is not run by this version yet; restore into a scratch instance');
+      const point = restorePointOf(params, ctx.entries ?? []);
+      const decided = performance.now();
+      const instance = await restoreIntoScratch(cluster.state, {
+        target: point,
+        runId: ctx.runId,
+        timeoutMs: 60 * 60_000,
+        log: ctx.log ?? options.log,
+        signal: ctx.signal,
+        onCreated: (name, url) => restored.push({ name, url }),
+      });
+      return { ...instance, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
+    },
     check: (condition) => check(cluster, condition),
     revertFromRecord: (record: RevertRecord) => healFromRecord(cluster, record),
     [Symbol.asyncDispose]: dispose,
@@ -113,6 +138,6 @@ async function act(cluster: LocalCluster, type: ActionType, params: Readonly<Rec
       return { ...backup, durationMs, throughputMiBps: backup.backupBytes / 1024 / 1024 / (durationMs / 1000) };
     }
     default:
-      throw new KdrillError(ErrorCode.STEP_FAILED, `the local backend runs ${type} from issue 5 on (restores); this version has failover, switchover and backup`);
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the local backend does not run ${type} yet; it runs failover, switchover, backup and restore`);
   }
 }

@@ -9,6 +9,7 @@ import type { Scenario } from '../../scenario/schema/index.js';
 import type { Backend, ConnectedBackend, RunContext } from '../types.js';
 import { LocalCluster } from './cluster/handle.js';
 import { createCluster } from './cluster/up.js';
+import { orphanedRestores, removeScratch } from './restore/scratch.js';
 import { destroyCluster } from './cluster/down.js';
 import { PATRONI_PROFILES, type PatroniTiming } from './config/patroni.js';
 import { connectedLocal } from './connected.js';
@@ -33,6 +34,7 @@ const LOCAL_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
   'etcd-quorum-loss',
   'etcd-data-loss',
   'cluster-loss',
+  'backup-corruption',
 ]);
 
 const LOCAL_ACTIONS: ReadonlySet<ActionType> = new Set(ACTIONS.keys());
@@ -160,7 +162,16 @@ async function reap(log: (line: string) => void): Promise<{ removed: string[]; p
     const owner = state.owner;
     const ownerAlive = owner ? (await startTimeOf(owner.pid)) === owner.startTime : false;
     const orphaned = owner ? !ownerAlive && (!owner.keep || state.phase !== 'up') : state.phase !== 'up' && !(await anyAlive(state));
-    if (!orphaned) continue;
+    if (!orphaned) {
+      // A cluster that stays may hold instances restored by runs that died.
+      for (const name of await orphanedRestores(state)) {
+        log(`cluster ${state.clusterId}: restored instance ${name} belongs to a run that is gone; removing it`);
+        const left = await removeScratch(state, name);
+        if (left.length) problems.push(...left);
+        else removed.push(`${state.clusterId}/${name}`);
+      }
+      continue;
+    }
     log(`cluster ${state.clusterId}: ${owner ? `its run ${owner.runId} is gone` : `left ${state.phase}`}; removing it`);
     const left = await destroyCluster(state, { log });
     if (left.length) problems.push(...left);

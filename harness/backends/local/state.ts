@@ -39,6 +39,16 @@ export interface ClusterState {
   // The run that created the cluster for itself; `kdrill cleanup` removes it once that run's
   // process is gone. Absent for clusters made by `kdrill cluster up`, which stay until `down`.
   owner?: { runId: string; pid: number; startTime: number; keep: boolean };
+  // Instances restored from the backups (restore drills), by name. Each belongs to the run
+  // that made it and is removed when that run ends, or by `kdrill cleanup` once it is gone.
+  restores?: Record<string, RestoreRecord>;
+}
+
+export interface RestoreRecord {
+  readonly name: string;
+  readonly index: number;
+  readonly createdAt: string;
+  readonly owner: { runId: string; pid: number; startTime: number };
 }
 
 const STATE_FILE = 'state.json';

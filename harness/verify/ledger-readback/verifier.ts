@@ -12,7 +12,7 @@ export const ledgerReadback: Verifier = {
     if (!ctx.ledger) return evidence('unknown', 'no ledger: the run had no ledger load');
     if (!ctx.readback) return evidence('unknown', 'the ledger table could not be read back after recovery');
     const { ids, server, malformed, durationMs } = ctx.readback;
-    const { acknowledged: acked, missing: lost, ids: lostIds } = missingAcknowledged(ctx.ledger, ids, LISTED);
+    const { acknowledged: acked, missing: lost, ids: lostIds } = missingAcknowledged(ctx.ledger, ids, LISTED, ctx.restore?.failureAt);
     const details = {
       server,
       rowsRead: ids.rows,
@@ -25,13 +25,20 @@ export const ledgerReadback: Verifier = {
       duplicateIds: ids.duplicates.slice(0, LISTED),
       malformedBytes: malformed,
       readMs: Math.round(durationMs),
+      ...(ctx.restore ? { restored: ctx.restore.instance, restoreTarget: ctx.restore.target, recoveryPointId: ctx.restore.recoveryPointId, holes: ctx.restore.holes.count, holeIds: ctx.restore.holes.ids, overshoot: ctx.restore.overshoot.count, overshootIds: ctx.restore.overshoot.ids } : {}),
     };
     const corrupt = [
+      ctx.restore?.holes.count ? `${ctx.restore.holes.count} acknowledged write${ctx.restore.holes.count === 1 ? '' : 's'} missing before the recovery point (holes)` : '',
+      ctx.restore?.overshoot.count ? `${ctx.restore.overshoot.count} write${ctx.restore.overshoot.count === 1 ? '' : 's'} sent after the target ${ctx.restore.target} present (recovery overshot)` : '',
       ids.phantomTotal ? `${ids.phantomTotal} phantom row${ids.phantomTotal === 1 ? '' : 's'} (never sent)` : '',
       ids.duplicateTotal ? `${ids.duplicateTotal} duplicate id${ids.duplicateTotal === 1 ? '' : 's'}` : '',
       malformed ? `${malformed} malformed byte${malformed === 1 ? '' : 's'} in the id column` : '',
     ].filter(Boolean);
-    const read = `${ids.rows} rows read back from ${server} in ${Math.round(durationMs)} ms; ${acked - lost} of ${acked} acknowledged writes present`;
+    const where = ctx.restore ? `the restored instance ${ctx.restore.instance} (${server})` : server;
+    const read = `${ids.rows} rows read back from ${where} in ${Math.round(durationMs)} ms; ${acked - lost} of ${acked} acknowledged writes present`;
+    if (ctx.restore && !corrupt.length) {
+      return evidence('pass', `${read}; the restore is a clean prefix up to write ${ctx.restore.recoveryPointId ?? 'none'} (the later ones are the restore's RPO, judged against the target); no phantom or duplicate rows`, details);
+    }
     if (corrupt.length) return evidence('fail', `${read}; corruption: ${corrupt.join(', ')}`, details);
     return evidence('pass', `${read}${lost ? ` (${lost} lost: judged against the RPO and lost-write targets)` : ''}; no phantom or duplicate rows`, details);
   },

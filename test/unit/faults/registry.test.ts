@@ -38,6 +38,7 @@ const MINIMAL: Record<FaultType, Record<string, unknown>> = {
   'etcd-quorum-loss': {},
   'etcd-data-loss': {},
   'cluster-loss': {},
+  'backup-corruption': {},
 };
 
 describe('fault registry', () => {

@@ -74,9 +74,9 @@ const DURATION = '"500ms", "90s", "15m", "1h" or ISO 8601 "PT5M"';
 const FAULT_TYPES =
   '"node-crash", "node-freeze", "node-isolation", "node-drain", "zone-outage", "zone-partition", "zone-pair-partition", "primary-crash", ' +
   '"postgres-kill", "pod-kill", "pod-failure", "network-delay", "network-loss", "cpu-stress", "memory-stress", "io-latency", "io-fault", ' +
-  '"clock-skew", "etcd-member-kill", "etcd-quorum-loss", "etcd-data-loss", "cluster-loss"';
+  '"clock-skew", "etcd-member-kill", "etcd-quorum-loss", "etcd-data-loss", "cluster-loss", "backup-corruption"';
 const LOCAL_FAULTS =
-  'node-crash, node-freeze, node-isolation, zone-outage, zone-partition, zone-pair-partition, primary-crash, postgres-kill, etcd-member-kill, etcd-quorum-loss, etcd-data-loss, cluster-loss';
+  'node-crash, node-freeze, node-isolation, zone-outage, zone-partition, zone-pair-partition, primary-crash, postgres-kill, etcd-member-kill, etcd-quorum-loss, etcd-data-loss, cluster-loss, backup-corruption';
 const KUBERNETES_FAULTS =
   'pod-kill, pod-failure, network-delay, network-loss, zone-partition, zone-pair-partition, cpu-stress, memory-stress, io-latency, io-fault, ' +
   'clock-skew, node-crash, node-freeze, node-isolation, node-drain, zone-outage, primary-crash, etcd-member-kill, etcd-quorum-loss';
@@ -455,6 +455,12 @@ const CASES: readonly Case[] = [
     name: '`pointInTime: yesterday`',
     yaml: edit(BASE, ['  - wait: service-restored\n    timeout: 5m', '  - action: restore\n    from: point-in-time\n    pointInTime: yesterday']),
     expected: [at(20, 18, 'Expected `steps[1].pointInTime` to be "before-fault" or an ISO 8601 timestamp; needed when from is "point-in-time", got `"yesterday"` (string)')],
+  },
+
+  {
+    name: 'restore "before-fault" with no fault before it',
+    yaml: edit(BASE, ['  - name: crash\n    fault: node-crash\n    node: a-1\n    duration: 30s\n', '  - action: backup\n'], ['  - wait: service-restored\n    timeout: 5m', '  - action: restore\n    from: point-in-time\n    pointInTime: before-fault']),
+    expected: [at(17, 18, 'Expected a fault step before steps[1] when `steps[1].pointInTime` is "before-fault", got none: name a timestamp instead, or inject the fault first')],
   },
 
   // ── fault parameters ─────────────────────────────────────────────────────────────────────

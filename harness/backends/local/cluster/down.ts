@@ -1,5 +1,5 @@
-import { planAddresses } from '../address-plan.js';
-import { destroyNetwork } from '../network/index.js';
+import { planAddresses, planRestore } from '../address-plan.js';
+import { destroyNetwork, destroyRestoreNetwork } from '../network/index.js';
 import { signalProcess, waitGone } from '../processes/index.js';
 import { processesUnder } from '../processes/find.js';
 import { isRunning, signalAll } from '../../../common/proc.js';
@@ -22,7 +22,11 @@ export async function destroyCluster(state: ClusterState, options: { log?: (line
   // Whatever else runs from the cluster's directory (PostgreSQL restarted by Patroni, a
   // process started after the last state write): found by its command line and killed.
   signalAll((await processesUnder(state.dir)).map((p) => p.pid), 'SIGKILL');
-  if (plan.mode === 'netns') problems.push(...(await destroyNetwork(plan)));
+  if (plan.mode === 'netns') {
+    // Restored instances hang off the router: their namespaces first, then the cluster's.
+    for (const restore of Object.values(state.restores ?? {})) problems.push(...(await destroyRestoreNetwork(plan, planRestore(plan, restore.index))));
+    problems.push(...(await destroyNetwork(plan)));
+  }
   const survivors = await waitNoneUnder(state.dir);
   if (survivors.length) problems.push(`processes still running from ${state.dir}: ${survivors.join(', ')}`);
   if (!options.keepData && problems.length === 0) await removeClusterDir(state);

@@ -1,4 +1,4 @@
-import type { AddressPlan } from '../address-plan.js';
+import type { AddressPlan, RestorePlan } from '../address-plan.js';
 import { signalAll } from '../../../common/proc.js';
 import { run, tryRun } from '../exec.js';
 
@@ -36,6 +36,39 @@ export async function createNetwork(plan: AddressPlan, step: (what: string) => v
     await ip('-n', node.netns, 'link', 'set', 'eth0', 'up');
     await ip('-n', node.netns, 'route', 'add', 'default', 'via', zone.gateway);
   }
+}
+
+// A restore target's namespace on its own link to the router, reachable from the root
+// namespace (the harness) through the router like any node.
+export async function createRestoreNetwork(plan: AddressPlan, restore: RestorePlan): Promise<void> {
+  const ip = (...args: string[]) => run('ip', args);
+  const prefix = restore.subnet.split('/')[1]!;
+  await ip('netns', 'add', restore.netns);
+  await ip('-n', restore.netns, 'link', 'set', 'lo', 'up');
+  await ip('-n', plan.routerNetns, 'link', 'add', restore.routerPort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', restore.netns);
+  await ip('-n', plan.routerNetns, 'addr', 'add', `${restore.routerAddress}/${prefix}`, 'dev', restore.routerPort);
+  await ip('-n', plan.routerNetns, 'link', 'set', restore.routerPort, 'up');
+  await ip('-n', restore.netns, 'addr', 'add', `${restore.address}/${prefix}`, 'dev', 'eth0');
+  await ip('-n', restore.netns, 'link', 'set', 'eth0', 'up');
+  await ip('-n', restore.netns, 'route', 'add', 'default', 'via', restore.routerAddress);
+  await ip('route', 'replace', restore.subnet, 'via', plan.routerHostSide, 'dev', plan.hostLink);
+}
+
+// Removes a restore target's namespace (its processes first), link and route; returns problems.
+export async function destroyRestoreNetwork(plan: AddressPlan, restore: RestorePlan): Promise<string[]> {
+  const problems: string[] = [];
+  if ((await listNetns()).includes(restore.netns)) {
+    await killNamespaceProcesses(restore.netns);
+    const result = await tryRun('ip', ['netns', 'del', restore.netns]);
+    if (result instanceof Error) problems.push(`namespace ${restore.netns}: ${result.shortMessage}`);
+  }
+  // The router's end goes with the peer; the root namespace's route stays unless removed.
+  const route = await tryRun('ip', ['route', 'show', restore.subnet]);
+  if (!(route instanceof Error) && route.stdout.trim()) {
+    const removed = await tryRun('ip', ['route', 'del', restore.subnet]);
+    if (removed instanceof Error) problems.push(`route ${restore.subnet}: ${removed.shortMessage}`);
+  }
+  return problems;
 }
 
 // Every namespace of the cluster, the router last.

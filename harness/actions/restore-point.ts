@@ -1,0 +1,31 @@
+import { ErrorCode, KdrillError } from '../common/errors.js';
+import type { JournalEntry, MonoTime } from '../engine/journal-types.js';
+
+// What a restore step asks recovery to stop at, as a backend can act on it.
+export type RestorePoint = { readonly kind: 'latest' } | { readonly kind: 'time'; readonly time: Date; readonly basis: string };
+
+// The wall-clock time of a moment on the run's monotonic clock (run-start holds both).
+export function wallTimeAt(entries: readonly JournalEntry[], at: MonoTime): Date | undefined {
+  const start = entries.find((e) => e.kind === 'run-start');
+  if (!start || start.kind !== 'run-start') return undefined;
+  return new Date(new Date(start.wall).getTime() + (at - start.at));
+}
+
+/**
+ * A restore step's parameters against the run so far. "before-fault" is the moment the latest
+ * fault was armed: its revert record is journalled just before the harm, so no write after it
+ * can be part of the fault's damage.
+ * @throws KdrillError STEP_FAILED when "before-fault" has no fault to stand before.
+ */
+export function restorePointOf(params: Readonly<Record<string, unknown>>, entries: readonly JournalEntry[]): RestorePoint {
+  if (params['from'] !== 'point-in-time') return { kind: 'latest' };
+  const point = params['pointInTime'];
+  if (point === 'before-fault') {
+    const armed = entries.findLast((e): e is Extract<JournalEntry, { kind: 'fault-armed' }> => e.kind === 'fault-armed');
+    const time = armed ? wallTimeAt(entries, armed.at) : undefined;
+    if (!armed || !time) throw new KdrillError(ErrorCode.STEP_FAILED, 'restore to "before-fault": no fault was injected before this step');
+    return { kind: 'time', time, basis: `just before fault ${armed.fault} was injected` };
+  }
+  if (typeof point !== 'string' || Number.isNaN(Date.parse(point))) throw new KdrillError(ErrorCode.STEP_FAILED, `restore: pointInTime must be "before-fault" or an ISO 8601 timestamp, got ${String(point)}`);
+  return { kind: 'time', time: new Date(point), basis: `the scenario's timestamp ${point}` };
+}

@@ -1,0 +1,118 @@
+import type { EntryOf } from '../engine/journal.js';
+import type { JournalEntry, MonoTime } from '../engine/journal-types.js';
+import type { Ledger } from '../load/ledger/ledger.js';
+import { OUTCOMES } from '../load/types.js';
+import type { Readback } from './rpo.js';
+import { disruptionStart } from './t0.js';
+import { unmeasured, type Measurement } from './types.js';
+
+const ACKED = OUTCOMES.indexOf('acked');
+const LISTED = 20;
+
+// A restore step as the journal tells it: when it was decided, when it ended, what it did.
+export interface RestoreStep {
+  readonly step: string;
+  readonly decidedAt: MonoTime; // step-invoke: the decision to restore
+  readonly endedAt?: MonoTime; // step-complete: a writable instance, or the failure
+  readonly ok: boolean;
+  readonly detail?: Readonly<Record<string, unknown>>; // what the backend returned
+  readonly error?: string;
+  readonly targetAt?: MonoTime; // a point-in-time target on the run's clock
+}
+
+// The last restore of the run, from the plan in run-start and the step entries.
+export function lastRestore(entries: readonly JournalEntry[]): RestoreStep | undefined {
+  const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
+  const ids = new Set((start?.plan.steps ?? []).filter((s) => s.kind === 'action' && s.action.type === 'restore').map((s) => s.id));
+  const invoke = entries.findLast((e): e is EntryOf<'step-invoke'> => e.kind === 'step-invoke' && ids.has(e.step));
+  if (!invoke) return undefined;
+  const complete = entries.find((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step);
+  const detail = complete?.detail && typeof complete.detail === 'object' ? (complete.detail as Record<string, unknown>) : undefined;
+  const target = typeof detail?.['target'] === 'string' && detail['target'] !== 'latest' ? Date.parse(detail['target']) : Number.NaN;
+  return {
+    step: invoke.step,
+    decidedAt: invoke.at,
+    ...(complete ? { endedAt: complete.at } : {}),
+    ok: complete?.outcome === 'ok',
+    ...(detail ? { detail } : {}),
+    ...(complete?.error ? { error: complete.error.message } : {}),
+    ...(start && !Number.isNaN(target) ? { targetAt: start.at + (target - Date.parse(start.wall)) } : {}),
+  };
+}
+
+export interface RestoreMeasurement {
+  readonly rto: Measurement; // decision → writable instance, plus the time to verify it
+  readonly rpo: Measurement; // failure time − recovery point
+  readonly lost: Measurement; // acknowledged before the failure time, absent from the restore
+  // Corruption of the restore: acknowledged writes missing although a later write is present
+  // (holes), and writes sent after a point-in-time target that are present anyway (overshoot).
+  readonly holes: { readonly count: number; readonly ids: readonly number[] };
+  readonly overshoot: { readonly count: number; readonly ids: readonly number[] };
+  readonly recoveryPointAt?: MonoTime;
+  readonly recoveryPointId?: number;
+  readonly failureAt: MonoTime;
+}
+
+/**
+ * The recovery a restore achieved. The failure time is the fault's t0 when a fault took
+ * effect, else the decision to restore. The recovery point is the acknowledgement time of the
+ * newest acknowledged write present in the restored data; RPO = failure time − recovery point.
+ * A write acknowledged before the newest present write was even sent committed before it, so
+ * WAL replay (a prefix) must hold it: missing, it is a hole, not an RPO loss.
+ */
+export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger, readback: Readback, restore: RestoreStep, verifyMs: number): RestoreMeasurement {
+  const fault = disruptionStart(entries);
+  const failureAt = fault?.at ?? restore.decidedAt;
+  const from: JournalEntry[] = entries.filter((e) => (e.kind === 'step-invoke' || e.kind === 'step-complete') && e.step === restore.step);
+  if (fault) from.unshift(fault);
+  let newestPresentSent = Number.NEGATIVE_INFINITY;
+  let recoveryPointAt = Number.NEGATIVE_INFINITY;
+  let recoveryPointId = 0;
+  ledger.forEach((id, sentAt, endAt, outcome) => {
+    if (!readback.has(id)) return;
+    if (sentAt > newestPresentSent) newestPresentSent = sentAt;
+    if (outcome === ACKED && endAt > recoveryPointAt) {
+      recoveryPointAt = endAt;
+      recoveryPointId = id;
+    }
+  });
+  const lostIds: number[] = [];
+  const holes: number[] = [];
+  const overshoot: number[] = [];
+  let lost = 0;
+  let holeCount = 0;
+  let overshootCount = 0;
+  ledger.forEach((id, sentAt, endAt, outcome) => {
+    const present = readback.has(id);
+    if (present && restore.targetAt !== undefined && sentAt > restore.targetAt) {
+      overshootCount++;
+      if (overshoot.length < LISTED) overshoot.push(id);
+    }
+    if (outcome !== ACKED || present) return;
+    if (endAt < newestPresentSent) {
+      holeCount++;
+      if (holes.length < LISTED) holes.push(id);
+    } else if (endAt <= failureAt) {
+      lost++;
+      if (lostIds.length < LISTED) lostIds.push(id);
+    }
+  });
+  const failureText = fault ? `t0 of fault ${fault.fault}` : 'the decision to restore';
+  const measured = (value: number, why: string, evidence: Record<string, unknown>): Measurement => ({ value, why, from, evidence });
+  const found = Number.isFinite(recoveryPointAt);
+  const writableMs = restore.endedAt !== undefined ? restore.endedAt - restore.decidedAt : undefined;
+  return {
+    rto:
+      restore.ok && writableMs !== undefined
+        ? measured(writableMs + verifyMs, `restore: ${Math.round(writableMs)} ms from the decision to a writable instance, then ${Math.round(verifyMs)} ms to verify it`, { decidedAt: restore.decidedAt, writableAt: restore.endedAt, verifyMs })
+        : unmeasured(`the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`, from),
+    rpo: found
+      ? measured(Math.max(0, failureAt - recoveryPointAt), `restore: the newest acknowledged write present (id ${recoveryPointId}) was acknowledged ${Math.round(failureAt - recoveryPointAt)} ms before ${failureText}`, { recoveryPointAt, recoveryPointId, failureAt })
+      : unmeasured('the restored data holds no acknowledged write, so it has no recovery point', from),
+    lost: measured(lost, `restore: ${lost} write${lost === 1 ? '' : 's'} acknowledged before ${failureText} but not in the restored data`, { ids: lostIds, listed: Math.min(lost, LISTED) }),
+    holes: { count: holeCount, ids: holes },
+    overshoot: { count: overshootCount, ids: overshoot },
+    ...(found ? { recoveryPointAt, recoveryPointId } : {}),
+    failureAt,
+  };
+}
