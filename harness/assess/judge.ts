@@ -39,7 +39,7 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   const instance = endpoints.restored?.at(-1);
   const target = instance && dbTargetOfUrl(instance.url, endpoints);
   if (!restore.ok || !target) {
-    const why = `the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`;
+    const why = restore.ok ? 'the backend reported no restored instance to check' : `the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`;
     ctx.log(`verify: ${why}`);
     await runVerifications(ctx, scenario, () => undefined, (spec) => (spec.verify === 'restore-writable' ? evidence('fail', why, { step: restore.step, error: restore.error ?? null }) : evidence('unknown', `nothing to check: ${why}`)));
     for (const name of ['rto', 'rpo', 'lost-writes'] as const) {

@@ -110,7 +110,8 @@ export function scenarioObserver(scenario: Scenario): DrillObserver {
     async judge(ctx) {
       const db = await databaseOf(ctx);
       if (!db) return;
-      await judgeRun(ctx, scenario, db.rw, db.endpoints, prepared);
+      // Asked again: a restore step may have added instances since the drill began.
+      await judgeRun(ctx, scenario, db.rw, await ctx.connected.endpoints(), prepared);
     },
   };
 }

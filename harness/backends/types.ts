@@ -49,6 +49,8 @@ export interface RunContext {
   readonly tier?: string;
   // Only revert faults from records (`kdrill cleanup`): never create or change a cluster.
   readonly attachOnly?: boolean;
+  // Leave restored instances in place when the run ends (`kdrill run --keep-restored`).
+  readonly keepRestored?: boolean;
   readonly runDir: string;
   readonly journal: Journal;
   readonly signal: AbortSignal;

@@ -53,6 +53,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .option('-o, --out <run-dir>', 'run directory (default: reports/<time>-<scenario>)')
     .option('--dry-run', 'print the plan and everything that would be created, then stop')
     .option('--non-interactive', 'never wait for a facilitator at checkpoints (default when stdin is not a TTY)')
+    .option('--keep-restored', 'keep the instances restore steps create, to inspect them (`kdrill cleanup` removes them later)')
     .action(wrap((file: string, opts: RunOpts) => runCommand(file, opts, output)));
 
   program
@@ -111,6 +112,7 @@ export interface RunOpts {
   out?: string;
   dryRun?: boolean;
   nonInteractive?: boolean;
+  keepRestored?: boolean;
 }
 
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {

@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly startLoad?: ((connected: ConnectedBackend, clock: Clock) => Promise<StartedLoad | undefined>) | undefined;
   // Steady state, abort conditions, measurement and verification (harness/assess).
   readonly observer?: DrillObserver | undefined;
+  // Leave the instances restore steps create in place (the user inspects them, then cleans up).
+  readonly keepRestored?: boolean | undefined;
 }
 
 export interface StartedLoad {
@@ -132,6 +134,7 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       journal,
       signal: signals.signal,
       log,
+      ...(options.keepRestored ? { keepRestored: true } : {}),
     });
     const observe = (): ObserverContext => observerContext(connected!, load, signals.signal, (reason) => signals.abort(reason));
     await observer?.prepare?.(observe());

@@ -34,13 +34,13 @@ export async function privateHome(): Promise<{ path: string } & AsyncDisposable>
 
 // A real three-zone cluster with the fast Patroni profile; removed (processes, namespaces,
 // links, data) when disposed.
-export async function startTestCluster(options: { dcs?: 'etcd' | 'etcd3'; synchronous?: boolean; mode?: 'netns' | 'loopback'; log?: (l: string) => void } = {}): Promise<LocalCluster & AsyncDisposable> {
+export async function startTestCluster(options: { dcs?: 'etcd' | 'etcd3'; synchronous?: boolean; mode?: 'netns' | 'loopback'; profile?: 'fast' | 'default'; log?: (l: string) => void } = {}): Promise<LocalCluster & AsyncDisposable> {
   const topologyFile = path.join(REPO_ROOT, 'fixtures/topologies/three-zones.yaml');
   const up = await createCluster({
     topology: await loadTopologyFile(topologyFile),
     topologyFile,
     dcs: options.dcs ?? 'etcd',
-    timing: PATRONI_PROFILES.fast,
+    timing: PATRONI_PROFILES[options.profile ?? 'fast'],
     synchronous: options.synchronous ?? false,
     mode: options.mode ?? 'netns',
     log: options.log ?? (() => {}),

@@ -13,12 +13,16 @@ import { healFromRecord, localInjector } from './injectors/index.js';
 
 // A drill's view of one local cluster. `owned`: this connection created the cluster and removes
 // it when disposed (unless the scenario keeps it).
-export function connectedLocal(cluster: LocalCluster, options: { owned: boolean; keep: boolean; log: (line: string) => void }): ConnectedBackend {
+export function connectedLocal(cluster: LocalCluster, options: { owned: boolean; keep: boolean; keepRestored?: boolean; log: (line: string) => void }): ConnectedBackend {
   // Restored instances live only as long as the run that made them, even on a kept cluster.
   const restored: { name: string; url: string }[] = [];
   const dispose = async () => {
     const problems: string[] = [];
-    for (const { name } of restored.splice(0)) {
+    for (const { name, url } of restored.splice(0)) {
+      if (options.keepRestored && !(options.owned && !options.keep)) {
+        options.log(`kept restored instance ${name} (${url}); \`kdrill cleanup\` removes it`);
+        continue;
+      }
       options.log(`removing restored instance ${name}`);
       problems.push(...(await removeScratch(cluster.state, name)));
     }

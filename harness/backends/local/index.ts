@@ -109,7 +109,7 @@ async function connect(target: Scenario['target'], ctx: RunContext): Promise<Con
   const match = running.find((c) => sameCluster(c, topology, options) && sameMode(c, mode));
   if (match) {
     ctx.log(`using local cluster ${match.clusterId} (up since ${match.createdAt})`);
-    return connectedLocal(new LocalCluster(match), { owned: false, keep: true, log: ctx.log });
+    return connectedLocal(new LocalCluster(match), { owned: false, keep: true, keepRestored: ctx.keepRestored === true, log: ctx.log });
   }
   if (running.length) {
     const other = running[0]!;
@@ -126,7 +126,7 @@ async function connect(target: Scenario['target'], ctx: RunContext): Promise<Con
     signal: ctx.signal,
     owner: { runId: ctx.runId, pid: process.pid, startTime: await startTimeOf(process.pid), keep: target.keep },
   });
-  return connectedLocal(new LocalCluster(up.state), { owned: true, keep: target.keep, log: ctx.log });
+  return connectedLocal(new LocalCluster(up.state), { owned: true, keep: target.keep, keepRestored: ctx.keepRestored === true, log: ctx.log });
 }
 
 // For `kdrill cleanup`: heals faults of whichever cluster a record names; a cluster that is

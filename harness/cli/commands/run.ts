@@ -49,6 +49,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       log,
       interactive: interactive ? terminalCheckpointAnswerer() : undefined,
       kdrillVersion: KDRILL_VERSION,
+      keepRestored: opts.keepRestored === true,
       startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database),
       observer: scenarioObserver(loaded.scenario),
     });

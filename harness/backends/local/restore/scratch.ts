@@ -55,6 +55,10 @@ export class RestoreFailed extends KdrillError {
   }
 }
 
+// pgBackRest's words for a repository that does not hold what its manifest promises: a file
+// that fails decompression or its checksum, or is gone.
+const BACKUP_DAMAGE = /FormatError|ChecksumError|FileMissingError|checksum|decompress|(?:lz4|gz|zst|bz2) error|\[029\]/i;
+
 const restoreDir = (state: Pick<ClusterState, 'dir'>, name: string) => path.join(state.dir, 'restores', name);
 const processKeyOf = (name: string) => `restore:${name}`;
 const planOf = (state: ClusterState): AddressPlan => planAddresses(state.clusterId, state.slot, state.topology, state.mode ?? 'netns');
@@ -86,6 +90,7 @@ export async function restoreIntoScratch(state: ClusterState, request: RestoreRe
   const dir = restoreDir(state, restore.name);
   const data = path.join(dir, 'data');
   const postgres = process.getuid?.() === 0 ? await uidGidOf('postgres') : undefined;
+  await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 }); // traversable by postgres
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (postgres) await chown(dir, postgres.uid, postgres.gid);
   if (plan.mode === 'netns') await createRestoreNetwork(plan, restore);
@@ -96,7 +101,11 @@ export async function restoreIntoScratch(state: ClusterState, request: RestoreRe
   try {
     await pgbackrest(state, restoreArgs(data, backup, request.target), request.timeoutMs);
   } catch (error) {
-    throw new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${(error as Error).message}`, { backup: backup.label, stage: 'restore' });
+    const message = (error as Error).message;
+    // A damaged or incomplete backup is the finding the drill exists for; anything else
+    // (permissions, a full disk, a missing program) is this machine's problem.
+    if (!BACKUP_DAMAGE.test(message)) throw error;
+    throw new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${message}`, { backup: backup.label, stage: 'restore' });
   }
   const restoreMs = performance.now() - restoreStarted;
   const restoredBytes = await directoryBytes(data);

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchTarget } from '../../harness/backends/local/restore/scratch.js';
+import { loadState } from '../../harness/backends/local/state.js';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
+import type { JournalEntry } from '../../harness/engine/journal-types.js';
+import { loadLedger } from '../../harness/load/ledger/file.js';
+import { OUTCOMES } from '../../harness/load/types.js';
+import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { journalOf, ledgerIds, measured } from '../helpers/drill-results.js';
+import { localDrillYaml } from '../helpers/local-drill-yaml.js';
+import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
+
+const unavailable = await localBackendUnavailable();
+const ACKED = OUTCOMES.indexOf('acked');
+
+type Entry<K extends JournalEntry['kind']> = Extract<JournalEntry, { kind: K }>;
+const stepEntries = (entries: readonly JournalEntry[], op: string) => {
+  const invoke = entries.find((e): e is Entry<'step-invoke'> => e.kind === 'step-invoke' && e.op === op)!;
+  const complete = entries.find((e): e is Entry<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step)!;
+  return { invoke, complete };
+};
+const verdicts = (entries: readonly JournalEntry[]) => Object.fromEntries(entries.filter((e): e is Entry<'verification'> => e.kind === 'verification').map((e) => [e.verify, e.verdict]));
+
+describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 420_000 }, () => {
+  it('scenarios/monthly/restore-check.yaml: the restored copy holds every acknowledged write up to its recovery point, with the RTO and RPO measured', async () => {
+    await using _home = await privateHome();
+    // A standing cluster with the scenario's settings: the run uses it, and --keep-restored
+    // leaves the restored instance for the independent check below (the cluster's removal
+    // takes it along).
+    await using cluster = await startTestCluster({ profile: 'default' });
+    await using dir = await tempDir();
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', path.join(REPO_ROOT, 'scenarios/monthly/restore-check.yaml'), '--out', runDir, '--non-interactive', '--keep-restored'], dir.path);
+    expect(await child.exited, child.output().stderr).toBe(ExitCode.passed);
+    const entries = await journalOf(runDir);
+
+    const backup = stepEntries(entries, 'action backup');
+    const restore = stepEntries(entries, 'action restore');
+    expect(backup.complete.outcome).toBe('ok');
+    expect(restore.complete.outcome).toBe('ok');
+    const detail = restore.complete.detail as { name: string; backup: { label: string }; restoredBytes: number; restoreMiBps: number; timeline: number };
+    expect(detail.backup.label).toBe((backup.complete.detail as { label: string }).label);
+    expect(detail.restoredBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(detail.restoreMiBps).toBeGreaterThan(0);
+    expect(verdicts(entries)).toEqual({ 'ledger-readback': 'pass', 'seeded-checksum': 'pass', amcheck: 'pass', 'restore-writable': 'pass', retention: 'unknown' });
+
+    // Independently of kdrill's read-back: the ids in the restored instance, against the
+    // ledger the run saved.
+    const state = (await loadState(cluster.state.dir))!;
+    expect(Object.keys(state.restores ?? {})).toEqual([detail.name]);
+    const present = await ledgerIds({ ...scratchTarget(state, detail.name), database: 'kdrill' });
+    const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
+    let newestPresentSent = 0;
+    let recoveryPoint = 0;
+    let afterBackup = 0;
+    for (const id of present) {
+      expect(id).toBeLessThanOrEqual(ledger.size); // no phantom
+      const e = ledger.entry(id);
+      newestPresentSent = Math.max(newestPresentSent, e.sentAt);
+      if (e.outcome === 'acked') recoveryPoint = Math.max(recoveryPoint, e.endAt!);
+      if (e.outcome === 'acked' && e.endAt! > backup.complete.at) afterBackup++;
+    }
+    // A clean prefix: every write acknowledged before the newest present one was sent is there.
+    let holes = 0;
+    ledger.forEach((id, _sent, endAt, outcome) => {
+      if (outcome === ACKED && endAt < newestPresentSent && !present.has(id)) holes++;
+    });
+    expect(holes).toBe(0);
+    // Writes after the backup came back through the archived WAL, not only the backup.
+    expect(afterBackup).toBeGreaterThan(0);
+
+    const rpo = measured(entries, 'rpo')!;
+    const rto = measured(entries, 'rto')!;
+    expect(rpo.value).toBeCloseTo(restore.invoke.at - recoveryPoint, 1);
+    expect(rpo.value!).toBeGreaterThan(0); // the newest WAL was not archived yet: a real RPO
+    expect(rto.value!).toBeGreaterThanOrEqual(restore.complete.at - restore.invoke.at);
+    expect(rto.why).toMatch(/^restore: /);
+  });
+
+  it('a damaged backup fails the restore check with pgBackRest\'s evidence: integrity-failed, not a pass and not a crash', async () => {
+    await using _home = await privateHome();
+    await using dir = await tempDir();
+    const file = await dir.write(
+      'corrupt.yaml',
+      localDrillYaml({
+        name: 'corrupt-backup',
+        tier: 'tier1',
+        load: '{ driver: ledger, rate: 100, concurrency: 2, warmUp: 3s }',
+        steps: `  - action: backup
+    type: full
+  - fault: backup-corruption
+    name: rot
+  - action: restore
+    from: latest`,
+        rest: `verifications:
+  - verify: ledger-readback
+  - verify: restore-writable`,
+      }),
+    );
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
+    expect(await child.exited, child.output().stderr).toBe(ExitCode.integrityFailed);
+    const entries = await journalOf(runDir);
+    const restore = stepEntries(entries, 'action restore');
+    expect(restore.complete.outcome).toBe('fail');
+    expect(restore.complete.error?.code).toBe('RECOVERY_FAILED');
+    const writable = entries.find((e): e is Entry<'verification'> => e.kind === 'verification' && e.verify === 'restore-writable')!;
+    expect(writable.verdict).toBe('fail');
+    expect(writable.summary).toMatch(/pgBackRest could not restore backup .*(FormatError|lz4|checksum)/i);
+    expect(verdicts(entries)['ledger-readback']).toBe('unknown');
+    expect(measured(entries, 'rto')?.value).toBeUndefined();
+    const end = entries.findLast((e): e is Entry<'run-end'> => e.kind === 'run-end')!;
+    expect(end.status).toBe('integrity-failed');
+    // The damage was undone: the fault was reverted like any other.
+    expect(entries.some((e) => e.kind === 'fault-reverted' && e.fault.endsWith('rot'))).toBe(true);
+  });
+});
