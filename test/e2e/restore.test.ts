@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listNetns } from '../../harness/backends/local/network/index.js';
 import { scratchTarget } from '../../harness/backends/local/restore/scratch.js';
 import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
@@ -76,6 +77,10 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     expect(rpo.value!).toBeGreaterThan(0); // the newest WAL was not archived yet: a real RPO
     expect(rto.value!).toBeGreaterThanOrEqual(restore.complete.at - restore.invoke.at);
     expect(rto.why).toMatch(/^restore: /);
+
+    // Removing the cluster removes the instance the run kept, though the run recorded it.
+    await cluster[Symbol.asyncDispose]();
+    expect((await listNetns()).filter((ns) => ns.includes(state.clusterId))).toEqual([]);
   });
 
   it('a damaged backup fails the restore check with pgBackRest\'s evidence: integrity-failed, not a pass and not a crash', async () => {

@@ -57,6 +57,22 @@ describe('statusFromJournal', () => {
   });
 });
 
+describe('a restore that gave no usable instance', () => {
+  const recoveryFailed = { name: 'RestoreFailed', code: 'RECOVERY_FAILED', message: 'pgBackRest could not restore backup X: lz4 error' };
+  const failedRestore: JournalEntry = { kind: 'step-complete', at: 20, step: 's3', outcome: 'fail', error: recoveryFailed };
+  const runError = { name: 'KdrillError', code: 'STEP_FAILED', message: 'step s3 failed', cause: recoveryFailed };
+
+  it('fails the drill (integrity-failed): the system did not recover, the harness did not break', () => {
+    expect(statusFromJournal([start, failedRestore, revertPhase, { kind: 'run-end', at: 30, status: 'integrity-failed', error: runError }])).toBe('integrity-failed');
+  });
+
+  it('still says errored when another step failed for another reason', () => {
+    const otherFailure: JournalEntry = { kind: 'step-complete', at: 10, step: 's1', outcome: 'fail', error: { name: 'KdrillError', code: 'INTERNAL', message: 'patronictl is not installed' } };
+    expect(statusFromJournal([start, otherFailure, failedRestore, revertPhase, { kind: 'run-end', at: 30, status: 'errored', error: runError }])).toBe('errored');
+    expect(statusFromJournal([start, revertPhase, { kind: 'run-end', at: 30, status: 'errored', error: { name: 'Error', message: 'disk full' } }])).toBe('errored');
+  });
+});
+
 describe('resultFromJournal', () => {
   it('rebuilds faults, steps and timing from the entries alone', () => {
     const entries: JournalEntry[] = [

@@ -3,12 +3,19 @@ import { destroyNetwork, destroyRestoreNetwork } from '../network/index.js';
 import { signalProcess, waitGone } from '../processes/index.js';
 import { processesUnder } from '../processes/find.js';
 import { isRunning, signalAll } from '../../../common/proc.js';
-import { removeClusterDir, saveState, type ClusterState } from '../state.js';
+import { loadState, removeClusterDir, saveState, type ClusterState } from '../state.js';
 
 // Removes every process, namespace, link and directory of a cluster, whatever state it is
 // in (also half-built, or after a harness crash). Idempotent. Returns what could not be removed.
 export async function destroyCluster(state: ClusterState, options: { log?: (line: string) => void; keepData?: boolean } = {}): Promise<string[]> {
   const log = options.log ?? (() => {});
+  // Another process (a run on this standing cluster) may have recorded more since this copy
+  // was read: restored instances, restarted processes. The file is the latest word.
+  const onDisk = await loadState(state.dir);
+  if (onDisk) {
+    state.processes = { ...state.processes, ...onDisk.processes };
+    state.restores = { ...state.restores, ...onDisk.restores };
+  }
   state.phase = 'destroying';
   await saveState(state).catch(() => undefined);
   const problems: string[] = [];

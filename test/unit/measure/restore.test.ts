@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import { Ledger } from '../../../harness/load/ledger/ledger.js';
+import { lastRestore, measureRestore, type RestoreStep } from '../../../harness/measure/index.js';
+import { plan } from '../../helpers/plan-builder.js';
+
+// A write every 10 ms from 0 to 10 s, each acknowledged 5 ms after it was sent.
+function tenSeconds(): Ledger {
+  const ledger = new Ledger();
+  for (let t = 0; t < 10_000; t += 10) ledger.acked(ledger.send(t), t + 5, 'A');
+  return ledger;
+}
+const present = (ids: Iterable<number>) => {
+  const set = new Set(ids);
+  return { has: (id: number) => set.has(id), phantoms: [] };
+};
+const upTo = (last: number) => present(Array.from({ length: last }, (_, i) => i + 1));
+const restoreAt = (decidedAt: number, more: Partial<RestoreStep> = {}): RestoreStep => ({ step: 's3', decidedAt, endedAt: decidedAt + 4_000, ok: true, ...more });
+
+describe('measureRestore', () => {
+  it('measures the RPO from the decision to the newest acknowledged write restored, and the RTO to a verified instance', () => {
+    // Ids 1…600 restored (sent until 5 990, acknowledged until 5 995); the restore decided at 8 000.
+    const m = measureRestore([], tenSeconds(), upTo(600), restoreAt(8_000), 1_500);
+    expect(m.rpo.value).toBe(8_000 - 5_995);
+    expect(m.recoveryPointId).toBe(600);
+    expect(m.lost.value).toBe(200); // acknowledged before the decision (ids 601…800), not restored
+    expect(m.rto.value).toBe(4_000 + 1_500);
+    expect(m.holes.count).toBe(0);
+    expect(m.overshoot.count).toBe(0);
+  });
+
+  it('takes the failure time from the fault when one took effect', () => {
+    const injected: JournalEntry[] = [{ kind: 'fault-injected', at: 7_000, fault: 's2-loss' }];
+    const m = measureRestore(injected, tenSeconds(), upTo(600), restoreAt(9_000), 0);
+    expect(m.failureAt).toBe(7_000);
+    expect(m.rpo.value).toBe(7_000 - 5_995);
+    expect(m.lost.value).toBe(100); // 601…700 were acknowledged before t0; later ones never counted
+  });
+
+  it('calls a missing write acknowledged before a present one was sent a hole, not a loss', () => {
+    const ids = Array.from({ length: 600 }, (_, i) => i + 1).filter((id) => id !== 250);
+    const m = measureRestore([], tenSeconds(), present(ids), restoreAt(8_000), 0);
+    expect(m.holes).toEqual({ count: 1, ids: [250] });
+    expect(m.lost.value).toBe(200);
+  });
+
+  it('leaves writes in flight at the recovery point alone: acknowledged after the newest present write was sent', () => {
+    const ledger = new Ledger();
+    const a = ledger.send(0);
+    const b = ledger.send(1);
+    ledger.acked(b, 3, 'A');
+    ledger.acked(a, 4, 'A'); // committed after b was sent: may be beyond the recovery point
+    const m = measureRestore([], ledger, present([b]), restoreAt(100), 0);
+    expect(m.holes.count).toBe(0);
+    expect(m.lost.value).toBe(1);
+  });
+
+  it('finds overshoot: writes sent after a point-in-time target that are present anyway', () => {
+    const m = measureRestore([], tenSeconds(), upTo(600), restoreAt(8_000, { targetAt: 5_000 }), 0);
+    expect(m.overshoot.count).toBe(99); // ids 502…600 were sent after 5 000
+    expect(m.overshoot.ids[0]).toBe(502);
+  });
+
+  it('measures nothing but the losses when the restore failed', () => {
+    const m = measureRestore([], tenSeconds(), present([]), restoreAt(8_000, { ok: false, error: 'lz4 error' }), 0);
+    expect(m.rto.value).toBeUndefined();
+    expect(m.rto.why).toBe('the restore gave no usable instance: lz4 error');
+    expect(m.rpo.value).toBeUndefined();
+  });
+});
+
+describe('lastRestore', () => {
+  it('reads the restore step, its outcome and its point-in-time target from the journal', () => {
+    const p = plan().action('backup', {}).action('restore', { from: 'point-in-time', pointInTime: 'before-fault' }).build();
+    const entries: JournalEntry[] = [
+      { kind: 'run-start', at: 0, wall: '2030-01-01T00:00:00.000Z', runId: 'r', plan: p, kdrillVersion: '1' },
+      { kind: 'step-invoke', at: 100, step: 's1', op: 'action backup' },
+      { kind: 'step-complete', at: 200, step: 's1', outcome: 'ok' },
+      { kind: 'step-invoke', at: 300, step: 's2', op: 'action restore' },
+      { kind: 'step-complete', at: 2_300, step: 's2', outcome: 'ok', detail: { name: 'restore-1', target: '2030-01-01T00:00:00.250Z' } },
+    ];
+    expect(lastRestore(entries)).toEqual({ step: 's2', decidedAt: 300, endedAt: 2_300, ok: true, detail: { name: 'restore-1', target: '2030-01-01T00:00:00.250Z' }, targetAt: 250 });
+    expect(lastRestore(entries.slice(0, 3))).toBeUndefined();
+  });
+});
