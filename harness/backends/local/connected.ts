@@ -4,6 +4,8 @@ import type { FaultType, RevertRecord } from '../../faults/types.js';
 import type { ActionContext, ConnectedBackend, Endpoints, Topology } from '../types.js';
 import { takeBackup, type BackupType } from './backup/pgbackrest.js';
 import { restoreIntoScratch, removeScratch } from './restore/scratch.js';
+import { restoreEtcdFromSnapshot } from './etcd/restore.js';
+import { saveEtcdSnapshot } from './etcd/snapshot.js';
 import { restorePointOf } from '../../actions/restore-point.js';
 import { PG_PORT } from './config/patroni.js';
 import { run } from './exec.js';
@@ -120,7 +122,7 @@ async function check(cluster: LocalCluster, condition: string): Promise<{ met: b
   }
 }
 
-async function act(cluster: LocalCluster, type: ActionType, params: Readonly<Record<string, unknown>>, _ctx: ActionContext): Promise<Record<string, unknown>> {
+async function act(cluster: LocalCluster, type: ActionType, params: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<Record<string, unknown>> {
   switch (type) {
     case 'failover':
     case 'switchover': {
@@ -141,7 +143,13 @@ async function act(cluster: LocalCluster, type: ActionType, params: Readonly<Rec
       const durationMs = performance.now() - started;
       return { ...backup, durationMs, throughputMiBps: backup.backupBytes / 1024 / 1024 / (durationMs / 1000) };
     }
+    case 'etcd-snapshot': {
+      if (params['every'] !== undefined) throw new KdrillError(ErrorCode.STEP_FAILED, 'scheduled etcd snapshots (`every`) are not run by this version yet: save one snapshot per step');
+      return { ...(await saveEtcdSnapshot(cluster)) };
+    }
+    case 'etcd-restore':
+      return { ...(await restoreEtcdFromSnapshot(cluster, ctx.log ?? (() => {}), ctx.signal)) };
     default:
-      throw new KdrillError(ErrorCode.STEP_FAILED, `the local backend does not run ${type} yet; it runs failover, switchover, backup and restore`);
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the local backend does not run ${type} yet; it runs failover, switchover, backup, restore, etcd-snapshot and etcd-restore`);
   }
 }

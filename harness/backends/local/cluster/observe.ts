@@ -22,7 +22,7 @@ export interface ClusterView {
   readonly problems: readonly string[];
 }
 
-async function getJson(url: string, timeoutMs: number): Promise<{ status: number; body: unknown } | undefined> {
+export async function getJson(url: string, timeoutMs: number): Promise<{ status: number; body: unknown } | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
