@@ -6,16 +6,16 @@ import { etcdDataDir } from '../cluster/start.js';
 import { waitFor } from '../cluster/wait.js';
 import { etcdName } from '../config/etcd.js';
 import { missingPatroniState, patroniKeysOf } from './patroni-keys.js';
-import { etcdctl, listEtcdSnapshots } from './snapshot.js';
+import { etcdctl, listEtcdSnapshots, snapshotRecord } from './snapshot.js';
 
 export interface EtcdRestore {
   readonly snapshot: string;
   readonly members: readonly string[];
   readonly restoreMs: number; // every member stopped, its data rebuilt from the snapshot
   readonly quorumMs: number; // then started until every member reports healthy
-  // Patroni's keys right after the restore (what the snapshot brought back), then once
-  // Patroni's state was whole again, and how long that took.
-  readonly keysRestored: readonly string[];
+  // How many of Patroni's keys the snapshot held when it was saved (none with the `etcd` v2
+  // DCS), Patroni's keys once its state was whole again, and how long that took.
+  readonly patroniKeysInSnapshot?: number;
   readonly keysAfter: readonly string[];
   readonly patroniStateMs: number;
 }
@@ -54,7 +54,7 @@ export async function restoreEtcdFromSnapshot(cluster: LocalCluster, log: (line:
     { timeoutMs: 60_000, log, ...(signal ? { signal } : {}) },
   );
   const quorumMs = performance.now() - quorumStarted;
-  const keysRestored = await patroniKeysOf(cluster);
+  const saved = await snapshotRecord(snapshot.file);
   // With the `etcd` (v2) DCS a snapshot holds none of Patroni's keys: Patroni writes them
   // again from what it knows. Either way the drill goes on only once they are all there.
   const stateStarted = performance.now();
@@ -67,6 +67,7 @@ export async function restoreEtcdFromSnapshot(cluster: LocalCluster, log: (line:
     },
     { timeoutMs: 120_000, log, ...(signal ? { signal } : {}) },
   );
-  log(`etcd-restore: quorum after ${Math.round(quorumMs)} ms; the snapshot brought back ${keysRestored.length} of Patroni's keys, and its state was whole ${Math.round(performance.now() - stateStarted)} ms later`);
-  return { snapshot: snapshot.file, members: nodes.map((n) => n.name), restoreMs, quorumMs, keysRestored, keysAfter, patroniStateMs: performance.now() - stateStarted };
+  const held = saved ? `the snapshot held ${saved.patroniKeys} of Patroni's keys` : "the snapshot's contents were not recorded";
+  log(`etcd-restore: quorum after ${Math.round(quorumMs)} ms; ${held}; Patroni's state was whole ${Math.round(performance.now() - stateStarted)} ms later`);
+  return { snapshot: snapshot.file, members: nodes.map((n) => n.name), restoreMs, quorumMs, ...(saved ? { patroniKeysInSnapshot: saved.patroniKeys } : {}), keysAfter, patroniStateMs: performance.now() - stateStarted };
 }

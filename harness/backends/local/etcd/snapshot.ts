@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import type { LocalCluster } from '../cluster/handle.js';
@@ -43,9 +43,17 @@ export async function saveEtcdSnapshot(cluster: LocalCluster): Promise<EtcdSnaps
   const durationMs = performance.now() - started;
   const status = JSON.parse((await etcdctl(['snapshot', 'status', file, '-w', 'json'])).stdout) as { hash: number; revision: number; totalKey: number; totalSize: number };
   const prefix = `/kdrill-${cluster.state.clusterId}/${SCOPE}/`;
-  const counted = await etcdctl(['--endpoints', endpoint, 'get', prefix, '--prefix', '--count-only', '-w', 'json']);
-  const patroniKeys = (JSON.parse(counted.stdout) as { count?: number }).count ?? 0;
-  return { file, savedAt: savedAt.toISOString(), fromMember: member.name, revision: status.revision, keys: status.totalKey, bytes: status.totalSize, hash: status.hash, durationMs, patroniKeys };
+  const listed = await etcdctl(['--endpoints', endpoint, 'get', prefix, '--prefix', '--keys-only']);
+  const patroniKeys = listed.stdout.split('\n').filter(Boolean).length;
+  const snapshot: EtcdSnapshot = { file, savedAt: savedAt.toISOString(), fromMember: member.name, revision: status.revision, keys: status.totalKey, bytes: status.totalSize, hash: status.hash, durationMs, patroniKeys };
+  // Beside the snapshot, so a restore can say what it held without a server to ask.
+  await writeFile(`${file}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, { mode: 0o600 });
+  return snapshot;
+}
+
+// What was recorded when a snapshot was saved (undefined for a snapshot kdrill did not save).
+export async function snapshotRecord(file: string): Promise<EtcdSnapshot | undefined> {
+  return JSON.parse(await readFile(`${file}.json`, 'utf8').catch(() => 'null')) ?? undefined;
 }
 
 // The snapshots of a cluster, oldest first (their names start with the time they were saved).
