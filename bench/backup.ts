@@ -1,8 +1,9 @@
-// Backup figures on the local backend: full-backup throughput for a database of at least
-// 1 GB, and how much an incremental backup copies against how much data changed (pgBackRest
-// 2.45 has no block incremental: a changed file is copied whole).
+// Backup and restore figures on the local backend: full-backup and restore throughput for a
+// database of at least 1 GB, and how much an incremental backup copies against how much data
+// changed (pgBackRest 2.45 has no block incremental: a changed file is copied whole).
 // Usage: npx tsx bench/backup.ts [size-MiB=1100]
 import { takeBackup } from '../harness/backends/local/backup/pgbackrest.js';
+import { removeScratch, restoreIntoScratch } from '../harness/backends/local/restore/scratch.js';
 import { withDb } from '../harness/db/target.js';
 import { cpus, withBenchCluster } from './lib/cluster.js';
 
@@ -38,6 +39,14 @@ await withBenchCluster({ profile: 'fast' }, async (cluster, target) => {
   const incr = await takeBackup(cluster.state, 'incr');
   const incrS = (performance.now() - t) / 1000;
   console.log(`incremental backup after ~${MiB(changedBytes)} MiB of changed rows (1 % updated, 1 % appended): ${MiB(incr.backupBytes)} MiB copied (${((100 * incr.backupBytes) / full.backupBytes).toFixed(0)} % of the full) in ${incrS.toFixed(1)} s; repository +${MiB(incr.repoDeltaBytes)} MiB`);
-  console.log(`\nbackup (${await cpus()} CPUs): full ${(full.backupBytes / 1024 / 1024 / fullS).toFixed(1)} MiB/s over ${MiB(full.backupBytes)} MiB; incremental copied ${MiB(incr.backupBytes)} MiB for ~${MiB(changedBytes)} MiB changed (file-level: updates spread over the table touch every 1 GiB segment)`);
-  console.log('restore throughput: comes with the restore action (issue 5)');
+
+  // The latest backup (the incremental on its full) restored into a scratch instance, WAL
+  // replayed, promoted and written to: what a restore drill times.
+  const restored = await restoreIntoScratch(cluster.state, { target: { kind: 'latest' }, runId: 'bench-backup', timeoutMs: 3_600_000, log: (line) => console.log(line) });
+  const restoreS = restored.restoreMs / 1000;
+  console.log(`restore of ${MiB(restored.restoredBytes)} MiB: pgBackRest ${restoreS.toFixed(1)} s = ${restored.restoreMiBps.toFixed(1)} MiB/s, recovery ${(restored.recoveryMs / 1000).toFixed(1)} s, first write ${restored.writableMs.toFixed(0)} ms`);
+  const problems = await removeScratch(cluster.state, restored.name);
+  if (problems.length) console.error(`restored instance not removed completely: ${problems.join('; ')}`);
+
+  console.log(`\nbackup (${await cpus()} CPUs): full ${(full.backupBytes / 1024 / 1024 / fullS).toFixed(1)} MiB/s over ${MiB(full.backupBytes)} MiB; incremental copied ${MiB(incr.backupBytes)} MiB for ~${MiB(changedBytes)} MiB changed (file-level: updates spread over the table touch every 1 GiB segment); restore ${restored.restoreMiBps.toFixed(1)} MiB/s over ${MiB(restored.restoredBytes)} MiB, writable ${((restored.restoreMs + restored.recoveryMs + restored.writableMs) / 1000).toFixed(1)} s after it began`);
 });
