@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatDuration } from '../common/duration.js';
-import { durationSchema } from '../scenario/schema/duration.js';
+import { positiveDuration } from '../scenario/schema/duration.js';
 import type { ActionDefinition, ActionType } from './types.js';
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -25,7 +25,7 @@ const backup: ActionDefinition = {
   summary: 'Take a backup into the backup repository (pgBackRest on the local backend).',
   params: z.strictObject({
     type: z.enum(['full', 'diff', 'incr']).default('full').describe('"full", "diff" (differential) or "incr" (incremental)'),
-    every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"'),
+    every: positiveDuration.optional().describe('repeat at this interval of drill time, like "5m"'),
   }),
   describe: (p) => `take ${p['type'] === 'incr' ? 'an' : 'a'} ${p['type']} backup${typeof p['every'] === 'number' ? `, then every ${formatDuration(p['every'])} of drill time` : ''}`,
 };
@@ -47,7 +47,7 @@ const restore: ActionDefinition = {
 const etcdSnapshot: ActionDefinition = {
   type: 'etcd-snapshot',
   summary: 'Save an etcd snapshot (etcdctl snapshot save).',
-  params: z.strictObject({ every: durationSchema.optional().describe('repeat at this interval of drill time, like "5m"') }),
+  params: z.strictObject({ every: positiveDuration.optional().describe('repeat at this interval of drill time, like "5m"') }),
   describe: (p) => `save an etcd snapshot${typeof p['every'] === 'number' ? `, then every ${formatDuration(p['every'])} of drill time` : ''}`,
 };
 

@@ -44,6 +44,8 @@ export type JournalEntry =
   | { kind: 'phase'; at: MonoTime; phase: 'connect' | 'steady-state-before' | 'warm-up' | 'steps' | 'revert' | 'steady-state-after' | 'verify' | 'report' }
   | { kind: 'step-invoke'; at: MonoTime; step: string; op: string }
   | { kind: 'step-complete'; at: MonoTime; step: string; outcome: 'ok' | 'fail' | 'info'; detail?: unknown; error?: SerializedError }
+  // A later run of an action step with `every` (the step's own entries hold the first).
+  | { kind: 'action-repeat'; at: MonoTime; step: string; run: number; outcome: 'ok' | 'fail'; detail?: unknown; error?: SerializedError }
   | { kind: 'fault-armed'; at: MonoTime; fault: string; step: string; revert: RevertRecord }
   | { kind: 'fault-injected'; at: MonoTime; fault: string }
   | { kind: 'fault-reverted'; at: MonoTime; fault: string; reason: RevertReason }

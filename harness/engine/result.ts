@@ -81,7 +81,7 @@ export function deriveStatus(entries: readonly JournalEntry[], error: Serialized
   if (stop?.kind === 'abort') return 'aborted';
   // A step that failed because the system did not recover (a restore gave no usable instance)
   // fails the drill; any other failure is the harness's or the environment's.
-  const failedSteps = entries.filter((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.outcome === 'fail');
+  const failedSteps = entries.filter((e): e is EntryOf<'step-complete'> | EntryOf<'action-repeat'> => (e.kind === 'step-complete' || e.kind === 'action-repeat') && e.outcome === 'fail');
   if ((error && !isRecoveryFailure(error)) || failedSteps.some((s) => !s.error || !isRecoveryFailure(s.error))) return 'errored';
   if (error || failedSteps.length) return 'integrity-failed';
   if (entries.some((e) => e.kind === 'verification' && e.required && e.verdict === 'fail')) return 'integrity-failed';

@@ -154,6 +154,8 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       pollIntervalMs: options.pollIntervalMs ?? plan.scenarioDoc?.steadyState?.interval ?? 500,
       interactive: options.interactive,
       scheduled: [],
+      repeats: [],
+      stopRepeats: new AbortController(),
     }, observer ? () => observer.beforeSteps?.(observe()) : undefined);
   } catch (thrown) {
     if (!signals.stopped) error = thrown;
@@ -203,11 +205,18 @@ async function runPhases(plan: Plan, ctx: StepContext, beforeSteps: (() => Promi
   signals.signal.throwIfAborted();
   await journal.record({ kind: 'phase', phase: 'steps' });
   const stepsStart = clock.now();
-  for (const step of plan.steps) {
-    signals.signal.throwIfAborted();
-    const wait = (step.atMs ?? 0) - (clock.now() - stepsStart);
-    if (wait > 0) await clock.sleep(wait, signals.signal);
-    await runStep(step, ctx);
+  try {
+    for (const step of plan.steps) {
+      signals.signal.throwIfAborted();
+      const wait = (step.atMs ?? 0) - (clock.now() - stepsStart);
+      if (wait > 0) await clock.sleep(wait, signals.signal);
+      await runStep(step, ctx);
+    }
+  } finally {
+    // Scheduled actions end with the steps, however they end; a run in progress finishes
+    // (or stops with the run) and is journalled before anything is reverted.
+    ctx.stopRepeats.abort();
+    await Promise.allSettled(ctx.repeats);
   }
   await Promise.all(ctx.scheduled);
   signals.signal.throwIfAborted();

@@ -37,6 +37,10 @@ export interface StepContext {
   readonly interactive: CheckpointAnswerer | undefined;
   // Reverts scheduled by faults with a duration; the engine awaits them after the last step.
   readonly scheduled: Promise<unknown>[];
+  // Actions repeating on a schedule (`every`); they stop when `stopRepeats` aborts, after the
+  // last step, and the engine awaits the run in progress.
+  readonly repeats: Promise<unknown>[];
+  readonly stopRepeats: AbortController;
 }
 
 // The id of the fault a step arms: unique in the run, a DNS label ("s2", or "s2-kill-primary").
@@ -96,13 +100,45 @@ function execute(step: PlannedStep, ctx: StepContext): Promise<unknown> {
     case 'pause':
       return pauseStep(step, ctx);
     case 'action':
-      return withTimeout(ctx, step.action.timeoutMs, `action ${step.action.type}`, (signal) =>
-        ctx.connected.act(step.action.type, step.action.params, actionContext(ctx, signal)),
-      );
+      return actionStep(step, ctx);
     case 'checkpoint':
       return checkpointStep(step, ctx);
     case 'revert':
       return revertStep(step, ctx);
+  }
+}
+
+// Runs the action once; with `every`, again at each multiple of it from then (drill time) until
+// the last step is done. A run still going when its slot comes skips that slot. The backend
+// never sees `every`: each run is one plain action.
+async function actionStep(step: StepOf<'action'>, ctx: StepContext): Promise<unknown> {
+  const { every, ...params } = step.action.params;
+  const what = `action ${step.action.type}`;
+  const once = () => withTimeout(ctx, step.action.timeoutMs, what, (signal) => ctx.connected.act(step.action.type, params, actionContext(ctx, signal)));
+  const started = ctx.clock.now();
+  const first = await once();
+  if (typeof every === 'number' && every > 0) ctx.repeats.push(repeatAction(step, every, started, once, ctx));
+  return first;
+}
+
+async function repeatAction(step: StepOf<'action'>, every: number, started: number, once: () => Promise<unknown>, ctx: StepContext): Promise<void> {
+  const stop = AbortSignal.any([ctx.signals.signal, ctx.stopRepeats.signal]);
+  for (let run = 2; ; run++) {
+    const slot = started + Math.max(run - 1, Math.ceil((ctx.clock.now() - started) / every)) * every;
+    try {
+      await ctx.clock.sleep(slot - ctx.clock.now(), stop);
+    } catch {
+      return; // the steps are over, or the run stopped
+    }
+    try {
+      const detail = await once();
+      await ctx.journal.record({ kind: 'action-repeat', step: step.id, run, outcome: 'ok', ...(detail !== undefined ? { detail } : {}) });
+      ctx.log(`${step.id} ${step.name}: run ${run} done (every ${formatDuration(every)})`);
+    } catch (error) {
+      if (ctx.signals.signal.aborted) return;
+      await ctx.journal.record({ kind: 'action-repeat', step: step.id, run, outcome: 'fail', error: serializeError(error) });
+      ctx.log(`${step.id} ${step.name}: run ${run} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

@@ -40,8 +40,15 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     const restore = stepEntries(entries, 'action restore');
     expect(backup.complete.outcome).toBe('ok');
     expect(restore.complete.outcome).toBe('ok');
-    const detail = restore.complete.detail as { name: string; backup: { label: string }; restoredBytes: number; restoreMiBps: number; timeline: number };
-    expect(detail.backup.label).toBe((backup.complete.detail as { label: string }).label);
+    // The scheduled incrementals ran during the pause, each on the full.
+    const full = (backup.complete.detail as { label: string }).label;
+    const incrementals = entries.filter((e): e is Entry<'action-repeat'> => e.kind === 'action-repeat');
+    expect(incrementals.length).toBeGreaterThanOrEqual(2);
+    for (const r of incrementals) expect(r).toMatchObject({ outcome: 'ok', detail: { type: 'incr' } });
+    const detail = restore.complete.detail as { name: string; backup: { label: string; type: string }; restoredBytes: number; restoreMiBps: number; timeline: number };
+    // The newest backup was restored: the last incremental, which builds on the full.
+    expect(detail.backup).toMatchObject({ label: (incrementals.at(-1)!.detail as { label: string }).label, type: 'incr' });
+    expect(detail.backup.label.startsWith(full)).toBe(true);
     expect(detail.restoredBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(detail.restoreMiBps).toBeGreaterThan(0);
     expect(verdicts(entries)).toEqual({ 'ledger-readback': 'pass', 'seeded-checksum': 'pass', amcheck: 'pass', 'restore-writable': 'pass', retention: 'unknown' });

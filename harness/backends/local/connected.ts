@@ -137,14 +137,12 @@ async function act(cluster: LocalCluster, type: ActionType, params: Readonly<Rec
       return { from: primary ?? null, to: candidate };
     }
     case 'backup': {
-      if (params['every'] !== undefined) throw new KdrillError(ErrorCode.STEP_FAILED, 'scheduled backups (`every`) are not run by this version yet: take one backup per step');
       const started = performance.now();
       const backup = await takeBackup(cluster.state, (params['type'] as BackupType | undefined) ?? 'full');
       const durationMs = performance.now() - started;
       return { ...backup, durationMs, throughputMiBps: backup.backupBytes / 1024 / 1024 / (durationMs / 1000) };
     }
     case 'etcd-snapshot': {
-      if (params['every'] !== undefined) throw new KdrillError(ErrorCode.STEP_FAILED, 'scheduled etcd snapshots (`every`) are not run by this version yet: save one snapshot per step');
       return { ...(await saveEtcdSnapshot(cluster)) };
     }
     case 'etcd-restore':
