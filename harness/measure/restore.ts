@@ -107,7 +107,13 @@ export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger,
         ? measured(writableMs + verifyMs, `restore: ${Math.round(writableMs)} ms from the decision to a writable instance, then ${Math.round(verifyMs)} ms to verify it`, { decidedAt: restore.decidedAt, writableAt: restore.endedAt, verifyMs })
         : unmeasured(`the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`, from),
     rpo: found
-      ? measured(Math.max(0, failureAt - recoveryPointAt), `restore: the newest acknowledged write present (id ${recoveryPointId}) was acknowledged ${Math.round(failureAt - recoveryPointAt)} ms before ${failureText}`, { recoveryPointAt, recoveryPointId, failureAt })
+      ? measured(
+          Math.max(0, failureAt - recoveryPointAt),
+          recoveryPointAt <= failureAt
+            ? `restore: the newest acknowledged write present (id ${recoveryPointId}) was acknowledged ${Math.round(failureAt - recoveryPointAt)} ms before ${failureText}`
+            : `restore: the newest acknowledged write present (id ${recoveryPointId}) was acknowledged ${Math.round(recoveryPointAt - failureAt)} ms after ${failureText} (its WAL was archived while the restore ran), so nothing before it is missing`,
+          { recoveryPointAt, recoveryPointId, failureAt },
+        )
       : unmeasured('the restored data holds no acknowledged write, so it has no recovery point', from),
     lost: measured(lost, `restore: ${lost} write${lost === 1 ? '' : 's'} acknowledged before ${failureText} but not in the restored data`, { ids: lostIds, listed: Math.min(lost, LISTED) }),
     holes: { count: holeCount, ids: holes },

@@ -80,8 +80,9 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
 
     const rpo = measured(entries, 'rpo')!;
     const rto = measured(entries, 'rto')!;
-    expect(rpo.value).toBeCloseTo(restore.invoke.at - recoveryPoint, 1);
-    expect(rpo.value!).toBeGreaterThan(0); // the newest WAL was not archived yet: a real RPO
+    // 0 when WAL archived while the restore ran (a scheduled backup's end switches segments)
+    // brought writes acknowledged after the decision.
+    expect(rpo.value).toBeCloseTo(Math.max(0, restore.invoke.at - recoveryPoint), 1);
     expect(rto.value!).toBeGreaterThanOrEqual(restore.complete.at - restore.invoke.at);
     expect(rto.why).toMatch(/^restore: /);
 

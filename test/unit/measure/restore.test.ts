@@ -29,6 +29,13 @@ describe('measureRestore', () => {
     expect(m.overshoot.count).toBe(0);
   });
 
+  it('gives an RPO of 0 when the restore holds writes acknowledged after the decision (archived while it ran)', () => {
+    const m = measureRestore([], tenSeconds(), upTo(900), restoreAt(8_000), 0);
+    expect(m.rpo.value).toBe(0);
+    expect(m.rpo.why).toBe('restore: the newest acknowledged write present (id 900) was acknowledged 995 ms after the decision to restore (its WAL was archived while the restore ran), so nothing before it is missing');
+    expect(m.lost.value).toBe(0);
+  });
+
   it('takes the failure time from the fault when one took effect', () => {
     const injected: JournalEntry[] = [{ kind: 'fault-injected', at: 7_000, fault: 's2-loss' }];
     const m = measureRestore(injected, tenSeconds(), upTo(600), restoreAt(9_000), 0);
