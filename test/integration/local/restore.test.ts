@@ -5,6 +5,8 @@ import { takeBackup } from '../../../harness/backends/local/backup/pgbackrest.js
 import { backupCorruption } from '../../../harness/backends/local/injectors/backup-faults.js';
 import { listNetns } from '../../../harness/backends/local/network/index.js';
 import { removeScratch, RestoreFailed, restoreIntoScratch, scratchTarget } from '../../../harness/backends/local/restore/scratch.js';
+import { localBackend } from '../../../harness/backends/local/index.js';
+import { loadState, saveState } from '../../../harness/backends/local/state.js';
 import { withDb, type DbTarget } from '../../../harness/db/target.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 
@@ -75,5 +77,25 @@ describe.skipIf(unavailable)(`restores into a scratch instance${unavailable ? ` 
     const again = await restoreIntoScratch(state, { ...request, target: { kind: 'latest' } });
     expect(await idsIn(scratchTarget(state, again.name))).toHaveLength(300);
     expect(await removeScratch(state, again.name)).toEqual([]);
+  });
+
+  it('kdrill cleanup removes an instance whose run died, and leaves the standing cluster up', async () => {
+    await using _home = await privateHome();
+    await using cluster = await startTestCluster();
+    const state = cluster.state;
+    await takeBackup(state, 'full');
+    const instance = await restoreIntoScratch(state, { target: { kind: 'latest' }, runId: 'gone', timeoutMs: 120_000, log: () => {} });
+    // The run that made it is gone (no process has this pid and start time).
+    state.restores![instance.name] = { ...state.restores![instance.name]!, owner: { runId: 'gone', pid: 999_999, startTime: 1 } };
+    await saveState(state);
+
+    const log: string[] = [];
+    const { removed, problems } = await localBackend.reap!((line) => log.push(line));
+    expect(problems).toEqual([]);
+    expect(removed).toEqual([`${state.clusterId}/${instance.name}`]);
+    expect(log.join('\n')).toContain(`restored instance ${instance.name} belongs to a run that is gone`);
+    expect((await listNetns()).some((ns) => ns.includes('restore'))).toBe(false);
+    expect((await loadState(state.dir))?.restores).toEqual({});
+    expect((await cluster.observe()).healthy).toBe(true);
   });
 });
