@@ -25,7 +25,17 @@ export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbT
     const { value, why, evidence: facts, from } = m.measurement;
     await ctx.journal.record({ kind: 'measurement', name: m.name, ...(value !== undefined ? { value } : {}), unit: m.unit, why, evidence: facts, from: from.map(refOf) });
   }
-  await runVerifications(ctx, scenario, (spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log }));
+  const about = await backupFacts(ctx, scenario);
+  await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
+}
+
+// The backup repository and the tier's targets, for the verifiers that judge them.
+async function backupFacts(ctx: ObserverContext, scenario: Scenario): Promise<Pick<VerifyContext, 'inventory' | 'targets'>> {
+  const start = ctx.entries.find((e) => e.kind === 'run-start');
+  const targets = start?.kind === 'run-start' ? start.plan.targets : undefined;
+  const wanted = scenario.verifications.some((v) => v.verify === 'residency' || v.verify === 'retention');
+  const inventory = wanted ? await ctx.connected.backupInventory?.().catch((error: unknown) => void ctx.log(`backup inventory unavailable: ${(error as Error).message}`)) : undefined;
+  return { ...(inventory ? { inventory } : {}), ...(targets ? { targets } : {}) };
 }
 
 /**
@@ -41,7 +51,7 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   if (!restore.ok || !target) {
     const why = restore.ok ? 'the backend reported no restored instance to check' : `the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`;
     ctx.log(`verify: ${why}`);
-    await runVerifications(ctx, scenario, () => undefined, (spec) => (spec.verify === 'restore-writable' ? evidence('fail', why, { step: restore.step, error: restore.error ?? null }) : evidence('unknown', `nothing to check: ${why}`)));
+    await runVerifications(ctx, scenario, async (spec) => (spec.verify === 'restore-writable' ? evidence('fail', why, { step: restore.step, error: restore.error ?? null }) : evidence('unknown', `nothing to check: ${why}`)));
     for (const name of ['rto', 'rpo', 'lost-writes'] as const) {
       await ctx.journal.record({ kind: 'measurement', name, unit: name === 'lost-writes' ? 'writes' : 'ms', why, from: [] });
     }
@@ -60,7 +70,8 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
     overshoot: found?.overshoot ?? { count: 0, ids: [] },
     ...(found?.recoveryPointId !== undefined ? { recoveryPointId: found.recoveryPointId } : {}),
   };
-  await runVerifications(ctx, scenario, (spec) => ({ target: restored, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log }));
+  const about = await backupFacts(ctx, scenario);
+  await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: restored, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
   const verifyMs = performance.now() - started;
   const measured = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, verifyMs) : undefined;
   const why = ledger ? 'the restored ledger table could not be read back' : 'the run had no ledger load, so no write can be checked';
@@ -75,28 +86,24 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   }
 }
 
-// Runs each verification of the scenario in order and journals its evidence. `override`
-// answers for a verifier without running it (a restore that left nothing to check).
-async function runVerifications(ctx: ObserverContext, scenario: Scenario, contextFor: (spec: Scenario['verifications'][number]) => VerifyContext | undefined, override?: (spec: Scenario['verifications'][number]) => Evidence): Promise<void> {
+type Spec = Scenario['verifications'][number];
+
+// Runs each verification of the scenario in order and journals its evidence; a verifier that
+// throws could not judge ('unknown').
+async function runVerifications(ctx: ObserverContext, scenario: Scenario, answer: (spec: Spec) => Promise<Evidence>): Promise<void> {
   for (const spec of scenario.verifications) {
-    const verifier = VERIFIERS_AVAILABLE[spec.verify];
-    const context = contextFor(spec);
     let found: Evidence;
-    if (override) {
-      found = override(spec);
-    } else if (!verifier || !context) {
-      found = evidence('unknown', `${spec.verify} judges where backups live and how long they are kept, which this version does not check yet`);
-    } else {
-      try {
-        found = await verifier.verify(context);
-      } catch (error) {
-        found = evidence('unknown', `${spec.verify} could not run: ${(error as Error).message}`);
-      }
+    try {
+      found = await answer(spec);
+    } catch (error) {
+      found = evidence('unknown', `${spec.verify} could not run: ${(error as Error).message}`);
     }
     ctx.log(`verify ${spec.verify}: ${found.verdict}: ${found.summary}`);
     await ctx.journal.record({ kind: 'verification', verify: spec.verify, required: spec.required, verdict: found.verdict, summary: found.summary, ...(found.details ? { details: found.details } : {}) });
   }
 }
+
+const verifyWith = (contextFor: (spec: Spec) => VerifyContext) => (spec: Spec) => VERIFIERS_AVAILABLE[spec.verify].verify(contextFor(spec));
 
 // The primary may still be settling after the last revert: retry for about a minute.
 async function readBack(rw: DbTarget, sent: number, log: (line: string) => void, attempts = READBACK_ATTEMPTS): Promise<ReadbackResult | undefined> {

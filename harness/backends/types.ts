@@ -88,6 +88,17 @@ export interface ActionContext {
   readonly log?: (line: string) => void;
 }
 
+// Where a drill's data lives and what its backup repository holds, for the residency and
+// retention checks.
+export interface BackupInventory {
+  readonly repository: { readonly region: string; readonly retentionPolicy: string };
+  readonly backups: readonly { readonly label: string; readonly type: string; readonly startedAt: string; readonly stoppedAt: string }[];
+  // The newest WAL segment archived, and when (a restore can reach up to about then).
+  readonly lastArchivedAt?: string;
+  // Every copy of the data: database members, the repository, restored instances, snapshots.
+  readonly locations: readonly { readonly what: string; readonly region: string }[];
+}
+
 export interface ConnectedBackend extends AsyncDisposable {
   topology(): Promise<Topology>;
   endpoints(): Promise<Endpoints>;
@@ -96,6 +107,9 @@ export interface ConnectedBackend extends AsyncDisposable {
   act(type: ActionType, params: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<Record<string, unknown>>;
   // Holds while the condition is unmet; resolves with an observation when met.
   check(condition: string, ctx: ActionContext): Promise<{ met: boolean; detail?: unknown }>;
+  // What the backup repository holds and where every copy of the data lives; absent when the
+  // backend keeps no backups it can list.
+  backupInventory?(): Promise<BackupInventory>;
   // Reverts a fault from its persisted record alone (after a harness crash).
   revertFromRecord(record: import('../faults/types.js').RevertRecord): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import type { Endpoints } from '../backends/types.js';
+import type { BackupInventory, Endpoints } from '../backends/types.js';
+import type { ResolvedTargets } from '../scenario/plan-types.js';
 import type { DbTarget } from '../db/target.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import type { VerificationSpec } from '../scenario/schema/verifications.js';
@@ -24,6 +25,10 @@ export interface VerifyContext {
   // Set when the run restored a backup: `target` is then the restored instance, and the
   // read-back is judged against its recovery point.
   readonly restore?: RestoreFindings;
+  // The backup repository and every copy of the data (residency, retention), and the tier's
+  // targets they are judged against.
+  readonly inventory?: BackupInventory;
+  readonly targets?: Pick<ResolvedTargets, 'rpoMs' | 'retentionMs' | 'allowedRegions'>;
   readonly timeoutMs: number;
   readonly log: (line: string) => void;
 }

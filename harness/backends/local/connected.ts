@@ -2,6 +2,7 @@ import { ErrorCode, KdrillError } from '../../common/errors.js';
 import type { ActionType } from '../../actions/types.js';
 import type { FaultType, RevertRecord } from '../../faults/types.js';
 import type { ActionContext, ConnectedBackend, Endpoints, Topology } from '../types.js';
+import { localBackupInventory } from './backup/inventory.js';
 import { takeBackup, type BackupType } from './backup/pgbackrest.js';
 import { restoreIntoScratch, removeScratch } from './restore/scratch.js';
 import { restoreEtcdFromSnapshot } from './etcd/restore.js';
@@ -62,6 +63,7 @@ export function connectedLocal(cluster: LocalCluster, options: { owned: boolean;
       return { ...instance, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
     },
     check: (condition) => check(cluster, condition),
+    backupInventory: () => localBackupInventory(cluster, restored),
     revertFromRecord: (record: RevertRecord) => healFromRecord(cluster, record),
     [Symbol.asyncDispose]: dispose,
   };
