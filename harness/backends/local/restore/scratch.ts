@@ -14,14 +14,11 @@ import { processesUnder } from '../processes/find.js';
 import { signalProcess, startDetached, waitGone } from '../processes/index.js';
 import { postgresBinDir, uidGidOf } from '../processes/pg-tools.js';
 import { saveState, type ClusterState, type RestoreRecord } from '../state.js';
-
 import type { RestorePoint } from '../../../actions/restore-point.js';
 
-// Where recovery stops: the end of the archived WAL, or just before a wall-clock time.
-type RestoreTarget = RestorePoint;
-
 export interface RestoreRequest {
-  readonly target: RestoreTarget;
+  // Where recovery stops: the end of the archived WAL, or just before a wall-clock time.
+  readonly target: RestorePoint;
   readonly runId: string;
   readonly timeoutMs: number;
   readonly log: (line: string) => void;
@@ -45,12 +42,10 @@ export interface ScratchInstance {
 }
 
 // A restore that did not give a usable instance: the system under test failed, not kdrill.
+// Its message carries the evidence: pgBackRest's or PostgreSQL's own last words.
 export class RestoreFailed extends KdrillError {
   override readonly name = 'RestoreFailed';
-  constructor(
-    message: string,
-    readonly evidence: Readonly<Record<string, unknown>>,
-  ) {
+  constructor(message: string) {
     super(ErrorCode.RECOVERY_FAILED, message);
   }
 }
@@ -105,7 +100,7 @@ export async function restoreIntoScratch(state: ClusterState, request: RestoreRe
     // A damaged or incomplete backup is the finding the drill exists for; anything else
     // (permissions, a full disk, a missing program) is this machine's problem.
     if (!BACKUP_DAMAGE.test(message)) throw error;
-    throw new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${message}`, { backup: backup.label, stage: 'restore' });
+    throw new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${message}`);
   }
   const restoreMs = performance.now() - restoreStarted;
   const restoredBytes = await directoryBytes(data);
@@ -143,17 +138,17 @@ export async function restoreIntoScratch(state: ClusterState, request: RestoreRe
 
 // The newest backup for the target: for a time, the newest that finished before it (recovery
 // cannot stop inside the backup's own window).
-export function chooseBackup(backups: readonly BackupRecord[], target: RestoreTarget): BackupRecord {
-  if (backups.length === 0) throw new RestoreFailed('the repository holds no backup to restore', { backups: 0 });
+export function chooseBackup(backups: readonly BackupRecord[], target: RestorePoint): BackupRecord {
+  if (backups.length === 0) throw new RestoreFailed('the repository holds no backup to restore');
   if (target.kind === 'latest') return backups.at(-1)!;
   const usable = backups.filter((b) => new Date(b.stoppedAt).getTime() < target.time.getTime());
   if (usable.length === 0) {
-    throw new RestoreFailed(`no backup finished before ${target.time.toISOString()}: the oldest finished at ${backups[0]!.stoppedAt}`, { backups: backups.map((b) => ({ label: b.label, stoppedAt: b.stoppedAt })) });
+    throw new RestoreFailed(`no backup finished before ${target.time.toISOString()}: the oldest finished at ${backups[0]!.stoppedAt}`);
   }
   return usable.at(-1)!;
 }
 
-export function restoreArgs(data: string, backup: BackupRecord, target: RestoreTarget): string[] {
+export function restoreArgs(data: string, backup: BackupRecord, target: RestorePoint): string[] {
   const args = [`--pg1-path=${data}`, `--set=${backup.label}`, '--archive-mode=off'];
   if (target.kind === 'time') args.push('--type=time', `--target=${postgresTime(target.time)}`, '--target-exclusive', '--target-action=promote');
   return [...args, 'restore'];
@@ -173,7 +168,7 @@ async function waitPromoted(state: ClusterState, restore: RestorePlan, target: D
   for (;;) {
     if (request.signal?.aborted) throw request.signal.reason;
     if (!(await isRunning(processRecord))) {
-      throw new RestoreFailed(`PostgreSQL stopped during recovery of ${restore.name}: ${await logTail(log)}`, { stage: 'recovery', log: await logTail(log, 12) });
+      throw new RestoreFailed(`PostgreSQL stopped during recovery of ${restore.name}: ${await logTail(log)}`);
     }
     try {
       const row = await withDb(target, 2_000, async (c) => (await c.query<{ recovering: boolean; replayed: string | null; timeline: number }>('select pg_is_in_recovery() as recovering, pg_last_wal_replay_lsn()::text as replayed, (select timeline_id from pg_control_checkpoint()) as timeline')).rows[0]!);
@@ -183,7 +178,7 @@ async function waitPromoted(state: ClusterState, restore: RestorePlan, target: D
       last = (error as Error).message;
     }
     const now = performance.now();
-    if (now > deadline) throw new RestoreFailed(`${restore.name} had not finished recovery after ${formatDuration(request.timeoutMs)}: ${last}`, { stage: 'recovery', log: await logTail(log, 12) });
+    if (now > deadline) throw new RestoreFailed(`${restore.name} had not finished recovery after ${formatDuration(request.timeoutMs)}: ${last}; its log ends: ${await logTail(log)}`);
     if (now - reported >= 10_000) {
       reported = now;
       request.log(`${restore.name}: recovering for ${formatDuration(Math.round(now - started))} (${last})`);
@@ -199,7 +194,7 @@ async function firstWrite(target: DbTarget, restore: RestorePlan, log: string): 
       await c.query('insert into kdrill_restore_check default values');
     });
   } catch (error) {
-    throw new RestoreFailed(`${restore.name} left recovery but does not accept writes: ${(error as Error).message}`, { stage: 'first-write', log: await logTail(log, 12) });
+    throw new RestoreFailed(`${restore.name} left recovery but does not accept writes: ${(error as Error).message}; its log ends: ${await logTail(log)}`);
   }
 }
 
