@@ -1,4 +1,7 @@
 import { formatDuration } from '../../common/duration.js';
+
+// Ages are shown to the second: the milliseconds since a backup are noise.
+const age = (ms: number) => formatDuration(Math.round(ms / 1000) * 1000);
 import { evidence, type Evidence, type Verifier, type VerifyContext } from '../types.js';
 
 /**
@@ -20,14 +23,14 @@ export const retention: Verifier = {
     const oldest = backups[0]!;
     const oldestAge = now - Date.parse(oldest.startedAt);
     const retentionMs = ctx.targets?.retentionMs;
-    if (retentionMs !== undefined && oldestAge > retentionMs) problems.push(`backup ${oldest.label} is ${formatDuration(oldestAge)} old, beyond the retention of ${formatDuration(retentionMs)}: expiry is not removing it`);
+    if (retentionMs !== undefined && oldestAge > retentionMs) problems.push(`backup ${oldest.label} is ${age(oldestAge)} old, beyond the retention of ${formatDuration(retentionMs)}: expiry is not removing it`);
     const newestBackupAt = Math.max(...backups.map((b) => Date.parse(b.stoppedAt)));
     const reachable = Math.max(newestBackupAt, inventory.lastArchivedAt ? Date.parse(inventory.lastArchivedAt) : 0);
     const behind = Math.max(0, now - reachable);
     const rpoMs = ctx.targets?.rpoMs;
     // A tier whose RPO is 0 relies on replication, not backups, for its losses: backups need
     // only be recent to the archive timeout, which this check cannot know; it reports them.
-    if (rpoMs !== undefined && rpoMs > 0 && behind > rpoMs) problems.push(`the newest point a restore can reach is ${formatDuration(behind)} old, more than the RPO of ${formatDuration(rpoMs)}`);
+    if (rpoMs !== undefined && rpoMs > 0 && behind > rpoMs) problems.push(`the newest point a restore can reach is ${age(behind)} old, more than the RPO of ${formatDuration(rpoMs)}`);
     const details = {
       backups: backups.length,
       oldest: { label: oldest.label, startedAt: oldest.startedAt, ageMs: oldestAge },
@@ -38,7 +41,7 @@ export const retention: Verifier = {
       rpoMs: rpoMs ?? null,
       policy,
     };
-    const facts = `${backups.length} backup${backups.length === 1 ? '' : 's'}, the oldest ${formatDuration(oldestAge)} old; a restore can reach ${formatDuration(behind)} ago; repository policy ${policy}`;
+    const facts = `${backups.length} backup${backups.length === 1 ? '' : 's'}, the oldest ${age(oldestAge)} old; a restore can reach ${age(behind)} ago; repository policy ${policy}`;
     if (problems.length) return evidence('fail', `${problems.join('; ')} (${facts})`, details);
     return evidence('pass', `${facts}${retentionMs !== undefined ? `; within the retention of ${formatDuration(retentionMs)}` : ''}${rpoMs ? ` and the RPO of ${formatDuration(rpoMs)}` : ''}`, details);
   },

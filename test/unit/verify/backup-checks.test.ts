@@ -1,8 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BackupInventory } from '../../../harness/backends/types.js';
 import { residency } from '../../../harness/verify/residency/verifier.js';
 import { retention } from '../../../harness/verify/retention/verifier.js';
 import type { VerifyContext } from '../../../harness/verify/types.js';
+
+// Ages are judged against Date.now(): held still, so a loaded machine cannot shift them.
+beforeAll(() => {
+  vi.useFakeTimers({ now: new Date('2030-06-01T12:00:00Z'), toFake: ['Date'] });
+});
+afterAll(() => {
+  vi.useRealTimers();
+});
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,7 +38,7 @@ describe('retention', () => {
     const found = await retention.verify(ctx({ inventory: inventory([40 * DAY, 3 * HOUR]), targets: { rpoMs: HOUR, retentionMs: 30 * DAY } }));
     expect(found.verdict).toBe('fail');
     expect(found.summary).toContain('backup B0 is 40d old, beyond the retention of 30d: expiry is not removing it');
-    expect(found.summary).toMatch(/the newest point a restore can reach is 2h59m\d*s? old, more than the RPO of 1h/);
+    expect(found.summary).toContain('the newest point a restore can reach is 2h59m old, more than the RPO of 1h');
   });
 
   it('fails an empty repository and knows nothing without an inventory', async () => {
