@@ -21,7 +21,7 @@ export async function withBenchCluster<T>(options: { profile: 'fast' | 'default'
   process.once('SIGTERM', onSignal);
   try {
     const cluster = new LocalCluster(up.state);
-    const endpoint: DbTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
+    const endpoint = cluster.serviceTarget();
     return await use(cluster, await ensureDatabase(endpoint, 'kdrill'));
   } finally {
     process.off('SIGINT', onSignal);

@@ -117,7 +117,7 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
     expect(measured(entries, 'time-to-new-primary')?.value, child.output().stderr.slice(-3000)).toBeGreaterThan(0);
 
     const password = cluster.state.credentials.superuser;
-    const target = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: 'kdrill' }; // workload.database's default
+    const target = cluster.serviceTarget('kdrill'); // workload.database's default
     const onNewTimeline = await ledgerIds(target);
     const onOldTimeline = await idsOnOldTimeline(oldCopy.path, password, 'kdrill', LEDGER_TABLE);
     const onlyOld = [...onOldTimeline].filter((id) => !onNewTimeline.has(id));

@@ -77,7 +77,7 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
     // The fault had an effect: another member became the leader.
     expect(measured(entries, 'time-to-new-leader')?.value).toBeGreaterThan(0);
 
-    const onNew = await ledgerIds({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
+    const onNew = await ledgerIds(cluster.serviceTarget(DATABASE));
     const lostIndependently = [...onOld!].filter((id) => !onNew.has(id) && ledger.outcomeOf(id) === 'acked').sort((a, b) => a - b);
     const lost = measured(entries, 'lost-writes');
     expect(lost?.value, JSON.stringify(lost)).toBe(lostIndependently.length);
@@ -157,7 +157,7 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
       }
 
       // The independent answer: acknowledged ids some member held during the drill that the final primary lacks.
-      const finalPrimary = await ledgerIds({ host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password, database: DATABASE });
+      const finalPrimary = await ledgerIds(cluster.serviceTarget(DATABASE));
       const heldElsewhere = new Set([...everHeld].filter((id) => !finalPrimary.has(id) && ledger.outcomeOf(id) === 'acked'));
       const facts = `${attempts.join('; ')}; attempt ${attempt}: exit ${code}; lost ${lost?.value}; held elsewhere ${heldElsewhere.size}; ${child.output().stderr.slice(-2500)}`;
       // The known answer: acknowledged writes were lost, so tier0 (no lost write) is missed.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listBackups, takeBackup } from '../../../harness/backends/local/backup/pgbackrest.js';
-import { withDb, type DbTarget } from '../../../harness/db/target.js';
+import { withDb } from '../../../harness/db/target.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
@@ -9,7 +9,7 @@ describe.skipIf(unavailable)(`pgBackRest backups of a real cluster${unavailable 
   it('takes full, incremental and differential backups from the primary, each building on the right one and copying only the files that changed', async () => {
     await using _home = await privateHome();
     await using cluster = await startTestCluster();
-    const target: DbTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
+    const target = cluster.serviceTarget();
     await withDb(target, 60_000, async (c) => {
       await c.query('create table backup_test (id int primary key, payload text)');
       await c.query(`insert into backup_test select g, repeat('x', 200) from generate_series(1, 200000) g`);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DbTarget } from '../../../harness/db/target.js';
 import { monotonicClock } from '../../../harness/engine/clock.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from '../../../harness/load/ledger-driver/index.js';
@@ -15,7 +14,7 @@ describe.skipIf(unavailable)(`ledger load on a real cluster${unavailable ? ` (sk
   it('records every write, keeps writing through a primary crash, and its acknowledged ids are in the table', async () => {
     await using _home = await privateHome();
     await using cluster = await startTestCluster();
-    const target: DbTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
+    const target = cluster.serviceTarget();
     await prepareLedgerTable(target);
     const ledger = new Ledger();
     const clock = monotonicClock();

@@ -17,7 +17,7 @@ describe.skipIf(unavailable)(`pgbench load on a real cluster${unavailable ? ` (s
     await using cluster = await startTestCluster();
     const work = await mkdtemp(path.join(tmpdir(), 'kdrill-pgbench-'));
     try {
-      const target: DbTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
+      const target = cluster.serviceTarget();
       await preparePgbenchTable(target);
       const clock = monotonicClock();
       const lines: string[] = [];

@@ -19,7 +19,7 @@ describe.skipIf(unavailable)(`restores into a scratch instance${unavailable ? ` 
     await using _home = await privateHome();
     await using cluster = await startTestCluster();
     const state = cluster.state;
-    const rw: DbTarget = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: state.credentials.superuser, database: 'postgres' };
+    const rw = cluster.serviceTarget();
     const log: string[] = [];
     const request = { runId: 'restore-test', timeoutMs: 120_000, log: (line: string) => log.push(line) };
     const namespacesBefore = await listNetns();

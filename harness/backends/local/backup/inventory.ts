@@ -11,8 +11,7 @@ const RETENTION_POLICY = 'repo1-retention-full=2 (the two newest full backups an
 
 export async function localBackupInventory(cluster: LocalCluster, restored: readonly { name: string }[]): Promise<BackupInventory> {
   const backups = await listBackups(cluster.state);
-  const target = { host: '127.0.0.1', port: cluster.plan.ports.readWrite, user: 'postgres', password: cluster.state.credentials.superuser, database: 'postgres' };
-  const lastArchivedAt = await withDb(target, 5_000, async (c) => (await c.query<{ at: Date | null }>('select last_archived_time as at from pg_stat_archiver')).rows[0]?.at ?? undefined).catch(() => undefined);
+  const lastArchivedAt = await withDb(cluster.serviceTarget(), 5_000, async (c) => (await c.query<{ at: Date | null }>('select last_archived_time as at from pg_stat_archiver')).rows[0]?.at ?? undefined).catch(() => undefined);
   const snapshots = await listEtcdSnapshots(cluster.state);
   return {
     repository: { region: LOCAL_BACKUP_REGION, retentionPolicy: RETENTION_POLICY },

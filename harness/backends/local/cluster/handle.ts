@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { isRunning, readComm, readStat, signalAll } from '../../../common/proc.js';
 import path from 'node:path';
-import { writeOnce } from '../../../db/target.js';
+import { writeOnce, type DbTarget } from '../../../db/target.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.js';
 import { etcdName } from '../config/etcd.js';
@@ -144,9 +144,14 @@ export class LocalCluster {
 
   // ── PostgreSQL ───────────────────────────────────────────────────────────────────────────
 
-  // One write through the read-write endpoint (HAProxy).
+  // The read-write Service (HAProxy) as the superuser, in `database`.
+  serviceTarget(database = 'postgres'): DbTarget {
+    return { host: '127.0.0.1', port: this.plan.ports.readWrite, user: 'postgres', password: this.state.credentials.superuser, database };
+  }
+
+  // One write through the read-write Service.
   writeThroughService(timeoutMs = 2_000): ReturnType<typeof writeOnce> {
-    return writeOnce({ host: '127.0.0.1', port: this.plan.ports.readWrite, user: 'postgres', password: this.state.credentials.superuser, database: 'postgres' }, timeoutMs);
+    return writeOnce(this.serviceTarget(), timeoutMs);
   }
 
   patroniConfigOf(name: string): string {
