@@ -41,7 +41,6 @@ export function lastRestore(entries: readonly JournalEntry[]): RestoreStep | und
 }
 
 export interface RestoreMeasurement {
-  readonly rto: Measurement; // decision → writable instance, plus the time to verify it
   readonly rpo: Measurement; // failure time − recovery point
   readonly lost: Measurement; // acknowledged before the failure time, absent from the restore
   // Corruption of the restore: acknowledged writes missing although a later write is present
@@ -53,6 +52,22 @@ export interface RestoreMeasurement {
   readonly failureAt: MonoTime;
 }
 
+// The entries a restore's measurements come from: the fault's t0 (if any) and the step's own.
+function sources(entries: readonly JournalEntry[], restore: RestoreStep): { fault: EntryOf<'fault-injected'> | undefined; from: JournalEntry[] } {
+  const fault = disruptionStart(entries);
+  const from: JournalEntry[] = entries.filter((e) => (e.kind === 'step-invoke' || e.kind === 'step-complete') && e.step === restore.step);
+  if (fault) from.unshift(fault);
+  return { fault, from };
+}
+
+// RTO of a restore: decision → a writable instance (the step), plus the time to verify it.
+export function restoreRto(entries: readonly JournalEntry[], restore: RestoreStep, verifyMs: number): Measurement {
+  const { from } = sources(entries, restore);
+  if (!restore.ok || restore.endedAt === undefined) return unmeasured(`the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`, from);
+  const writableMs = restore.endedAt - restore.decidedAt;
+  return { value: writableMs + verifyMs, why: `restore: ${Math.round(writableMs)} ms from the decision to a writable instance, then ${Math.round(verifyMs)} ms to verify it`, from, evidence: { decidedAt: restore.decidedAt, writableAt: restore.endedAt, verifyMs } };
+}
+
 /**
  * The recovery a restore achieved. The failure time is the fault's t0 when a fault took
  * effect, else the decision to restore. The recovery point is the acknowledgement time of the
@@ -60,11 +75,9 @@ export interface RestoreMeasurement {
  * A write acknowledged before the newest present write was even sent committed before it, so
  * WAL replay (a prefix) must hold it: missing, it is a hole, not an RPO loss.
  */
-export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger, readback: Readback, restore: RestoreStep, verifyMs: number): RestoreMeasurement {
-  const fault = disruptionStart(entries);
+export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger, readback: Readback, restore: RestoreStep): RestoreMeasurement {
+  const { fault, from } = sources(entries, restore);
   const failureAt = fault?.at ?? restore.decidedAt;
-  const from: JournalEntry[] = entries.filter((e) => (e.kind === 'step-invoke' || e.kind === 'step-complete') && e.step === restore.step);
-  if (fault) from.unshift(fault);
   let newestPresentSent = Number.NEGATIVE_INFINITY;
   let recoveryPointAt = Number.NEGATIVE_INFINITY;
   let recoveryPointId = 0;
@@ -100,12 +113,7 @@ export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger,
   const failureText = fault ? `t0 of fault ${fault.fault}` : 'the decision to restore';
   const measured = (value: number, why: string, evidence: Record<string, unknown>): Measurement => ({ value, why, from, evidence });
   const found = Number.isFinite(recoveryPointAt);
-  const writableMs = restore.endedAt !== undefined ? restore.endedAt - restore.decidedAt : undefined;
   return {
-    rto:
-      restore.ok && writableMs !== undefined
-        ? measured(writableMs + verifyMs, `restore: ${Math.round(writableMs)} ms from the decision to a writable instance, then ${Math.round(verifyMs)} ms to verify it`, { decidedAt: restore.decidedAt, writableAt: restore.endedAt, verifyMs })
-        : unmeasured(`the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`, from),
     rpo: found
       ? measured(
           Math.max(0, failureAt - recoveryPointAt),

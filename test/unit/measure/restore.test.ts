@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../harness/engine/journal-types.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
-import { lastRestore, measureRestore, type RestoreStep } from '../../../harness/measure/index.js';
+import { lastRestore, measureRestore, restoreRto, type RestoreStep } from '../../../harness/measure/index.js';
 import { plan } from '../../helpers/plan-builder.js';
 
 // A write every 10 ms from 0 to 10 s, each acknowledged 5 ms after it was sent.
@@ -20,17 +20,17 @@ const restoreAt = (decidedAt: number, more: Partial<RestoreStep> = {}): RestoreS
 describe('measureRestore', () => {
   it('measures the RPO from the decision to the newest acknowledged write restored, and the RTO to a verified instance', () => {
     // Ids 1…600 restored (sent until 5 990, acknowledged until 5 995); the restore decided at 8 000.
-    const m = measureRestore([], tenSeconds(), upTo(600), restoreAt(8_000), 1_500);
+    const m = measureRestore([], tenSeconds(), upTo(600), restoreAt(8_000));
     expect(m.rpo.value).toBe(8_000 - 5_995);
     expect(m.recoveryPointId).toBe(600);
     expect(m.lost.value).toBe(200); // acknowledged before the decision (ids 601…800), not restored
-    expect(m.rto.value).toBe(4_000 + 1_500);
+    expect(restoreRto([], restoreAt(8_000), 1_500).value).toBe(4_000 + 1_500);
     expect(m.holes.count).toBe(0);
     expect(m.overshoot.count).toBe(0);
   });
 
   it('gives an RPO of 0 when the restore holds writes acknowledged after the decision (archived while it ran)', () => {
-    const m = measureRestore([], tenSeconds(), upTo(900), restoreAt(8_000), 0);
+    const m = measureRestore([], tenSeconds(), upTo(900), restoreAt(8_000));
     expect(m.rpo.value).toBe(0);
     expect(m.rpo.why).toBe('restore: the newest acknowledged write present (id 900) was acknowledged 995 ms after the decision to restore (its WAL was archived while the restore ran), so nothing before it is missing');
     expect(m.lost.value).toBe(0);
@@ -38,7 +38,7 @@ describe('measureRestore', () => {
 
   it('takes the failure time from the fault when one took effect', () => {
     const injected: JournalEntry[] = [{ kind: 'fault-injected', at: 7_000, fault: 's2-loss' }];
-    const m = measureRestore(injected, tenSeconds(), upTo(600), restoreAt(9_000), 0);
+    const m = measureRestore(injected, tenSeconds(), upTo(600), restoreAt(9_000));
     expect(m.failureAt).toBe(7_000);
     expect(m.rpo.value).toBe(7_000 - 5_995);
     expect(m.lost.value).toBe(100); // 601…700 were acknowledged before t0; later ones never counted
@@ -46,7 +46,7 @@ describe('measureRestore', () => {
 
   it('calls a missing write acknowledged before a present one was sent a hole, not a loss', () => {
     const ids = Array.from({ length: 600 }, (_, i) => i + 1).filter((id) => id !== 250);
-    const m = measureRestore([], tenSeconds(), present(ids), restoreAt(8_000), 0);
+    const m = measureRestore([], tenSeconds(), present(ids), restoreAt(8_000));
     expect(m.holes).toEqual({ count: 1, ids: [250] });
     expect(m.lost.value).toBe(200);
   });
@@ -57,21 +57,22 @@ describe('measureRestore', () => {
     const b = ledger.send(1);
     ledger.acked(b, 3, 'A');
     ledger.acked(a, 4, 'A'); // committed after b was sent: may be beyond the recovery point
-    const m = measureRestore([], ledger, present([b]), restoreAt(100), 0);
+    const m = measureRestore([], ledger, present([b]), restoreAt(100));
     expect(m.holes.count).toBe(0);
     expect(m.lost.value).toBe(1);
   });
 
   it('finds overshoot: writes sent after a point-in-time target that are present anyway', () => {
-    const m = measureRestore([], tenSeconds(), upTo(600), restoreAt(8_000, { targetAt: 5_000 }), 0);
+    const m = measureRestore([], tenSeconds(), upTo(600), restoreAt(8_000, { targetAt: 5_000 }));
     expect(m.overshoot.count).toBe(99); // ids 502…600 were sent after 5 000
     expect(m.overshoot.ids[0]).toBe(502);
   });
 
   it('measures nothing but the losses when the restore failed', () => {
-    const m = measureRestore([], tenSeconds(), present([]), restoreAt(8_000, { ok: false, error: 'lz4 error' }), 0);
-    expect(m.rto.value).toBeUndefined();
-    expect(m.rto.why).toBe('the restore gave no usable instance: lz4 error');
+    const failed = restoreAt(8_000, { ok: false, error: 'lz4 error' });
+    const m = measureRestore([], tenSeconds(), present([]), failed);
+    expect(restoreRto([], failed, 0).value).toBeUndefined();
+    expect(restoreRto([], failed, 0).why).toBe('the restore gave no usable instance: lz4 error');
     expect(m.rpo.value).toBeUndefined();
   });
 });
