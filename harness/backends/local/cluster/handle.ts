@@ -5,6 +5,7 @@ import { writeOnce, type DbTarget } from '../../../db/target.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.js';
 import { etcdName } from '../config/etcd.js';
+import { etcdctl } from '../etcd/etcdctl.js';
 import { run, tryRun } from '../exec.js';
 import { processesUnder } from '../processes/find.js';
 import { namespacePids } from '../network/index.js';
@@ -96,17 +97,17 @@ export class LocalCluster {
     const record = this.state.processes[processKey.etcd(name)];
     if (record && (await isRunning(record))) return;
     const others = this.plan.nodes.filter((n) => n.name !== name).map((n) => `http://${n.address}:2379`).join(',');
-    const etcdctl = (...args: string[]) => run('etcdctl', ['--endpoints', others, '--command-timeout=5s', ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
+    const onOthers = (...args: string[]) => etcdctl(['--endpoints', others, '--command-timeout=5s', ...args], 30_000);
     // The plain listing keeps the 64-bit member IDs exact (JSON numbers would round them).
-    const lines = (await retryWhileEtcdSettles(() => etcdctl('member', 'list')))!.stdout.split('\n').filter(Boolean);
+    const lines = (await retryWhileEtcdSettles(() => onOthers('member', 'list')))!.stdout.split('\n').filter(Boolean);
     const peer = `http://${node.address}:2380`;
     for (const line of lines) {
       const [id, , memberName, peers] = line.split(',').map((f) => f.trim());
       if (!id || !(memberName === etcdName(node) || peers?.split(' ').includes(peer))) continue;
       // A remove that timed out may still have been applied: "not found" on a retry is success.
-      await retryWhileEtcdSettles(() => etcdctl('member', 'remove', id), /member not found/i);
+      await retryWhileEtcdSettles(() => onOthers('member', 'remove', id), /member not found/i);
     }
-    await retryWhileEtcdSettles(() => etcdctl('member', 'add', etcdName(node), `--peer-urls=${peer}`));
+    await retryWhileEtcdSettles(() => onOthers('member', 'add', etcdName(node), `--peer-urls=${peer}`));
     await rm(etcdDataDir(this.state, name), { recursive: true, force: true });
     await this.startEtcdOf(name, 'existing');
   }

@@ -1,18 +1,17 @@
 import type { LocalCluster } from '../cluster/handle.js';
 import { getJson } from '../cluster/observe.js';
-import { SCOPE } from '../config/patroni.js';
-import { etcdctl } from './snapshot.js';
+import { patroniPrefix, v3KeysUnder } from './etcdctl.js';
 
 // Patroni's keys in the DCS, relative to its cluster prefix ("leader", "members/a-1"…), read
 // the way Patroni writes them: etcd's v2 API for the `etcd` DCS, v3 for `etcd3`. Empty when
 // etcd does not answer.
 export async function patroniKeysOf(cluster: LocalCluster): Promise<string[]> {
-  const prefix = `/kdrill-${cluster.state.clusterId}/${SCOPE}/`;
+  const prefix = patroniPrefix(cluster.state.clusterId);
   for (const node of cluster.plan.nodes) {
     const endpoint = `http://${node.address}:2379`;
     if (cluster.state.options.dcs === 'etcd3') {
-      const listed = await etcdctl(['--endpoints', endpoint, '--command-timeout=5s', 'get', prefix, '--prefix', '--keys-only'], 10_000).catch(() => undefined);
-      if (listed) return listed.stdout.split('\n').filter(Boolean).map((k) => k.slice(prefix.length)).sort();
+      const keys = await v3KeysUnder(endpoint, prefix, { timeoutMs: 10_000 }).catch(() => undefined);
+      if (keys) return keys;
       continue;
     }
     const r = await getJson(`${endpoint}/v2/keys${prefix}?recursive=true`, 3_000);

@@ -6,7 +6,8 @@ import { etcdDataDir } from '../cluster/start.js';
 import { waitFor } from '../cluster/wait.js';
 import { etcdName } from '../config/etcd.js';
 import { missingPatroniState, patroniKeysOf } from './patroni-keys.js';
-import { etcdctl, listEtcdSnapshots, snapshotRecord } from './snapshot.js';
+import { etcdctl } from './etcdctl.js';
+import { listEtcdSnapshots, snapshotRecord } from './snapshot.js';
 
 export interface EtcdRestore {
   readonly snapshot: string;

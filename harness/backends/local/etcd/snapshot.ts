@@ -4,9 +4,8 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import type { LocalCluster } from '../cluster/handle.js';
 import { etcdHealthOf } from '../cluster/observe.js';
 import { backupRegionDir } from '../config/pgbackrest.js';
-import { SCOPE } from '../config/patroni.js';
-import { run } from '../exec.js';
 import type { ClusterState } from '../state.js';
+import { etcdctl, patroniPrefix, v3KeysUnder } from './etcdctl.js';
 
 // One `etcdctl snapshot save`, as `snapshot status` describes it.
 export interface EtcdSnapshot {
@@ -26,8 +25,6 @@ export interface EtcdSnapshot {
 // Snapshots sit in the backup region beside the pgBackRest repository, outside every node.
 export const etcdSnapshotDir = (state: Pick<ClusterState, 'dir'>): string => path.join(backupRegionDir(state.dir), 'etcd-snapshots');
 
-export const etcdctl = (args: readonly string[], timeoutMs = 60_000) => run('etcdctl', args, { timeoutMs, env: { ...process.env, ETCDCTL_API: '3' } });
-
 /** Saves a snapshot from the first healthy member. @throws KdrillError STEP_FAILED when none is. */
 export async function saveEtcdSnapshot(cluster: LocalCluster): Promise<EtcdSnapshot> {
   const health = await Promise.all(cluster.plan.nodes.map((n) => etcdHealthOf(n)));
@@ -42,9 +39,7 @@ export async function saveEtcdSnapshot(cluster: LocalCluster): Promise<EtcdSnaps
   await etcdctl(['--endpoints', endpoint, '--command-timeout=60s', 'snapshot', 'save', file]);
   const durationMs = performance.now() - started;
   const status = JSON.parse((await etcdctl(['snapshot', 'status', file, '-w', 'json'])).stdout) as { hash: number; revision: number; totalKey: number; totalSize: number };
-  const prefix = `/kdrill-${cluster.state.clusterId}/${SCOPE}/`;
-  const listed = await etcdctl(['--endpoints', endpoint, 'get', prefix, '--prefix', '--keys-only']);
-  const patroniKeys = listed.stdout.split('\n').filter(Boolean).length;
+  const patroniKeys = (await v3KeysUnder(endpoint, patroniPrefix(cluster.state.clusterId))).length;
   const snapshot: EtcdSnapshot = { file, savedAt: savedAt.toISOString(), fromMember: member.name, revision: status.revision, keys: status.totalKey, bytes: status.totalSize, hash: status.hash, durationMs, patroniKeys };
   // Beside the snapshot, so a restore can say what it held without a server to ask.
   await writeFile(`${file}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, { mode: 0o600 });
