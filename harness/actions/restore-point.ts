@@ -1,15 +1,9 @@
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import type { JournalEntry, MonoTime } from '../engine/journal-types.js';
+import type { JournalEntry } from '../engine/journal-types.js';
+import { wallTimeAt } from '../engine/wall-clock.js';
 
 // What a restore step asks recovery to stop at, as a backend can act on it.
 export type RestorePoint = { readonly kind: 'latest' } | { readonly kind: 'time'; readonly time: Date; readonly basis: string };
-
-// The wall-clock time of a moment on the run's monotonic clock (run-start holds both).
-export function wallTimeAt(entries: readonly JournalEntry[], at: MonoTime): Date | undefined {
-  const start = entries.find((e) => e.kind === 'run-start');
-  if (!start || start.kind !== 'run-start') return undefined;
-  return new Date(new Date(start.wall).getTime() + (at - start.at));
-}
 
 /**
  * A restore step's parameters against the run so far. "before-fault" is the moment the latest

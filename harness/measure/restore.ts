@@ -4,6 +4,7 @@ import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../load/types.js';
 import type { Readback } from './rpo.js';
 import { disruptionStart } from './t0.js';
+import { monoTimeAt } from '../engine/wall-clock.js';
 import { unmeasured, type Measurement } from './types.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
@@ -28,7 +29,8 @@ export function lastRestore(entries: readonly JournalEntry[]): RestoreStep | und
   if (!invoke) return undefined;
   const complete = entries.find((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step);
   const detail = complete?.detail && typeof complete.detail === 'object' ? (complete.detail as Record<string, unknown>) : undefined;
-  const target = typeof detail?.['target'] === 'string' && detail['target'] !== 'latest' ? Date.parse(detail['target']) : Number.NaN;
+  const target = typeof detail?.['target'] === 'string' && detail['target'] !== 'latest' ? new Date(detail['target']) : undefined;
+  const targetAt = target && !Number.isNaN(target.getTime()) ? monoTimeAt(entries, target) : undefined;
   return {
     step: invoke.step,
     decidedAt: invoke.at,
@@ -36,7 +38,7 @@ export function lastRestore(entries: readonly JournalEntry[]): RestoreStep | und
     ok: complete?.outcome === 'ok',
     ...(detail ? { detail } : {}),
     ...(complete?.error ? { error: complete.error.message } : {}),
-    ...(start && !Number.isNaN(target) ? { targetAt: start.at + (target - Date.parse(start.wall)) } : {}),
+    ...(targetAt !== undefined ? { targetAt } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { restorePointOf, wallTimeAt } from '../../../harness/actions/restore-point.js';
+import { restorePointOf } from '../../../harness/actions/restore-point.js';
+import { monoTimeAt, wallTimeAt } from '../../../harness/engine/wall-clock.js';
 import type { JournalEntry } from '../../../harness/engine/journal-types.js';
 import { plan } from '../../helpers/plan-builder.js';
 
@@ -15,6 +16,7 @@ describe('restorePointOf', () => {
     const point = restorePointOf({ from: 'point-in-time', pointInTime: 'before-fault' }, [start, armed(1_005, 's1-a'), armed(2_505, 's2-b')]);
     expect(point).toEqual({ kind: 'time', time: new Date('2030-01-01T00:00:02.500Z'), basis: 'just before fault s2-b was injected' });
     expect(wallTimeAt([start], 5)).toEqual(new Date('2030-01-01T00:00:00.000Z'));
+    expect(monoTimeAt([start], new Date('2030-01-01T00:00:02.500Z'))).toBe(2_505);
   });
 
   it('takes an ISO 8601 timestamp as it is', () => {
