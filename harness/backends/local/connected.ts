@@ -5,6 +5,7 @@ import type { ActionContext, ConnectedBackend, Endpoints, Topology } from '../ty
 import { localBackupInventory } from './backup/inventory.js';
 import { takeBackup, type BackupType } from './backup/pgbackrest.js';
 import { restoreIntoScratch, removeScratch } from './restore/scratch.js';
+import { rebuildFromBackup } from './restore/fresh-cluster.js';
 import { restoreEtcdFromSnapshot } from './etcd/restore.js';
 import { saveEtcdSnapshot } from './etcd/snapshot.js';
 import { restorePointOf } from '../../actions/restore-point.js';
@@ -49,18 +50,22 @@ export function connectedLocal(cluster: LocalCluster, options: { owned: boolean;
     injector: (type: FaultType) => localInjector(cluster, type),
     act: async (type, params, ctx) => {
       if (type !== 'restore') return act(cluster, type, params, ctx);
-      if (params['into'] === 'fresh-cluster') throw new KdrillError(ErrorCode.STEP_FAILED, 'restore into a fresh cluster is not run by this version yet; restore into a scratch instance');
       const point = restorePointOf(params, ctx.entries ?? []);
       const decided = performance.now();
+      const log = ctx.log ?? options.log;
+      if (params['into'] === 'fresh-cluster') {
+        const rebuilt = await rebuildFromBackup(cluster, { target: point, timeoutMs: 60 * 60_000, log, signal: ctx.signal });
+        return { into: 'fresh-cluster', ...rebuilt, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
+      }
       const instance = await restoreIntoScratch(cluster.state, {
         target: point,
         runId: ctx.runId,
         timeoutMs: 60 * 60_000,
-        log: ctx.log ?? options.log,
+        log,
         signal: ctx.signal,
         onCreated: (name, url) => restored.push({ name, url }),
       });
-      return { ...instance, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
+      return { into: 'scratch-instance', ...instance, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
     },
     check: (condition) => check(cluster, condition),
     backupInventory: () => localBackupInventory(cluster, restored),

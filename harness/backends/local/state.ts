@@ -42,6 +42,9 @@ export interface ClusterState {
   // Instances restored from the backups (restore drills), by name. Each belongs to the run
   // that made it and is removed when that run ends, or by `kdrill cleanup` once it is gone.
   restores?: Record<string, RestoreRecord>;
+  // Set by the cluster-loss fault once every node and its data is gone; cleared when the
+  // cluster has been rebuilt from its backups (a restore into a fresh cluster, or the heal).
+  lost?: { readonly faultId: string; readonly at: string };
 }
 
 export interface RestoreRecord {

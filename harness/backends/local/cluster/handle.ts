@@ -8,7 +8,7 @@ import { etcdName } from '../config/etcd.js';
 import { etcdctl } from '../etcd/etcdctl.js';
 import { run, tryRun } from '../exec.js';
 import { processesUnder } from '../processes/find.js';
-import { namespacePids } from '../network/index.js';
+import { destroyNodeNetwork, namespacePids } from '../network/index.js';
 import { signalProcess, waitGone } from '../processes/index.js';
 import { saveState, type ClusterState } from '../state.js';
 import { observeCluster, type ClusterView } from './observe.js';
@@ -110,6 +110,17 @@ export class LocalCluster {
     await retryWhileEtcdSettles(() => onOthers('member', 'add', etcdName(node), `--peer-urls=${peer}`));
     await rm(etcdDataDir(this.state, name), { recursive: true, force: true });
     await this.startEtcdOf(name, 'existing');
+  }
+
+  // The node is gone with its disks: every process killed, its etcd and PostgreSQL data
+  // removed (with its Patroni configuration), and in netns mode its namespace deleted with its
+  // link. The node's logs stay, as evidence.
+  async destroyNode(name: string): Promise<string[]> {
+    await this.crashNode(name);
+    const problems = this.plan.mode === 'netns' ? await destroyNodeNetwork(this.plan, this.node(name)) : [];
+    await rm(etcdDataDir(this.state, name), { recursive: true, force: true });
+    await rm(pgDir(this.state, name), { recursive: true, force: true });
+    return problems;
   }
 
   // ── network ──────────────────────────────────────────────────────────────────────────────

@@ -63,10 +63,10 @@ export async function startEtcd(state: ClusterState, plan: AddressPlan, node: No
   return startDetached(`etcd ${node.name}`, argv, path.join(nodeDir(state, node.name), 'etcd.log'), nodeDir(state, node.name));
 }
 
-export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number } | undefined): Promise<string> {
+export async function writePatroniConfig(state: ClusterState, plan: AddressPlan, node: NodePlan, binDir: string, postgres: { uid: number; gid: number } | undefined, bootstrapCommand?: string): Promise<string> {
   const dir = pgDir(state, node.name);
   const file = path.join(dir, 'patroni.yml');
-  const text = patroniConfig(plan, node, { ...state.options, binDir, nodeDir: dir, credentials: state.credentials, archiveCommand: archiveCommand(state.dir, path.join(dir, 'data')) });
+  const text = patroniConfig(plan, node, { ...state.options, binDir, nodeDir: dir, credentials: state.credentials, archiveCommand: archiveCommand(state.dir, path.join(dir, 'data')), ...(bootstrapCommand ? { bootstrapCommand } : {}) });
   await writeFile(file, text, { mode: 0o600 });
   if (postgres) await chown(file, postgres.uid, postgres.gid);
   return file;

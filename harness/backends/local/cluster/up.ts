@@ -10,7 +10,7 @@ import type { TopologyFile } from '../topology-file.js';
 import { destroyCluster } from './down.js';
 import { etcdHealthOf, observeCluster } from './observe.js';
 import { createStanza, prepareBackupRegion, prepareNodeDirs, processKey, startEtcd, startHaproxy, startPatroni, writePatroniConfig } from './start.js';
-import { waitFor } from './wait.js';
+import { waitEtcdHealthy, waitFor } from './wait.js';
 import { insideOwnUserNamespace } from '../userns.js';
 
 export interface UpOptions extends ClusterOptions {
@@ -81,14 +81,7 @@ export async function createCluster(options: UpOptions): Promise<UpResult> {
       state.processes[processKey.etcd(node.name)] = await startEtcd(state, plan, node);
       await saveState(state);
     }
-    await waitFor(
-      'etcd quorum',
-      async () => {
-        const health = await Promise.all(plan.nodes.map((n) => etcdHealthOf(n)));
-        return health.every((h) => h === 'healthy') ? { done: true, value: undefined } : { done: false, why: health.map((h, i) => `${plan.nodes[i]!.name} ${h}`).join(', ') };
-      },
-      { timeoutMs: 30_000, log, ...(options.signal ? { signal: options.signal } : {}) },
-    );
+    await waitEtcdHealthy(plan.nodes, 'etcd quorum', { timeoutMs: 30_000, log, ...(options.signal ? { signal: options.signal } : {}) });
 
     log(`cluster ${clusterId}: Patroni and PostgreSQL 15 (DCS ${options.dcs}, ttl ${options.timing.ttl}s, ${options.synchronous ? 'synchronous' : 'asynchronous'} replication)`);
     for (const node of plan.nodes) {

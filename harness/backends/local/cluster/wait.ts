@@ -1,5 +1,7 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { formatDuration } from '../../../common/duration.js';
+import type { NodePlan } from '../address-plan.js';
+import { etcdHealthOf } from './observe.js';
 
 // Polls `probe` until it returns a value, saying every `everyMs` what it is still waiting for.
 export async function waitFor<T>(
@@ -25,4 +27,16 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }
+}
+
+// Until every member of `nodes` reports etcd healthy.
+export async function waitEtcdHealthy(nodes: readonly NodePlan[], what: string, options: { timeoutMs: number; log?: (line: string) => void; signal?: AbortSignal }): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      const health = await Promise.all(nodes.map((n) => etcdHealthOf(n)));
+      return health.every((h) => h === 'healthy') ? { done: true, value: undefined } : { done: false, why: health.map((h, i) => `${nodes[i]!.name} ${h}`).join(', ') };
+    },
+    options,
+  );
 }

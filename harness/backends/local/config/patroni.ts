@@ -27,6 +27,10 @@ export interface PatroniOptions {
   readonly nodeDir: string; // owned by postgres: data, socket, pgpass
   readonly credentials: Credentials;
   readonly archiveCommand?: string; // WAL archiving into the backup region
+  // Bootstrap by restoring a backup instead of initdb (a cluster rebuilt after its loss): the
+  // command fills the data directory and leaves pgBackRest's recovery settings, which Patroni
+  // keeps; PostgreSQL replays the archive, promotes, and Patroni then takes the leader key.
+  readonly bootstrapCommand?: string;
 }
 
 export const SCOPE = 'kdrill';
@@ -68,6 +72,7 @@ export function patroniConfig(plan: AddressPlan, node: NodePlan, o: PatroniOptio
         },
       },
       initdb: [{ encoding: 'UTF8' }, 'data-checksums'],
+      ...(o.bootstrapCommand ? { method: 'pgbackrest', pgbackrest: { command: o.bootstrapCommand, keep_existing_recovery_conf: true, no_params: true } } : {}),
     },
     postgresql: {
       listen: `${node.address}:${PG_PORT}`,

@@ -1,9 +1,8 @@
 import { rename, rm } from 'node:fs/promises';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import type { LocalCluster } from '../cluster/handle.js';
-import { etcdHealthOf } from '../cluster/observe.js';
 import { etcdDataDir } from '../cluster/start.js';
-import { waitFor } from '../cluster/wait.js';
+import { waitEtcdHealthy, waitFor } from '../cluster/wait.js';
 import { etcdName } from '../config/etcd.js';
 import { missingPatroniState, patroniKeysOf } from './patroni-keys.js';
 import { etcdctl } from './etcdctl.js';
@@ -46,14 +45,7 @@ export async function restoreEtcdFromSnapshot(cluster: LocalCluster, log: (line:
   const restoreMs = performance.now() - started;
   for (const node of nodes) await cluster.startEtcdOf(node.name, 'new');
   const quorumStarted = performance.now();
-  await waitFor(
-    'etcd healthy on every member after the restore',
-    async () => {
-      const health = await Promise.all(nodes.map((n) => etcdHealthOf(n)));
-      return health.every((h) => h === 'healthy') ? { done: true, value: undefined } : { done: false, why: health.map((h, i) => `${nodes[i]!.name} ${h}`).join(', ') };
-    },
-    { timeoutMs: 60_000, log, ...(signal ? { signal } : {}) },
-  );
+  await waitEtcdHealthy(nodes, 'etcd healthy on every member after the restore', { timeoutMs: 60_000, log, ...(signal ? { signal } : {}) });
   const quorumMs = performance.now() - quorumStarted;
   const saved = await snapshotRecord(snapshot.file);
   // With the `etcd` (v2) DCS a snapshot holds none of Patroni's keys: Patroni writes them

@@ -3,6 +3,7 @@ import { revertOnceHandle } from '../../../faults/handle.js';
 import type { FaultType, Injector, RevertRecord } from '../../../faults/types.js';
 import type { LocalCluster } from '../cluster/handle.js';
 import { backupCorruption } from './backup-faults.js';
+import { clusterLoss } from './cluster-loss.js';
 import { etcdDataLoss, etcdMemberKill, etcdQuorumLoss } from './etcd-faults.js';
 import { zonePairPartition, zonePartition } from './network-faults.js';
 import { nodeCrash, nodeFreeze, nodeIsolation, postgresKill, primaryCrash, zoneOutage } from './node-faults.js';
@@ -10,7 +11,7 @@ import type { LocalFault } from './types.js';
 
 // The local backend's injectors, by fault type (explicit: no discovery at run time).
 export const LOCAL_INJECTORS: ReadonlyMap<FaultType, LocalFault> = new Map(
-  ([nodeCrash, nodeFreeze, nodeIsolation, zoneOutage, zonePartition, zonePairPartition, primaryCrash, postgresKill, etcdMemberKill, etcdQuorumLoss, etcdDataLoss, backupCorruption] as LocalFault[]).map((f) => [f.type, f]),
+  ([nodeCrash, nodeFreeze, nodeIsolation, zoneOutage, zonePartition, zonePairPartition, primaryCrash, postgresKill, etcdMemberKill, etcdQuorumLoss, etcdDataLoss, backupCorruption, clusterLoss] as LocalFault[]).map((f) => [f.type, f]),
 );
 
 function faultOf(type: FaultType): LocalFault {

@@ -1,4 +1,4 @@
-import type { AddressPlan, RestorePlan } from '../address-plan.js';
+import type { AddressPlan, NodePlan, RestorePlan } from '../address-plan.js';
 import { signalAll } from '../../../common/proc.js';
 import { run, tryRun } from '../exec.js';
 
@@ -25,17 +25,38 @@ export async function createNetwork(plan: AddressPlan, step: (what: string) => v
     await ip('route', 'add', zone.subnet, 'via', plan.routerHostSide, 'dev', plan.hostLink);
   }
   for (const node of plan.nodes) {
-    const zone = plan.zones[node.zoneIndex]!;
     step(`node ${node.name}: namespace ${node.netns} ${node.address}`);
-    await ip('netns', 'add', node.netns);
-    await ip('-n', node.netns, 'link', 'set', 'lo', 'up');
-    await ip('-n', r, 'link', 'add', node.routerPort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', node.netns);
-    await ip('-n', r, 'link', 'set', node.routerPort, 'master', zone.bridge);
-    await ip('-n', r, 'link', 'set', node.routerPort, 'up');
-    await ip('-n', node.netns, 'addr', 'add', `${node.address}/24`, 'dev', 'eth0');
-    await ip('-n', node.netns, 'link', 'set', 'eth0', 'up');
-    await ip('-n', node.netns, 'route', 'add', 'default', 'via', zone.gateway);
+    await createNodeNetwork(plan, node);
   }
+}
+
+// One node's namespace on its zone's bridge (also how a lost node is built again).
+export async function createNodeNetwork(plan: AddressPlan, node: NodePlan): Promise<void> {
+  const ip = (...args: string[]) => run('ip', args);
+  const zone = plan.zones[node.zoneIndex]!;
+  await ip('netns', 'add', node.netns);
+  await ip('-n', node.netns, 'link', 'set', 'lo', 'up');
+  await ip('-n', plan.routerNetns, 'link', 'add', node.routerPort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', node.netns);
+  await ip('-n', plan.routerNetns, 'link', 'set', node.routerPort, 'master', zone.bridge);
+  await ip('-n', plan.routerNetns, 'link', 'set', node.routerPort, 'up');
+  await ip('-n', node.netns, 'addr', 'add', `${node.address}/24`, 'dev', 'eth0');
+  await ip('-n', node.netns, 'link', 'set', 'eth0', 'up');
+  await ip('-n', node.netns, 'route', 'add', 'default', 'via', zone.gateway);
+}
+
+// A node's namespace gone with everything in it, and its link to the router. The link is
+// removed first: a namespace is torn down asynchronously, and its veth's router end would
+// linger for a moment after `ip netns del`, in the way of the node built again.
+export async function destroyNodeNetwork(plan: AddressPlan, node: NodePlan): Promise<string[]> {
+  const problems: string[] = [];
+  const port = await tryRun('ip', ['-n', plan.routerNetns, 'link', 'del', node.routerPort]);
+  if (port instanceof Error && !/Cannot find device|does not exist/i.test(port.message)) problems.push(`link ${node.routerPort}: ${port.shortMessage}`);
+  if ((await listNetns()).includes(node.netns)) {
+    await killNamespaceProcesses(node.netns);
+    const result = await tryRun('ip', ['netns', 'del', node.netns]);
+    if (result instanceof Error) problems.push(`namespace ${node.netns}: ${result.shortMessage}`);
+  }
+  return problems;
 }
 
 // A restore target's namespace on its own link to the router, reachable from the root

@@ -1,4 +1,5 @@
-import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { asRestoreFailure, chooseBackup, directoryBytes, logTail, mib, restoreArgs, RestoreFailed } from './from-repository.js';
 import path from 'node:path';
 import { formatDuration } from '../../../common/duration.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
@@ -8,7 +9,7 @@ import { planAddresses, planRestore, type AddressPlan, type RestorePlan } from '
 import { listBackups, pgbackrest, type BackupRecord } from '../backup/pgbackrest.js';
 import { PG_PORT } from '../config/patroni.js';
 import { scratchPgHba, scratchPostgresConf } from '../config/scratch-postgres.js';
-import { asPostgres, inNetns, run } from '../exec.js';
+import { asPostgres, inNetns } from '../exec.js';
 import { createRestoreNetwork, destroyRestoreNetwork } from '../network/index.js';
 import { processesUnder } from '../processes/find.js';
 import { signalProcess, startDetached, waitGone } from '../processes/index.js';
@@ -40,19 +41,6 @@ export interface ScratchInstance {
   readonly restoreMiBps: number;
   readonly timeline: number;
 }
-
-// A restore that did not give a usable instance: the system under test failed, not kdrill.
-// Its message carries the evidence: pgBackRest's or PostgreSQL's own last words.
-export class RestoreFailed extends KdrillError {
-  override readonly name = 'RestoreFailed';
-  constructor(message: string) {
-    super(ErrorCode.RECOVERY_FAILED, message);
-  }
-}
-
-// pgBackRest's words for a repository that does not hold what its manifest promises: a file
-// that fails decompression or its checksum, or is gone.
-const BACKUP_DAMAGE = /FormatError|ChecksumError|FileMissingError|checksum|decompress|(?:lz4|gz|zst|bz2) error|\[029\]/i;
 
 const restoreDir = (state: Pick<ClusterState, 'dir'>, name: string) => path.join(state.dir, 'restores', name);
 const processKeyOf = (name: string) => `restore:${name}`;
@@ -96,11 +84,7 @@ export async function restoreIntoScratch(state: ClusterState, request: RestoreRe
   try {
     await pgbackrest(state, restoreArgs(data, backup, request.target), request.timeoutMs);
   } catch (error) {
-    const message = (error as Error).message;
-    // A damaged or incomplete backup is the finding the drill exists for; anything else
-    // (permissions, a full disk, a missing program) is this machine's problem.
-    if (!BACKUP_DAMAGE.test(message)) throw error;
-    throw new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${message}`);
+    throw asRestoreFailure(error, backup);
   }
   const restoreMs = performance.now() - restoreStarted;
   const restoredBytes = await directoryBytes(data);
@@ -134,29 +118,6 @@ export async function restoreIntoScratch(state: ClusterState, request: RestoreRe
     restoreMiBps: restoredBytes / 1024 / 1024 / Math.max(restoreMs / 1000, 1e-3),
     timeline,
   };
-}
-
-// The newest backup for the target: for a time, the newest that finished before it (recovery
-// cannot stop inside the backup's own window).
-export function chooseBackup(backups: readonly BackupRecord[], target: RestorePoint): BackupRecord {
-  if (backups.length === 0) throw new RestoreFailed('the repository holds no backup to restore');
-  if (target.kind === 'latest') return backups.at(-1)!;
-  const usable = backups.filter((b) => new Date(b.stoppedAt).getTime() < target.time.getTime());
-  if (usable.length === 0) {
-    throw new RestoreFailed(`no backup finished before ${target.time.toISOString()}: the oldest finished at ${backups[0]!.stoppedAt}`);
-  }
-  return usable.at(-1)!;
-}
-
-export function restoreArgs(data: string, backup: BackupRecord, target: RestorePoint): string[] {
-  const args = [`--pg1-path=${data}`, `--set=${backup.label}`, '--archive-mode=off'];
-  if (target.kind === 'time') args.push('--type=time', `--target=${postgresTime(target.time)}`, '--target-exclusive', '--target-action=promote');
-  return [...args, 'restore'];
-}
-
-// recovery_target_time in a form PostgreSQL parses unambiguously: "2026-11-24 04:50:00.123+00".
-export function postgresTime(time: Date): string {
-  return `${time.toISOString().replace('T', ' ').replace('Z', '')}+00`;
 }
 
 // Until PostgreSQL has left recovery; fails with its own last words if it stops or stalls.
@@ -197,18 +158,6 @@ async function firstWrite(target: DbTarget, restore: RestorePlan, log: string): 
     throw new RestoreFailed(`${restore.name} left recovery but does not accept writes: ${(error as Error).message}; its log ends: ${await logTail(log)}`);
   }
 }
-
-async function logTail(file: string, lines = 3): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trim().split('\n').slice(-lines).join(' | ') || '(no log)';
-}
-
-async function directoryBytes(dir: string): Promise<number> {
-  const { stdout } = await run('du', ['-sb', dir], { timeoutMs: 120_000 });
-  return Number(stdout.split('\t')[0]);
-}
-
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 /** Stops and removes one restored instance: process, namespace, route, data. Returns problems. */
 export async function removeScratch(state: ClusterState, name: string): Promise<string[]> {

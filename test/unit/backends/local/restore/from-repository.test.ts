@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planRestore } from '../../../../harness/backends/local/address-plan.js';
-import type { BackupRecord } from '../../../../harness/backends/local/backup/pgbackrest.js';
-import { scratchPgHba, scratchPostgresConf } from '../../../../harness/backends/local/config/scratch-postgres.js';
-import { chooseBackup, postgresTime, RestoreFailed, restoreArgs } from '../../../../harness/backends/local/restore/scratch.js';
+import { planRestore } from '../../../../../harness/backends/local/address-plan.js';
+import type { BackupRecord } from '../../../../../harness/backends/local/backup/pgbackrest.js';
+import { scratchPgHba, scratchPostgresConf } from '../../../../../harness/backends/local/config/scratch-postgres.js';
+import { chooseBackup, postgresTime, RestoreFailed, restoreArgs } from '../../../../../harness/backends/local/restore/from-repository.js';
 
 const backup = (label: string, stoppedAt: string): BackupRecord => ({ label, type: 'full', startedAt: stoppedAt, stoppedAt, databaseBytes: 1, backupBytes: 1, repoBytes: 1, repoDeltaBytes: 1 });
 const backups = [backup('F1', '2030-01-01T00:00:00.000Z'), backup('F2', '2030-01-01T01:00:00.000Z')];
