@@ -17,6 +17,7 @@ const VERIFY_TIMEOUT_MS = 60_000;
 // runs each verification of the scenario in order and journals its evidence.
 export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbTarget, endpoints: Endpoints, prepared: ReadonlyMap<string, unknown>): Promise<void> {
   const restore = lastRestore(ctx.entries);
+  if (restore?.into === 'fresh-cluster') return judgeRebuiltCluster(ctx, scenario, restore, rw, endpoints, prepared);
   if (restore) return judgeRestore(ctx, scenario, restore, rw, endpoints, prepared);
   const ledger = ctx.load?.ledger;
   const readback = ledger ? await readBack(rw, ledger.size, ctx.log) : undefined;
@@ -48,15 +49,7 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   const ledger = ctx.load?.ledger;
   const instance = endpoints.restored?.at(-1);
   const target = instance && dbTargetOfUrl(instance.url, endpoints);
-  if (!restore.ok || !target) {
-    const why = restore.ok ? 'the backend reported no restored instance to check' : `the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`;
-    ctx.log(`verify: ${why}`);
-    await runVerifications(ctx, scenario, async (spec) => (spec.verify === 'restore-writable' ? evidence('fail', why, { step: restore.step, error: restore.error ?? null }) : evidence('unknown', `nothing to check: ${why}`)));
-    for (const name of ['rto', 'rpo', 'lost-writes'] as const) {
-      await ctx.journal.record({ kind: 'measurement', name, unit: name === 'lost-writes' ? 'writes' : 'ms', why, from: [] });
-    }
-    return;
-  }
+  if (!restore.ok || !target) return judgeNothingRestored(ctx, scenario, restore, restore.ok ? 'the backend reported no restored instance to check' : undefined);
   const restored: DbTarget = { ...target, database: rw.database };
   const started = performance.now();
   const readback = ledger ? await readBack(restored, ledger.size, ctx.log, 3) : undefined;
@@ -64,6 +57,7 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   // The ledger is scanned once: only the RTO waits for the verifications' time.
   const found = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore) : undefined;
   const findings: RestoreFindings = {
+    into: 'scratch-instance',
     instance: instance.name,
     target: typeof restore.detail?.['target'] === 'string' ? restore.detail['target'] : 'latest',
     failureAt: found?.failureAt ?? restore.decidedAt,
@@ -83,6 +77,47 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   if (readback) rows.push(['phantom-rows', 'rows', { value: readback.ids.phantomTotal, why: `${readback.ids.phantomTotal} rows in the restored data were never sent`, from: [], evidence: { ids: readback.ids.phantoms.slice(0, 20) } }]);
   for (const [name, unit, m] of rows) {
     await ctx.journal.record({ kind: 'measurement', name, ...(m.value !== undefined ? { value: m.value } : {}), unit, why: m.why, evidence: m.evidence, from: m.from.map(refOf) });
+  }
+}
+
+/**
+ * After a restore into a fresh cluster: the rebuilt cluster serves the load again through the
+ * same Service, so it is judged like any other recovery (RTO from the fault to continuous
+ * writes, as clients saw it), except that RPO and lost writes come from the restore's recovery
+ * point. Writes sent after the decision to restore went to the rebuilt cluster and are not the
+ * restore's to hold, so they are left out of its measurement.
+ */
+async function judgeRebuiltCluster(ctx: ObserverContext, scenario: Scenario, restore: RestoreStep, rw: DbTarget, endpoints: Endpoints, prepared: ReadonlyMap<string, unknown>): Promise<void> {
+  if (!restore.ok) return judgeNothingRestored(ctx, scenario, restore);
+  const ledger = ctx.load?.ledger;
+  const readback = ledger ? await readBack(rw, ledger.size, ctx.log) : undefined;
+  if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from the rebuilt cluster (${readback.server}) in ${Math.round(readback.durationMs)} ms`);
+  const found = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, restore.decidedAt) : undefined;
+  for (const m of measureRun(ctx.entries, ledger, readback?.ids, scenario.steadyState)) {
+    const measurement = found && m.name === 'rpo' ? found.rpo : found && m.name === 'lost-writes' ? found.lost : m.measurement;
+    const { value, why, evidence: facts, from } = measurement;
+    await ctx.journal.record({ kind: 'measurement', name: m.name, ...(value !== undefined ? { value } : {}), unit: m.unit, why, evidence: facts, from: from.map(refOf) });
+  }
+  const findings: RestoreFindings = {
+    into: 'fresh-cluster',
+    instance: 'the rebuilt cluster',
+    target: typeof restore.detail?.['target'] === 'string' ? restore.detail['target'] : 'latest',
+    failureAt: found?.failureAt ?? restore.decidedAt,
+    holes: found?.holes ?? { count: 0, ids: [] },
+    overshoot: found?.overshoot ?? { count: 0, ids: [] },
+    ...(found?.recoveryPointId !== undefined ? { recoveryPointId: found.recoveryPointId } : {}),
+  };
+  const about = await backupFacts(ctx, scenario);
+  await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
+}
+
+// A restore that gave nothing to check: restore-writable fails with the restore's error, every
+// other verification could not judge, and the restore's figures are unmeasured.
+async function judgeNothingRestored(ctx: ObserverContext, scenario: Scenario, restore: RestoreStep, why = `the restore gave no usable instance${restore.error ? `: ${restore.error}` : ''}`): Promise<void> {
+  ctx.log(`verify: ${why}`);
+  await runVerifications(ctx, scenario, async (spec) => (spec.verify === 'restore-writable' ? evidence('fail', why, { step: restore.step, error: restore.error ?? null }) : evidence('unknown', `nothing to check: ${why}`)));
+  for (const name of ['rto', 'rpo', 'lost-writes'] as const) {
+    await ctx.journal.record({ kind: 'measurement', name, unit: name === 'lost-writes' ? 'writes' : 'ms', why, from: [] });
   }
 }
 

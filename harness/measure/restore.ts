@@ -13,6 +13,7 @@ const LISTED = 20;
 // A restore step as the journal tells it: when it was decided, when it ended, what it did.
 export interface RestoreStep {
   readonly step: string;
+  readonly into: 'scratch-instance' | 'fresh-cluster'; // as the scenario asked
   readonly decidedAt: MonoTime; // step-invoke: the decision to restore
   readonly endedAt?: MonoTime; // step-complete: a writable instance, or the failure
   readonly ok: boolean;
@@ -24,15 +25,17 @@ export interface RestoreStep {
 // The last restore of the run, from the plan in run-start and the step entries.
 export function lastRestore(entries: readonly JournalEntry[]): RestoreStep | undefined {
   const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
-  const ids = new Set((start?.plan.steps ?? []).filter((s) => s.kind === 'action' && s.action.type === 'restore').map((s) => s.id));
-  const invoke = entries.findLast((e): e is EntryOf<'step-invoke'> => e.kind === 'step-invoke' && ids.has(e.step));
+  const restores = new Map((start?.plan.steps ?? []).flatMap((s) => (s.kind === 'action' && s.action.type === 'restore' ? [[s.id, s.action.params] as const] : [])));
+  const invoke = entries.findLast((e): e is EntryOf<'step-invoke'> => e.kind === 'step-invoke' && restores.has(e.step));
   if (!invoke) return undefined;
+  const into = restores.get(invoke.step)?.['into'] === 'fresh-cluster' ? 'fresh-cluster' : 'scratch-instance';
   const complete = entries.find((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step);
   const detail = complete?.detail && typeof complete.detail === 'object' ? (complete.detail as Record<string, unknown>) : undefined;
   const target = typeof detail?.['target'] === 'string' && detail['target'] !== 'latest' ? new Date(detail['target']) : undefined;
   const targetAt = target && !Number.isNaN(target.getTime()) ? monoTimeAt(entries, target) : undefined;
   return {
     step: invoke.step,
+    into,
     decidedAt: invoke.at,
     ...(complete ? { endedAt: complete.at } : {}),
     ok: complete?.outcome === 'ok',
@@ -76,15 +79,17 @@ export function restoreRto(entries: readonly JournalEntry[], restore: RestoreSte
  * newest acknowledged write present in the restored data; RPO = failure time − recovery point.
  * A write acknowledged before the newest present write was even sent committed before it, so
  * WAL replay (a prefix) must hold it: missing, it is a hole, not an RPO loss.
+ * `horizon`: writes sent later are not the restore's (a rebuilt cluster took them afterwards)
+ * and are left out of every figure.
  */
-export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger, readback: Readback, restore: RestoreStep): RestoreMeasurement {
+export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger, readback: Readback, restore: RestoreStep, horizon = Number.POSITIVE_INFINITY): RestoreMeasurement {
   const { fault, from } = sources(entries, restore);
   const failureAt = fault?.at ?? restore.decidedAt;
   let newestPresentSent = Number.NEGATIVE_INFINITY;
   let recoveryPointAt = Number.NEGATIVE_INFINITY;
   let recoveryPointId = 0;
   ledger.forEach((id, sentAt, endAt, outcome) => {
-    if (!readback.has(id)) return;
+    if (sentAt > horizon || !readback.has(id)) return;
     if (sentAt > newestPresentSent) newestPresentSent = sentAt;
     if (outcome === ACKED && endAt > recoveryPointAt) {
       recoveryPointAt = endAt;
@@ -98,6 +103,7 @@ export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger,
   let holeCount = 0;
   let overshootCount = 0;
   ledger.forEach((id, sentAt, endAt, outcome) => {
+    if (sentAt > horizon) return;
     const present = readback.has(id);
     if (present && restore.targetAt !== undefined && sentAt > restore.targetAt) {
       overshootCount++;

@@ -104,6 +104,7 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
   let lastAtIndex = -1;
 
   let faultsSoFar = 0;
+  let clusterLost = false;
   scenario.steps.forEach((step, index) => {
     if (!step) return;
     const at = ['steps', index] as const;
@@ -135,13 +136,14 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
       }
       if (known) checkNamesInParams(step as unknown as Record<string, unknown>, index, known, issues);
       if (step.name) faultNames.add(step.name);
+      if (fault === 'cluster-loss') clusterLost = true;
     }
     if (kind === 'action') {
       const action = (step as ActionStep).action;
       if (backend && !backend.actions.has(action)) {
         issues.push({ path: [...at, 'action'], message: `Action \`${action}\` at \`steps[${index}].action\` is not supported by the ${backend.kind} backend; it supports: ${[...backend.actions].join(', ')}` });
       }
-      if (action === 'restore') checkRestore(step as unknown as Record<string, unknown>, index, faultsSoFar, issues);
+      if (action === 'restore') checkRestore(step as unknown as Record<string, unknown>, index, faultsSoFar, clusterLost, issues);
     }
     const revert = kind === 'revert' ? (step as { revert: string }).revert : undefined;
     if (revert !== undefined && !faultNames.has(revert)) {
@@ -171,7 +173,11 @@ function checkNamesInParams(step: Record<string, unknown>, index: number, known:
   }
 }
 
-function checkRestore(step: Record<string, unknown>, index: number, faultsBefore: number, issues: PathIssue[]): void {
+function checkRestore(step: Record<string, unknown>, index: number, faultsBefore: number, clusterLost: boolean, issues: PathIssue[]): void {
+  // A fresh cluster replaces the one the scenario runs on: only once that one is gone.
+  if (step['into'] === 'fresh-cluster' && !clusterLost) {
+    issues.push({ path: ['steps', index, 'into'], message: `Expected a cluster-loss fault step before steps[${index}] when \`steps[${index}].into\` is "fresh-cluster" (it replaces the lost cluster), got none: inject cluster-loss first, or restore into "scratch-instance" beside the running cluster` });
+  }
   if (step['pointInTime'] === 'before-fault' && faultsBefore === 0) {
     issues.push({ path: ['steps', index, 'pointInTime'], message: `Expected a fault step before steps[${index}] when \`steps[${index}].pointInTime\` is "before-fault", got none: name a timestamp instead, or inject the fault first` });
   }

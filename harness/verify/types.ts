@@ -34,7 +34,9 @@ export interface VerifyContext {
 }
 
 export interface RestoreFindings {
-  readonly instance: string;
+  // A scratch instance beside the cluster, or the whole cluster rebuilt after its loss.
+  readonly into: 'scratch-instance' | 'fresh-cluster';
+  readonly instance: string; // the scratch instance's name, or "the rebuilt cluster"
   readonly target: string; // "latest" or the time recovery stopped before
   readonly failureAt: number; // writes acknowledged later were never the restore's to hold
   // Acknowledged writes missing although a later write is present, and writes sent after a

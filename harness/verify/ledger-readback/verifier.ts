@@ -34,7 +34,7 @@ export const ledgerReadback: Verifier = {
       ids.duplicateTotal ? `${ids.duplicateTotal} duplicate id${ids.duplicateTotal === 1 ? '' : 's'}` : '',
       malformed ? `${malformed} malformed byte${malformed === 1 ? '' : 's'} in the id column` : '',
     ].filter(Boolean);
-    const where = ctx.restore ? `the restored instance ${ctx.restore.instance} (${server})` : server;
+    const where = ctx.restore ? `${ctx.restore.into === 'fresh-cluster' ? ctx.restore.instance : `the restored instance ${ctx.restore.instance}`} (${server})` : server;
     const read = `${ids.rows} rows read back from ${where} in ${Math.round(durationMs)} ms; ${acked - lost} of ${acked} acknowledged writes present`;
     if (ctx.restore && !corrupt.length) {
       return evidence('pass', `${read}; the restore is a clean prefix up to write ${ctx.restore.recoveryPointId ?? 'none'} (the later ones are the restore's RPO, judged against the target); no phantom or duplicate rows`, details);

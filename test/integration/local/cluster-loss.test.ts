@@ -17,7 +17,7 @@ const idsIn = (target: DbTarget) => withDb(target, 30_000, async (c) => (await c
 const insert = (target: DbTarget, from: number, to: number) => withDb(target, 30_000, (c) => c.query('insert into loss_test (id) select g from generate_series($1::int, $2::int) g', [from, to]));
 
 describe.skipIf(unavailable)(`cluster loss and the rebuild from backup${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 600_000 }, () => {
-  it('refuses to lose a cluster without a backup, loses every node and its data, rebuilds it in fresh namespaces from the repository, and reports a damaged backup', async () => {
+  it('refuses to lose a cluster without a backup, loses every node and its data, rebuilds it in fresh namespaces to a point in time, reports a damaged backup, and heals by rebuilding from the latest', async () => {
     await using _home = await privateHome();
     await using cluster = await startTestCluster();
     const { state, plan } = cluster;
@@ -38,6 +38,9 @@ describe.skipIf(unavailable)(`cluster loss and the rebuild from backup${unavaila
     await takeBackup(state, 'full');
     // After the backup: in the rebuilt cluster only through the archived WAL (switched out here).
     await insert(rw, 101, 200);
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 1_100));
+    await insert(rw, 201, 250); // after the point in time the rebuild stops before
     await withDb(rw, 30_000, (c) => c.query('select pg_switch_wal()'));
     await new Promise((r) => setTimeout(r, 3_000)); // archive_command pushes the segment
 
@@ -53,16 +56,16 @@ describe.skipIf(unavailable)(`cluster loss and the rebuild from backup${unavaila
     }
     expect((await cluster.writeThroughService()).ok).toBe(false);
 
-    const rebuilt = await rebuildFromBackup(cluster, request);
-    expect(rebuilt).toMatchObject({ target: 'latest', leader: plan.nodes[0]!.name, nodes: plan.nodes.map((n) => n.name) });
-    expect(rebuilt.timeline).toBeGreaterThan(1); // promoted after replaying the archive
+    const rebuilt = await rebuildFromBackup(cluster, { ...request, target: { kind: 'time', time: between, basis: 'test' } });
+    expect(rebuilt).toMatchObject({ target: between.toISOString(), leader: plan.nodes[0]!.name, nodes: plan.nodes.map((n) => n.name) });
+    expect(rebuilt.timeline).toBeGreaterThan(1); // promoted where recovery stopped
     expect(rebuilt.restoredBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(state.lost).toBeUndefined();
     expect(await idsIn(rw)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     for (const node of plan.nodes) expect(await listNetns()).toContain(node.netns);
     const view = await eventually('every replica streaming from the rebuilt primary', () => cluster.observe(), (v) => v.healthy, 180_000);
     expect(view.primaries).toEqual([plan.nodes[0]!.name]);
-    // Its new timeline is archived and backed up like the old one.
+    // Its new timeline is archived and backed up like the old one (201… were never restored).
     await insert(rw, 201, 300);
     const after = await takeBackup(state, 'incr');
     expect(after.type).toBe('incr');

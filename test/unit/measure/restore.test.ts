@@ -15,7 +15,7 @@ const present = (ids: Iterable<number>) => {
   return { has: (id: number) => set.has(id), phantoms: [] };
 };
 const upTo = (last: number) => present(Array.from({ length: last }, (_, i) => i + 1));
-const restoreAt = (decidedAt: number, more: Partial<RestoreStep> = {}): RestoreStep => ({ step: 's3', decidedAt, endedAt: decidedAt + 4_000, ok: true, ...more });
+const restoreAt = (decidedAt: number, more: Partial<RestoreStep> = {}): RestoreStep => ({ step: 's3', into: 'scratch-instance', decidedAt, endedAt: decidedAt + 4_000, ok: true, ...more });
 
 describe('measureRestore', () => {
   it('measures the RPO from the decision to the newest acknowledged write restored, and the RTO to a verified instance', () => {
@@ -75,6 +75,24 @@ describe('measureRestore', () => {
     expect(restoreRto([], failed, 0).why).toBe('the restore gave no usable instance: lz4 error');
     expect(m.rpo.value).toBeUndefined();
   });
+
+  it('leaves out writes sent after the horizon: a rebuilt cluster took them after the restore', () => {
+    // The cluster lost at 6 000 (ids up to 600 archived), the rebuild decided at 6 500 and
+    // serving from 8 000: ids 801… are in the rebuilt cluster but not the restore's.
+    const injected: JournalEntry[] = [{ kind: 'fault-injected', at: 6_000, fault: 's2-loss' }];
+    const ids = [...Array.from({ length: 600 }, (_, i) => i + 1), ...Array.from({ length: 200 }, (_, i) => 801 + i)];
+    const rebuilt = restoreAt(6_500, { into: 'fresh-cluster', targetAt: 5_000 });
+    const m = measureRestore(injected, tenSeconds(), present(ids), rebuilt, rebuilt.decidedAt);
+    expect(m.recoveryPointId).toBe(600);
+    expect(m.rpo.value).toBe(6_000 - 5_995);
+    expect(m.holes.count).toBe(0); // 601… were acknowledged after t0: neither lost nor holes before id 801
+    expect(m.lost.value).toBe(0);
+    expect(m.overshoot.count).toBe(99); // only 502…600: the rebuilt cluster's own writes are not overshoot
+    // Without the horizon the rebuilt cluster's writes would pass for holes and overshoot.
+    const unbounded = measureRestore(injected, tenSeconds(), present(ids), rebuilt);
+    expect(unbounded.holes.count).toBeGreaterThan(0);
+    expect(unbounded.overshoot.count).toBe(299);
+  });
 });
 
 describe('lastRestore', () => {
@@ -87,7 +105,17 @@ describe('lastRestore', () => {
       { kind: 'step-invoke', at: 300, step: 's2', op: 'action restore' },
       { kind: 'step-complete', at: 2_300, step: 's2', outcome: 'ok', detail: { name: 'restore-1', target: '2030-01-01T00:00:00.250Z' } },
     ];
-    expect(lastRestore(entries)).toEqual({ step: 's2', decidedAt: 300, endedAt: 2_300, ok: true, detail: { name: 'restore-1', target: '2030-01-01T00:00:00.250Z' }, targetAt: 250 });
+    expect(lastRestore(entries)).toEqual({ step: 's2', into: 'scratch-instance', decidedAt: 300, endedAt: 2_300, ok: true, detail: { name: 'restore-1', target: '2030-01-01T00:00:00.250Z' }, targetAt: 250 });
     expect(lastRestore(entries.slice(0, 3))).toBeUndefined();
+  });
+
+  it('tells a restore into a fresh cluster from one into a scratch instance, by the scenario\'s step', () => {
+    const p = plan().action('restore', { from: 'latest', into: 'fresh-cluster' }).build();
+    const entries: JournalEntry[] = [
+      { kind: 'run-start', at: 0, wall: '2030-01-01T00:00:00.000Z', runId: 'r', plan: p, kdrillVersion: '1' },
+      { kind: 'step-invoke', at: 100, step: 's1', op: 'action restore' },
+      { kind: 'step-complete', at: 900, step: 's1', outcome: 'fail', error: { name: 'RestoreFailed', code: 'RECOVERY_FAILED', message: 'lz4 error' } },
+    ];
+    expect(lastRestore(entries)).toMatchObject({ into: 'fresh-cluster', ok: false, error: 'lz4 error' });
   });
 });

@@ -463,6 +463,12 @@ const CASES: readonly Case[] = [
     expected: [at(17, 18, 'Expected a fault step before steps[1] when `steps[1].pointInTime` is "before-fault", got none: name a timestamp instead, or inject the fault first')],
   },
 
+  {
+    name: 'restore into a fresh cluster that was never lost',
+    yaml: edit(BASE, ['  - wait: service-restored\n    timeout: 5m', '  - action: restore\n    into: fresh-cluster']),
+    expected: [at(19, 11, 'Expected a cluster-loss fault step before steps[1] when `steps[1].into` is "fresh-cluster" (it replaces the lost cluster), got none: inject cluster-loss first, or restore into "scratch-instance" beside the running cluster')],
+  },
+
   // ── fault parameters ─────────────────────────────────────────────────────────────────────
   {
     name: 'memory-stress size with a space',

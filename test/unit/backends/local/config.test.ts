@@ -5,6 +5,7 @@ import { etcdArgv } from '../../../../harness/backends/local/config/etcd.js';
 import { haproxyConfig } from '../../../../harness/backends/local/config/haproxy.js';
 import { PATRONI_PROFILES, patroniConfig } from '../../../../harness/backends/local/config/patroni.js';
 import { archiveCommand, pgbackrestConfig } from '../../../../harness/backends/local/config/pgbackrest.js';
+import { shellWords } from '../../../../harness/backends/local/restore/fresh-cluster.js';
 import type { TopologyFile } from '../../../../harness/backends/local/topology-file.js';
 
 const topology: TopologyFile = { apiVersion: 'kdrill.dev/v1alpha1', kind: 'Topology', zones: [{ name: 'a', nodes: 1 }, { name: 'b', nodes: 1 }, { name: 'c', nodes: 1 }] };
@@ -42,6 +43,22 @@ describe('Patroni configuration', () => {
     const c = config({ archiveCommand: archiveCommand('/x', '/x/nodes/a-1/pg/data') });
     expect(c.postgresql.parameters.archive_command).toBe('pgbackrest --config=/x/backup-region/pgbackrest.conf --stanza=kdrill --pg1-path=/x/nodes/a-1/pg/data archive-push %p');
     expect(c.bootstrap.dcs.postgresql.parameters.archive_mode).toBe('on');
+  });
+});
+
+describe('Patroni bootstrap from a backup (a cluster rebuilt after its loss)', () => {
+  it('runs the restore command as given and keeps the recovery settings pgBackRest wrote; initdb otherwise', () => {
+    const base = { dcs: 'etcd' as const, timing: PATRONI_PROFILES.fast, synchronous: false, binDir: '/b', nodeDir: '/x/a-1/pg', credentials };
+    const restoring = parse(patroniConfig(plan, node, { ...base, bootstrapCommand: 'pgbackrest --stanza=kdrill restore' }));
+    expect(restoring.bootstrap.method).toBe('pgbackrest');
+    expect(restoring.bootstrap.pgbackrest).toEqual({ command: 'pgbackrest --stanza=kdrill restore', keep_existing_recovery_conf: true, no_params: true });
+    const plain = parse(patroniConfig(plan, node, base));
+    expect(plain.bootstrap.method).toBeUndefined();
+    expect(plain.bootstrap.initdb).toEqual([{ encoding: 'UTF8' }, 'data-checksums']);
+  });
+
+  it('quotes each argument of the command for the shell-like split Patroni does', () => {
+    expect(shellWords(['pgbackrest', '--config=/var/tmp/k/a.conf', '--target=2030-01-01 00:30:00.125+00', "it's"])).toBe(`pgbackrest --config=/var/tmp/k/a.conf '--target=2030-01-01 00:30:00.125+00' 'it'"'"'s'`);
   });
 });
 
