@@ -7,7 +7,7 @@ import { readLedgerTable } from '../verify/ledger-readback/read.js';
 import { VERIFIERS_AVAILABLE } from '../verify/api.js';
 import { evidence, type Evidence, type RestoreFindings, type VerifyContext } from '../verify/types.js';
 import { dbTargetOfUrl } from '../db/target.js';
-import { lastRestore, measureRestore, restoreRto, unmeasured, type Measurement, type RestoreStep } from '../measure/index.js';
+import { lastRestore, measureRestore, restoreRto, unmeasured, type Measurement, type RestoreMeasurement, type RestoreStep } from '../measure/index.js';
 import { measureRun, refOf } from './measurements.js';
 
 const READBACK_ATTEMPTS = 12;
@@ -56,15 +56,7 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from the restored instance ${instance.name} in ${Math.round(readback.durationMs)} ms`);
   // The ledger is scanned once: only the RTO waits for the verifications' time.
   const found = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore) : undefined;
-  const findings: RestoreFindings = {
-    into: 'scratch-instance',
-    instance: instance.name,
-    target: typeof restore.detail?.['target'] === 'string' ? restore.detail['target'] : 'latest',
-    failureAt: found?.failureAt ?? restore.decidedAt,
-    holes: found?.holes ?? { count: 0, ids: [] },
-    overshoot: found?.overshoot ?? { count: 0, ids: [] },
-    ...(found?.recoveryPointId !== undefined ? { recoveryPointId: found.recoveryPointId } : {}),
-  };
+  const findings = findingsOf(restore, instance.name, found);
   const about = await backupFacts(ctx, scenario);
   await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: restored, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
   const verifyMs = performance.now() - started;
@@ -98,15 +90,7 @@ async function judgeRebuiltCluster(ctx: ObserverContext, scenario: Scenario, res
     const { value, why, evidence: facts, from } = measurement;
     await ctx.journal.record({ kind: 'measurement', name: m.name, ...(value !== undefined ? { value } : {}), unit: m.unit, why, evidence: facts, from: from.map(refOf) });
   }
-  const findings: RestoreFindings = {
-    into: 'fresh-cluster',
-    instance: 'the rebuilt cluster',
-    target: typeof restore.detail?.['target'] === 'string' ? restore.detail['target'] : 'latest',
-    failureAt: found?.failureAt ?? restore.decidedAt,
-    holes: found?.holes ?? { count: 0, ids: [] },
-    overshoot: found?.overshoot ?? { count: 0, ids: [] },
-    ...(found?.recoveryPointId !== undefined ? { recoveryPointId: found.recoveryPointId } : {}),
-  };
+  const findings = findingsOf(restore, 'the rebuilt cluster', found);
   const about = await backupFacts(ctx, scenario);
   await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
 }
@@ -119,6 +103,19 @@ async function judgeNothingRestored(ctx: ObserverContext, scenario: Scenario, re
   for (const name of ['rto', 'rpo', 'lost-writes'] as const) {
     await ctx.journal.record({ kind: 'measurement', name, unit: name === 'lost-writes' ? 'writes' : 'ms', why, from: [] });
   }
+}
+
+// What the verifiers are told of the restore they judge.
+function findingsOf(restore: RestoreStep, instance: string, found: RestoreMeasurement | undefined): RestoreFindings {
+  return {
+    into: restore.into,
+    instance,
+    target: typeof restore.detail?.['target'] === 'string' ? restore.detail['target'] : 'latest',
+    failureAt: found?.failureAt ?? restore.decidedAt,
+    holes: found?.holes ?? { count: 0, ids: [] },
+    overshoot: found?.overshoot ?? { count: 0, ids: [] },
+    ...(found?.recoveryPointId !== undefined ? { recoveryPointId: found.recoveryPointId } : {}),
+  };
 }
 
 type Spec = Scenario['verifications'][number];

@@ -4,24 +4,15 @@ import { listNetns } from '../../harness/backends/local/network/index.js';
 import { scratchTarget } from '../../harness/backends/local/restore/scratch.js';
 import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
-import type { JournalEntry } from '../../harness/engine/journal-types.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { OUTCOMES } from '../../harness/load/types.js';
 import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { journalOf, ledgerIds, measured } from '../helpers/drill-results.js';
+import { journalOf, ledgerIds, measured, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localDrillYaml } from '../helpers/local-drill-yaml.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
 const ACKED = OUTCOMES.indexOf('acked');
-
-type Entry<K extends JournalEntry['kind']> = Extract<JournalEntry, { kind: K }>;
-const stepEntries = (entries: readonly JournalEntry[], op: string) => {
-  const invoke = entries.find((e): e is Entry<'step-invoke'> => e.kind === 'step-invoke' && e.op === op)!;
-  const complete = entries.find((e): e is Entry<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step)!;
-  return { invoke, complete };
-};
-const verdicts = (entries: readonly JournalEntry[]) => Object.fromEntries(entries.filter((e): e is Entry<'verification'> => e.kind === 'verification').map((e) => [e.verify, e.verdict]));
 
 describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 420_000 }, () => {
   it('scenarios/monthly/restore-check.yaml: the restored copy holds every acknowledged write up to its recovery point, with the RTO and RPO measured', async () => {
@@ -42,7 +33,7 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     expect(restore.complete.outcome).toBe('ok');
     // The scheduled incrementals ran during the pause, each on the full.
     const full = (backup.complete.detail as { label: string }).label;
-    const incrementals = entries.filter((e): e is Entry<'action-repeat'> => e.kind === 'action-repeat');
+    const incrementals = entries.filter((e): e is EntryOf<'action-repeat'> => e.kind === 'action-repeat');
     expect(incrementals.length).toBeGreaterThanOrEqual(2);
     for (const r of incrementals) expect(r).toMatchObject({ outcome: 'ok', detail: { type: 'incr' } });
     const detail = restore.complete.detail as { name: string; backup: { label: string; type: string }; restoredBytes: number; restoreMiBps: number; timeline: number };
@@ -124,12 +115,12 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     const restore = stepEntries(entries, 'action restore');
     expect(restore.complete.outcome).toBe('fail');
     expect(restore.complete.error?.code).toBe('RECOVERY_FAILED');
-    const writable = entries.find((e): e is Entry<'verification'> => e.kind === 'verification' && e.verify === 'restore-writable')!;
+    const writable = entries.find((e): e is EntryOf<'verification'> => e.kind === 'verification' && e.verify === 'restore-writable')!;
     expect(writable.verdict).toBe('fail');
     expect(writable.summary).toMatch(/pgBackRest could not restore backup .*(FormatError|lz4|checksum)/i);
     expect(verdicts(entries)['ledger-readback']).toBe('unknown');
     expect(measured(entries, 'rto')?.value).toBeUndefined();
-    const end = entries.findLast((e): e is Entry<'run-end'> => e.kind === 'run-end')!;
+    const end = entries.findLast((e): e is EntryOf<'run-end'> => e.kind === 'run-end')!;
     expect(end.status).toBe('integrity-failed');
     // The damage was undone: the fault was reverted like any other.
     expect(entries.some((e) => e.kind === 'fault-reverted' && e.fault.endsWith('rot'))).toBe(true);

@@ -4,22 +4,14 @@ import { run } from '../../harness/backends/local/exec.js';
 import { listNetns } from '../../harness/backends/local/network/index.js';
 import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
-import type { JournalEntry } from '../../harness/engine/journal-types.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { OUTCOMES } from '../../harness/load/types.js';
 import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { journalOf, ledgerIds, measured } from '../helpers/drill-results.js';
+import { journalOf, ledgerIds, measured, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
 const ACKED = OUTCOMES.indexOf('acked');
-
-type Entry<K extends JournalEntry['kind']> = Extract<JournalEntry, { kind: K }>;
-const stepEntries = (entries: readonly JournalEntry[], op: string) => {
-  const invoke = entries.find((e): e is Entry<'step-invoke'> => e.kind === 'step-invoke' && e.op === op)!;
-  const complete = entries.find((e): e is Entry<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step)!;
-  return { invoke, complete };
-};
 
 describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 600_000 }, () => {
   it('scenarios/quarterly/stack-recovery.yaml: every node and its data lost, the cluster rebuilt from backup in fresh namespaces, data matching the ledger up to the recovery point', async () => {
@@ -37,7 +29,7 @@ describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped
     const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
 
     // The fault had an effect first: from t0 until the rebuild began nothing acknowledged a write.
-    const t0 = entries.find((e): e is Entry<'fault-injected'> => e.kind === 'fault-injected')!.at;
+    const t0 = entries.find((e): e is EntryOf<'fault-injected'> => e.kind === 'fault-injected')!.at;
     const backup = stepEntries(entries, 'action backup');
     const restore = stepEntries(entries, 'action restore');
     let ackedWhileLost = 0;
@@ -51,8 +43,7 @@ describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped
     const detail = restore.complete.detail as { into: string; backup: { label: string }; leader: string; nodes: string[]; timeline: number };
     expect(detail).toMatchObject({ into: 'fresh-cluster', backup: { label: (backup.complete.detail as { label: string }).label }, nodes: ['a-1', 'b-1', 'c-1'] });
     expect(detail.timeline).toBeGreaterThan(1); // promoted after replaying the archive
-    const verdicts = Object.fromEntries(entries.filter((e): e is Entry<'verification'> => e.kind === 'verification').map((e) => [e.verify, e.verdict]));
-    expect(verdicts).toEqual({ 'ledger-readback': 'pass', 'seeded-checksum': 'pass', amcheck: 'pass', 'replica-consistency': 'pass', 'restore-writable': 'pass' });
+    expect(verdicts(entries)).toEqual({ 'ledger-readback': 'pass', 'seeded-checksum': 'pass', amcheck: 'pass', 'replica-consistency': 'pass', 'restore-writable': 'pass' });
 
     // Independently of kdrill's read-back: the ids in the rebuilt cluster against the ledger.
     const state = (await loadState(cluster.state.dir))!;

@@ -17,3 +17,17 @@ export async function ledgerIds(target: DbTarget, timeoutMs = 10_000): Promise<S
   const { rows } = await withDb(target, timeoutMs, (c) => c.query<{ id: string }>(`select id from ${LEDGER_TABLE}`));
   return new Set(rows.map((r) => Number(r.id)));
 }
+
+export type EntryOf<K extends JournalEntry['kind']> = Extract<JournalEntry, { kind: K }>;
+
+// The invoke and completion entries of the first step whose operation is `op` ("action restore").
+export function stepEntries(entries: readonly JournalEntry[], op: string): { invoke: EntryOf<'step-invoke'>; complete: EntryOf<'step-complete'> } {
+  const invoke = entries.find((e): e is EntryOf<'step-invoke'> => e.kind === 'step-invoke' && e.op === op);
+  if (!invoke) throw new Error(`the journal has no step "${op}"`);
+  const complete = entries.find((e): e is EntryOf<'step-complete'> => e.kind === 'step-complete' && e.step === invoke.step);
+  if (!complete) throw new Error(`step "${op}" (${invoke.step}) never completed`);
+  return { invoke, complete };
+}
+
+// Each verification's verdict, by verifier.
+export const verdicts = (entries: readonly JournalEntry[]): Record<string, string> => Object.fromEntries(entries.filter((e): e is EntryOf<'verification'> => e.kind === 'verification').map((e) => [e.verify, e.verdict]));
