@@ -147,6 +147,10 @@ function reverterOnly(): ConnectedBackend {
       if (!state || state.phase === 'destroying') return;
       // A cluster inside a dead run's user namespace cannot be entered, only removed (reap does).
       if (state.userNamespace && !insideOwnUserNamespace()) return;
+      // A cluster whose run is gone and did not ask to keep it is removed next (reap): healing
+      // it first (rebuilding a lost cluster from backup, say) would be time thrown away.
+      const owner = state.owner;
+      if (owner && !owner.keep && (await startTimeOf(owner.pid)) !== owner.startTime) return;
       await healFromRecord(new LocalCluster(state), record);
     },
     [Symbol.asyncDispose]: async () => {},

@@ -1,8 +1,8 @@
 import { formatDuration } from '../../common/duration.js';
+import { evidence, type Evidence, type Verifier, type VerifyContext } from '../types.js';
 
 // Ages are shown to the second: the milliseconds since a backup are noise.
 const age = (ms: number) => formatDuration(Math.round(ms / 1000) * 1000);
-import { evidence, type Evidence, type Verifier, type VerifyContext } from '../types.js';
 
 /**
  * Backups kept as the tier says: nothing older than the retention period (expiry works), and
