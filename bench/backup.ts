@@ -1,8 +1,11 @@
 // Backup and restore figures on the local backend: full-backup and restore throughput for a
 // database of at least 1 GB, and how much an incremental backup copies against how much data
-// changed (pgBackRest 2.45 has no block incremental: a changed file is copied whole).
+// changed (pgBackRest 2.45 has no block incremental: a changed file is copied whole), and
+// the whole cluster lost and rebuilt from that backup (the quarterly stack recovery).
 // Usage: npx tsx bench/backup.ts [size-MiB=1100]
 import { takeBackup } from '../harness/backends/local/backup/pgbackrest.js';
+import { clusterLoss } from '../harness/backends/local/injectors/cluster-loss.js';
+import { rebuildFromBackup } from '../harness/backends/local/restore/fresh-cluster.js';
 import { removeScratch, restoreIntoScratch } from '../harness/backends/local/restore/scratch.js';
 import { withDb } from '../harness/db/target.js';
 import { cpus, withBenchCluster } from './lib/cluster.js';
@@ -48,5 +51,20 @@ await withBenchCluster({ profile: 'fast' }, async (cluster, target) => {
   const problems = await removeScratch(cluster.state, restored.name);
   if (problems.length) console.error(`restored instance not removed completely: ${problems.join('; ')}`);
 
-  console.log(`\nbackup (${await cpus()} CPUs): full ${(full.backupBytes / 1024 / 1024 / fullS).toFixed(1)} MiB/s over ${MiB(full.backupBytes)} MiB; incremental copied ${MiB(incr.backupBytes)} MiB for ~${MiB(changedBytes)} MiB changed (file-level: updates spread over the table touch every 1 GiB segment); restore ${restored.restoreMiBps.toFixed(1)} MiB/s over ${MiB(restored.restoredBytes)} MiB, writable ${((restored.restoreMs + restored.recoveryMs + restored.writableMs) / 1000).toFixed(1)} s after it began`);
+  // Every node lost with its data, then the cluster rebuilt from the same backup: Patroni
+  // bootstraps one node from pgBackRest, the others clone it over the network.
+  const loss = { nodes: cluster.plan.nodes.map((n) => n.name), faultId: 'bench-loss' };
+  await clusterLoss.harm(cluster, loss);
+  t = performance.now();
+  const rebuilt = await rebuildFromBackup(cluster, { target: { kind: 'latest' }, timeoutMs: 3_600_000, log: (line) => console.log(line) });
+  const writableS = (performance.now() - t) / 1000;
+  for (;;) {
+    if ((await cluster.observe()).healthy) break;
+    if (performance.now() - t > 3_600_000) throw new Error('the rebuilt cluster did not get its replicas back within an hour');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const redundantS = (performance.now() - t) / 1000;
+  console.log(`stack rebuild of ${MiB(rebuilt.restoredBytes)} MiB: new etcd ${(rebuilt.etcdMs / 1000).toFixed(1)} s, Patroni bootstrap from the backup ${(rebuilt.bootstrapMs / 1000).toFixed(1)} s, Service writable ${writableS.toFixed(1)} s after the rebuild began, both replicas streaming after ${redundantS.toFixed(1)} s`);
+
+  console.log(`\nbackup (${await cpus()} CPUs): full ${(full.backupBytes / 1024 / 1024 / fullS).toFixed(1)} MiB/s over ${MiB(full.backupBytes)} MiB; incremental copied ${MiB(incr.backupBytes)} MiB for ~${MiB(changedBytes)} MiB changed (file-level: updates spread over the table touch every 1 GiB segment); restore ${restored.restoreMiBps.toFixed(1)} MiB/s over ${MiB(restored.restoredBytes)} MiB, writable ${((restored.restoreMs + restored.recoveryMs + restored.writableMs) / 1000).toFixed(1)} s after it began; stack rebuild writable after ${writableS.toFixed(1)} s, redundant after ${redundantS.toFixed(1)} s`);
 });
