@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listNetns } from '../../harness/backends/local/network/index.js';
@@ -124,5 +125,23 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     expect(end.status).toBe('integrity-failed');
     // The damage was undone: the fault was reverted like any other.
     expect(entries.some((e) => e.kind === 'fault-reverted' && e.fault.endsWith('rot'))).toBe(true);
+  });
+  it('scenarios/monthly/tier2-restore-check.yaml: no load, loopback mode; the nightly backup comes back whole and the restored instance is removed', async () => {
+    await using home = await privateHome();
+    await using dir = await tempDir();
+    const runDir = path.join(dir.path, 'run');
+    const child = spawnCli(['run', path.join(REPO_ROOT, 'scenarios/monthly/tier2-restore-check.yaml'), '--out', runDir, '--non-interactive'], dir.path);
+    expect(await child.exited, child.output().stderr).toBe(ExitCode.passed);
+    const entries = await journalOf(runDir);
+    const restore = stepEntries(entries, 'action restore');
+    const detail = restore.complete.detail as { into: string; backup: { label: string }; timeline: number };
+    expect(detail).toMatchObject({ into: 'scratch-instance', backup: { label: (stepEntries(entries, 'action backup').complete.detail as { label: string }).label } });
+    expect(detail.timeline).toBeGreaterThan(1);
+    expect(verdicts(entries)).toEqual({ 'seeded-checksum': 'pass', amcheck: 'pass', 'restore-writable': 'pass', retention: 'pass' });
+    // Without a load there is no write to lose: RPO is not measured, and says why.
+    expect(measured(entries, 'rpo')?.value).toBeUndefined();
+    expect(measured(entries, 'rto')?.value).toBeGreaterThanOrEqual(restore.complete.at - restore.invoke.at);
+    // The run's own cluster went with the run, its restored instance first.
+    expect(await readdir(path.join(home.path, 'clusters')).catch(() => [])).toEqual([]);
   });
 });
