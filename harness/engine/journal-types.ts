@@ -2,6 +2,7 @@ import type { SerializedError } from '../common/errors.js';
 import type { RevertRecord } from '../faults/types.js';
 import type { Plan } from '../scenario/plan-types.js';
 import type { LoadSummary } from '../load/types.js';
+import type { LoadSeries } from '../measure/series.js';
 
 // Milliseconds on the harness's one monotonic clock, measured from the run's start.
 export type MonoTime = number;
@@ -53,7 +54,8 @@ export type JournalEntry =
   | { kind: 'observation'; at: MonoTime; probe: string; ok: boolean; value?: unknown }
   | { kind: 'checkpoint'; at: MonoTime; step: string; observation?: string; decision?: string; by?: string }
   | { kind: 'load-start'; at: MonoTime; driver: string; detail?: unknown }
-  | { kind: 'load-stop'; at: MonoTime; summary: LoadSummary; ledger?: string }
+  // `series`: the load over time (the ledger driver only), for the report's chart.
+  | { kind: 'load-stop'; at: MonoTime; summary: LoadSummary; ledger?: string; series?: LoadSeries }
   | { kind: 'prepared'; at: MonoTime; verify: string; detail: unknown }
   | { kind: 'steady-state'; at: MonoTime; when: 'before' | 'after'; held: boolean; checks: readonly ProbeCheckResult[] }
   | { kind: 'measurement'; at: MonoTime; name: MeasurementName; value?: number; unit: 'ms' | 'writes' | 'rows'; why: string; evidence?: unknown; from: readonly EntryRef[] }

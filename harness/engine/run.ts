@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario/schema/index.js';
 import { RunSignals, type RunStop, type SignalSource } from './abort.js';
 import type { Clock } from './clock.js';
 import type { Ledger } from '../load/ledger/ledger.js';
+import { loadSeries } from '../measure/series.js';
 import type { RunningLoad } from '../load/types.js';
 import { stampedJournal } from './journal.js';
 import type { Journal, JournalEntry, RevertReason } from './journal-types.js';
@@ -241,7 +242,8 @@ async function bestEffort(failure: string, stage: () => PromiseLike<unknown>, lo
 async function stopLoad(load: StartedLoad, journal: Recorder, log: (line: string) => void): Promise<void> {
   const summary = await load.running.stop();
   const ledger = await load.save();
-  await journal.record({ kind: 'load-stop', summary, ...(ledger ? { ledger } : {}) });
+  const series = load.ledger ? loadSeries(load.ledger, summary.startedAt, summary.stoppedAt) : undefined;
+  await journal.record({ kind: 'load-stop', summary, ...(ledger ? { ledger } : {}), ...(series ? { series } : {}) });
   log(`load stopped: ${summary.sent} writes sent, ${summary.acked} acknowledged, ${summary.failed} failed, ${summary.inDoubt} in doubt`);
 }
 

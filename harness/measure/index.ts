@@ -5,5 +5,6 @@ export { measureRpo, missingAcknowledged, type MissingAcknowledged, type Readbac
 export { disruptionStart } from './t0.js';
 export { lastRestore, measureRestore, restoreRto, type RestoreMeasurement, type RestoreStep } from './restore.js';
 export { measureFromProbes, rtoFromProbes } from './probes.js';
+export { loadSeries, type LoadSeries } from './series.js';
 export { NO_FAULT, unmeasured } from './types.js';
 export type { Measurement, RpoMeasurement, RtoMeasurement, RtoOptions } from './types.js';

@@ -6,6 +6,7 @@ import type { SerializedError } from '../common/errors.js';
 import type { EntryOf, JournalEntry, MonoTime, RunStatus } from '../engine/index.js';
 import type { MeasurementResult, TargetResult } from '../engine/result.js';
 import type { ReportInput } from './types.js';
+import { timelineOf, type TimelineView } from './timeline.js';
 
 // The flat, redacted view every text renderer formats: verdict, targets, steps, faults, and the
 // same facts as test cases (JUnit, Allure). Renderers only format it; they decide nothing.
@@ -84,6 +85,7 @@ export interface ReportView {
   readonly load?: LoadRow;
   readonly steps: readonly StepRow[];
   readonly faults: readonly FaultRow[];
+  readonly timeline: TimelineView;
   readonly cases: readonly ReportCase[];
 }
 
@@ -152,6 +154,7 @@ export function reportView(raw: ReportInput): ReportView {
       injected: clock(f.injectedAt),
       reverted: f.revertedAt === undefined ? 'not reverted' : clock(f.revertedAt),
     })),
+    timeline: timelineOf(entries, result.durationMs),
     cases: [...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)],
   };
 }

@@ -3,6 +3,7 @@ import type { RunStatus } from '../../engine/index.js';
 import { escapeXml as h } from '../escape.js';
 import { reportView, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
+import { timelineChart } from './chart.js';
 
 export const HTML_FILE = 'report.html';
 
@@ -34,6 +35,7 @@ td.detail{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px
 .error{background:#ffebe9;border:1px solid #cf222e;padding:8px 12px;white-space:pre-wrap}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weight:600}dd{margin:0}
 footer{color:#6e7781;font-size:12px;margin-top:32px}
+svg.timeline{display:block;max-width:100%;height:auto;margin:8px 0}
 `.trim();
 
 // A table whose cells are escaped text; `classes` maps a column index to the class of its cells.
@@ -45,8 +47,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], cl
 
 const slug = (text: string): string => text.replace(/[^a-z]+/gi, '-');
 
-// One self-contained page (inline CSS, no scripts, no external resources): verdict banner,
-// run facts, targets, step log, faults and verifications.
+// One self-contained page (inline CSS and SVG, no scripts, no external resources): verdict
+// banner, run facts, targets, the timeline chart, step log, faults and verifications.
 export function renderHtml(view: ReportView): string {
   const sections: string[] = [];
   if (view.error) sections.push(`<h2>Error</h2>\n<div class="error">${h(view.error)}</div>`);
@@ -54,6 +56,7 @@ export function renderHtml(view: ReportView): string {
     '<h2>Targets</h2>',
     table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation]), { 3: slug }),
   );
+  sections.push('<h2>Timeline</h2>', timelineChart(view.timeline));
   if (view.measurements.length > 0) sections.push('<h2>Measurements</h2>', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why]), { 2: () => 'detail' }));
   if (view.load) sections.push('<h2>Load</h2>', `<p>${h(view.load.driver)}: ${h(view.load.summary)}.${view.load.errors.length ? ` Errors: ${view.load.errors.map(h).join('; ')}.` : ''}</p>`);
   sections.push(
