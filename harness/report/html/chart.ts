@@ -7,8 +7,9 @@ import type { Milestone, TimelineView } from '../timeline.js';
 // recovery milestones as dashed lines.
 
 const W = 1000;
-const H = 300;
-const M = { left: 56, right: 60, top: 28, bottom: 40 };
+const H = 330;
+const LABEL_ROWS = 4;
+const M = { left: 56, right: 60, top: 12 + LABEL_ROWS * 12, bottom: 40 };
 const PLOT_W = W - M.left - M.right;
 const PLOT_H = H - M.top - M.bottom;
 
@@ -70,13 +71,20 @@ export function timelineChart(t: TimelineView): string {
   } else {
     parts.push(`<text x="${M.left + PLOT_W / 2}" y="${M.top + PLOT_H / 2}" font-size="13" text-anchor="middle" fill="${COLOURS.text}">no load series: ${h(t.noSeries ?? 'none recorded')}</text>`);
   }
-  // Milestones on top, labels staggered so neighbours do not overlap.
-  t.milestones.forEach((m, i) => {
-    const mx = x(m.atMs).toFixed(1);
+  // Milestones on top; their labels above the plot, each in the lowest row where it overlaps
+  // no label already placed (milestones seconds apart in an hour-long drill share a pixel).
+  const rowsEnd = new Array<number>(LABEL_ROWS).fill(Number.NEGATIVE_INFINITY);
+  for (const m of [...t.milestones].sort((a, b) => a.atMs - b.atMs)) {
+    const mx = x(m.atMs);
     const colour = MILESTONE_COLOURS[m.name];
-    parts.push(`<line class="milestone" x1="${mx}" x2="${mx}" y1="${M.top}" y2="${M.top + PLOT_H}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"><title>${h(`${m.name} at +${formatDuration(Math.round(m.atMs))}`)}</title></line>`);
-    parts.push(`<text x="${mx}" y="${M.top - 4 - (i % 2) * 11}" font-size="11" text-anchor="middle" fill="${colour}">${h(m.name)}</text>`);
-  });
+    const half = (m.name.length * 6.2) / 2;
+    const left = Math.min(Math.max(mx - half, 2), W - 2 * half - 2);
+    const row = Math.max(0, rowsEnd.findIndex((end) => end + 6 <= left));
+    rowsEnd[row] = left + 2 * half;
+    const labelY = M.top - 4 - row * 12;
+    parts.push(`<line class="milestone" x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${labelY + 2}" y2="${M.top + PLOT_H}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"><title>${h(`${m.name} at +${formatDuration(Math.round(m.atMs))}`)}</title></line>`);
+    parts.push(`<text x="${(left + half).toFixed(1)}" y="${labelY}" font-size="11" text-anchor="middle" fill="${colour}" stroke="#fff" stroke-width="3" paint-order="stroke">${h(m.name)}</text>`);
+  }
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${PLOT_W}" height="${PLOT_H}" fill="none" stroke="${COLOURS.text}" stroke-width="1"/>`);
   const legend = series
     ? `<text x="${M.left}" y="${H - 6}" font-size="11"><tspan fill="${COLOURS.acked}">━ acknowledged/s</tspan>  <tspan fill="${COLOURS.failed}">▮ failed or in doubt/s</tspan>  <tspan fill="${COLOURS.latency}">━ mean latency (right axis)</tspan>  <tspan fill="${COLOURS.fault}">▒ fault in effect</tspan></text>`
