@@ -6,6 +6,7 @@ import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { OUTCOMES } from '../../harness/load/types.js';
+import { chromiumUnavailable, renderInChromium } from '../helpers/chromium.js';
 import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
 import { journalOf, ledgerIds, measured, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
@@ -77,6 +78,20 @@ describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped
     // RTO as the clients saw it: from the loss until writes succeeded again on the rebuilt cluster.
     expect(rto.value!).toBeGreaterThanOrEqual(restore.invoke.at - t0);
     expect(rto.value!).toBeLessThan(restore.complete.at - t0 + 30_000);
+
+    // The game-day report as a reader opens it, in headless Chromium: no console error, the
+    // verdict on top, the targets judged, and the chart drawn with the fault and milestones.
+    expect(chromiumUnavailable()).toBeUndefined();
+    const page = await renderInChromium(path.join(runDir, 'report.html'), path.join(runDir, 'report.png'));
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.verdict).toBe('PASSED');
+    expect(page.targets.map((t) => [t.name, t.verdict])).toEqual([['RTO', 'met'], ['RPO', 'met'], ['steady state after', 'met']]);
+    for (const t of page.targets) expect(t.height).toBeGreaterThan(0);
+    expect(page.chart.width).toBeGreaterThan(500);
+    expect(page.chart.height).toBeGreaterThan(100);
+    expect(page.chart.points).toBeGreaterThan(60); // a point per second of load
+    expect(page.chart.faultWindows).toBe(1);
+    expect(page.chart.milestones.map((m) => m.split(' at ')[0])).toEqual(expect.arrayContaining(['fault', 'impact', 'service restored', 'redundancy restored']));
 
     // The nodes live in namespaces built again (same names, new namespaces), and go with the cluster.
     for (const node of cluster.plan.nodes) {

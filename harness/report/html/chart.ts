@@ -82,7 +82,7 @@ export function timelineChart(t: TimelineView): string {
     const row = Math.max(0, rowsEnd.findIndex((end) => end + 6 <= left));
     rowsEnd[row] = left + 2 * half;
     const labelY = M.top - 4 - row * 12;
-    parts.push(`<line class="milestone" x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${labelY + 2}" y2="${M.top + PLOT_H}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"><title>${h(`${m.name} at +${formatDuration(Math.round(m.atMs))}`)}</title></line>`);
+    parts.push(`<line class="milestone" x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${labelY + 2}" y2="${M.top + PLOT_H}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"><title>${h(`${m.name} at +${formatDuration(Math.round(m.atMs / 100) * 100)}`)}</title></line>`);
     parts.push(`<text x="${(left + half).toFixed(1)}" y="${labelY}" font-size="11" text-anchor="middle" fill="${colour}" stroke="#fff" stroke-width="3" paint-order="stroke">${h(m.name)}</text>`);
   }
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${PLOT_W}" height="${PLOT_H}" fill="none" stroke="${COLOURS.text}" stroke-width="1"/>`);
