@@ -22,24 +22,26 @@ function timestamp(epochMs: number): string {
   return Number.isNaN(epochMs) ? '1970-01-01T00:00:00' : new Date(epochMs).toISOString().slice(0, 19);
 }
 
+// A testcase holds at most one failure or error: the schema has no skipped, nor output per case.
 function testcase(view: ReportView, c: ReportCase): string {
   const open = `    <testcase name="${x(c.name)}" classname="${x(`${view.scenario}.${c.group}`)}" time="${seconds(c.stopAt - c.startAt)}"`;
-  const children: string[] = [];
   const message = c.message ?? '';
-  const body = [c.message, c.detail].filter((s) => s).join('\n');
-  if (c.status === 'failed') children.push(`      <failure message="${x(message)}" type="${FAILURE_TYPES[c.group]}">${x(body)}</failure>`);
-  if (c.status === 'broken') children.push(`      <error message="${x(message)}" type="${c.group === 'run' ? `run-${view.status}` : 'indeterminate'}">${x(body)}</error>`);
-  if (c.status === 'skipped') children.push(`      <skipped message="${x(message)}"/>`);
-  if (c.status === 'passed' && c.detail) children.push(`      <system-out>${x(c.detail)}</system-out>`);
-  return children.length === 0 ? `${open}/>` : `${open}>\n${children.join('\n')}\n    </testcase>`;
+  const body = x([c.message, c.detail].filter((s) => s).join('\n'));
+  if (c.status === 'failed') return `${open}>\n      <failure message="${x(message)}" type="${FAILURE_TYPES[c.group]}">${body}</failure>\n    </testcase>`;
+  if (c.status === 'broken') return `${open}>\n      <error message="${x(message)}" type="${c.group === 'run' ? `run-${view.status}` : 'indeterminate'}">${body}</error>\n    </testcase>`;
+  return `${open}/>`;
 }
 
-// One <testsuite> named after the scenario: a testcase per step, target, verification and, when
-// the run itself failed, one for the run. Counts follow the common JUnit XSD (Jenkins, GitLab).
+/**
+ * The run as Apache Ant's JUnit report, the format every CI test tab reads, valid against
+ * its common schema (Windy Road's JUnit.xsd): one <testsuite> named after the scenario, a
+ * testcase per step, target and verification that was judged, and one for the run itself
+ * when it failed as a whole. The schema knows no skipped test: steps that never ran and
+ * targets not measured are listed in the suite's <system-out>, with each passed case's detail.
+ */
 export function renderJunit(view: ReportView): string {
-  const count = (status: ReportCase['status']): number => view.cases.filter((c) => c.status === status).length;
-  const totals = `tests="${view.cases.length}" failures="${count('failed')}" errors="${count('broken')}"`;
-  const time = `time="${seconds(view.durationMs)}"`;
+  const judged = view.cases.filter((c) => c.status !== 'skipped');
+  const count = (status: ReportCase['status']): number => judged.filter((c) => c.status === status).length;
   const properties = [
     ['kdrill.run-id', view.runId],
     ['kdrill.status', view.status],
@@ -47,14 +49,24 @@ export function renderJunit(view: ReportView): string {
     ['kdrill.backend', view.backend],
     ...(view.kdrillVersion ? [['kdrill.version', view.kdrillVersion]] : []),
   ].map(([name, value]) => `      <property name="${x(name ?? '')}" value="${x(value ?? '')}"/>`);
+  const out = [
+    `${view.verdict}: ${view.explanation}`,
+    ...view.cases.filter((c) => c.status === 'skipped').map((c) => `not judged: ${c.name}${c.message ? ` (${c.message})` : ''}`),
+    ...judged.filter((c) => c.status === 'passed' && c.detail).map((c) => `${c.name}: ${c.detail}`),
+  ];
+  // The run's clock is UTC; the schema's timestamp carries no zone. No host is recorded in the
+  // journal, and a re-rendered report must not name the machine it was rendered on.
+  const attrs = `name="${x(view.scenario)}" timestamp="${timestamp(view.startEpochMs)}" hostname="localhost" tests="${judged.length}" failures="${count('failed')}" errors="${count('broken')}" time="${seconds(view.durationMs)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="kdrill" ${totals} ${time}>`,
-    `  <testsuite name="${x(view.scenario)}" ${totals} skipped="${count('skipped')}" ${time} timestamp="${timestamp(view.startEpochMs)}">`,
+    '<testsuites>',
+    `  <testsuite package="kdrill" id="0" ${attrs}>`,
     '    <properties>',
     ...properties,
     '    </properties>',
-    ...view.cases.map((c) => testcase(view, c)),
+    ...judged.map((c) => testcase(view, c)),
+    `    <system-out>${x(out.join('\n'))}</system-out>`,
+    '    <system-err/>',
     '  </testsuite>',
     '</testsuites>',
     '',
