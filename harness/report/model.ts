@@ -87,6 +87,9 @@ export interface ReportView {
   readonly faults: readonly FaultRow[];
   readonly timeline: TimelineView;
   readonly cases: readonly ReportCase[];
+  // What went wrong, one line each, for the top of every report: failed and undecided cases,
+  // and the acknowledged writes that were lost, by id. Empty when nothing did.
+  readonly problems: readonly string[];
 }
 
 const EXPLANATIONS: Readonly<Record<RunStatus, string>> = {
@@ -155,8 +158,30 @@ export function reportView(raw: ReportInput): ReportView {
       reverted: f.revertedAt === undefined ? 'not reverted' : clock(f.revertedAt),
     })),
     timeline: timelineOf(entries, result.durationMs),
-    cases: [...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)],
+    ...withProblems([...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)], entries),
   };
+}
+
+const LOST_LISTED = 20;
+
+function withProblems(cases: ReportCase[], entries: readonly JournalEntry[]): { cases: ReportCase[]; problems: string[] } {
+  const problems = cases
+    .filter((c) => c.status === 'failed' || c.status === 'broken')
+    .map((c) => `${c.name}: ${c.status === 'broken' && c.group === 'verification' ? 'could not judge: ' : ''}${c.message ?? c.status}`);
+  const lost = entries.findLast((e): e is EntryOf<'measurement'> => e.kind === 'measurement' && e.name === 'lost-writes');
+  if (lost?.value) {
+    const ids = ((lost.evidence as { ids?: unknown } | undefined)?.ids as number[] | undefined) ?? [];
+    const listed = ids.slice(0, LOST_LISTED).join(', ');
+    problems.push(`${lost.value} acknowledged write${lost.value === 1 ? '' : 's'} lost${listed ? `: ids ${listed}${lost.value > ids.length ? `, … (the first ${ids.length} of ${lost.value})` : ''}` : ''}`);
+  }
+  return { cases, problems };
+}
+
+// How a case's status reads in a table: a verifier that could not decide said "unknown".
+export function statusLabel(c: ReportCase): string {
+  if (c.status === 'skipped') return 'not run';
+  if (c.status === 'broken') return c.group === 'verification' ? 'unknown' : 'error';
+  return c.status;
 }
 
 // "+1m05s (12:00:05.120Z)": an offset from the run start, with the wall time when known.

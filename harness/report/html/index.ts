@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RunStatus } from '../../engine/index.js';
 import { escapeXml as h } from '../escape.js';
-import { reportView, writeReportFile, type ReportView } from '../model.js';
+import { reportView, statusLabel, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
 import { timelineChart } from './chart.js';
 
@@ -31,7 +31,10 @@ th{background:#f6f8fa}
 td.detail{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:pre-wrap;word-break:break-word}
 .ok,.met,.passed{color:#1a7f37;font-weight:600}
 .fail,.missed,.failed{color:#cf222e;font-weight:600}
-.info,.broken{color:#9a6700;font-weight:600}
+.info,.broken,.unknown,.error{color:#9a6700;font-weight:600}
+.problems{background:#ffebe9;border-bottom:1px solid #cf222e;padding:10px 24px}
+.problems h2{border:0;margin:0 0 4px;padding:0;font-size:16px;color:#cf222e}
+.problems ul{margin:0;padding-left:20px}
 .error{background:#ffebe9;border:1px solid #cf222e;padding:8px 12px;white-space:pre-wrap}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weight:600}dd{margin:0}
 footer{color:#6e7781;font-size:12px;margin-top:32px}
@@ -70,7 +73,7 @@ export function renderHtml(view: ReportView): string {
     view.faults.length === 0 ? '<p>No fault was armed.</p>' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
   );
   const checks = view.cases.filter((c) => c.group === 'verification');
-  if (checks.length > 0) sections.push('<h2>Verifications</h2>', table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.status, c.message ?? c.detail ?? '']), { 1: slug, 2: () => 'detail' }));
+  if (checks.length > 0) sections.push('<h2>Verifications</h2>', table(['check', 'status', 'detail'], checks.map((c) => [c.name, statusLabel(c), c.message ?? c.detail ?? '']), { 1: slug, 2: () => 'detail' }));
   const facts: [string, string][] = [
     ['scenario', view.scenario],
     ['run', view.runId],
@@ -93,7 +96,7 @@ export function renderHtml(view: ReportView): string {
 <h1>${h(view.verdict)}</h1>
 <p>${h(`${view.scenario}: ${view.explanation}.`)}</p>
 </header>
-<main>
+${view.problems.length ? `<section class="problems"><h2>What went wrong</h2><ul>${view.problems.map((p) => `<li>${h(p)}</li>`).join('')}</ul></section>\n` : ''}<main>
 ${view.description ? `<p>${h(view.description)}</p>\n` : ''}<dl>${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>
 ${sections.join('\n')}
 <footer>kdrill${view.kdrillVersion ? ` ${h(view.kdrillVersion)}` : ''}. Times are offsets from the run start, with the UTC time of day in brackets.</footer>

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { escapeMarkdownCell as cell } from '../escape.js';
-import { reportView, writeReportFile, type ReportView } from '../model.js';
+import { reportView, statusLabel, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
 
 export const SUMMARY_FILE = 'summary.md';
@@ -18,6 +18,7 @@ export function renderMarkdown(view: ReportView): string {
     '',
     `${cell(view.explanation)}.`,
     '',
+    ...(view.problems.length ? ['**What went wrong:**', '', ...view.problems.map((p) => `- ${cell(p)}`), ''] : []),
     `Run \`${view.runId.replace(/`/g, '')}\` on the ${cell(view.backend)} backend, ${cell(view.tier)}, started ${cell(view.startedWall)}, took ${view.duration}.`,
   ];
   if (view.description) parts.push('', `> ${cell(view.description)}`);
@@ -40,7 +41,7 @@ export function renderMarkdown(view: ReportView): string {
     view.faults.length === 0 ? 'No fault was armed.' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
   );
   const checks = view.cases.filter((c) => c.group === 'verification');
-  if (checks.length > 0) parts.push('', '## Verifications', '', table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.status, c.message ?? c.detail ?? ''])));
+  if (checks.length > 0) parts.push('', '## Verifications', '', table(['check', 'status', 'detail'], checks.map((c) => [c.name, statusLabel(c), c.message ?? c.detail ?? ''])));
   parts.push('', `<sub>kdrill${view.kdrillVersion ? ` ${cell(view.kdrillVersion)}` : ''}; times are offsets from the run start (UTC time of day in brackets).</sub>`, '');
   return parts.join('\n');
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { htmlReporter } from '../../../harness/report/html/index.js';
+import { markdownReporter } from '../../../harness/report/markdown/index.js';
 import { failedRunEntries, inputFrom, passedRunEntries } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
 
@@ -26,5 +27,32 @@ describe('html reporter', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/\b(src|href)=/i);
     expect(html).not.toMatch(/https?:\/\//);
+  });
+});
+
+describe('a failed drill at a glance', () => {
+  const tmp = useTmpDirs();
+  // The errored run, having also lost 25 acknowledged writes.
+  const lossy = () => {
+    const entries = failedRunEntries();
+    entries.splice(entries.length - 1, 0, { kind: 'measurement', at: 1_990, name: 'lost-writes', value: 25, unit: 'writes', why: '25 acknowledged writes missing after recovery', evidence: { ids: Array.from({ length: 20 }, (_, i) => 101 + i), listed: 20 }, from: [] });
+    return entries;
+  };
+
+  it('says what went wrong right under the verdict, naming the lost writes by id', async () => {
+    const html = await readFile((await htmlReporter.render(inputFrom(lossy()), await tmp()))[0]!, 'utf8');
+    const box = /<section class="problems"><h2>What went wrong<\/h2><ul>(.*?)<\/ul><\/section>/.exec(html);
+    expect(box).not.toBeNull();
+    expect(html.indexOf('<section class="problems">')).toBeLessThan(html.indexOf('<h2>Targets</h2>'));
+    expect(box![1]).toContain('<li>s2 wait for new leader: STEP_FAILED: no leader after 500ms');
+    expect(box![1]).toContain('<li>25 acknowledged writes lost: ids 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, … (the first 20 of 25)</li>');
+    const md = await readFile((await markdownReporter.render(inputFrom(lossy()), await tmp()))[0]!, 'utf8');
+    expect(md.indexOf('**What went wrong:**')).toBeLessThan(md.indexOf('## Targets'));
+    expect(md).toContain('- 25 acknowledged writes lost: ids 101, 102');
+  });
+
+  it('has no such box when nothing went wrong', async () => {
+    const html = await readFile((await htmlReporter.render(inputFrom(passedRunEntries()), await tmp()))[0]!, 'utf8');
+    expect(html).not.toContain('class="problems"');
   });
 });
