@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ErrorCode, KdrillError } from '../common/errors.js';
 import { readJournal, resultFromJournal, type EntryOf } from '../engine/index.js';
 import { allureReporter } from './allure/index.js';
+import { allureHtmlReporter } from './allure-html/index.js';
 import { htmlReporter } from './html/index.js';
 import { jsonReporter } from './json/index.js';
 import { junitReporter } from './junit/index.js';
@@ -15,7 +16,7 @@ export const JOURNAL_FILE = 'journal.jsonl';
 
 // Every report format, keyed by its format name (which is also its folder name).
 export const REPORTERS: ReadonlyMap<ReportFormat, Reporter> = new Map<ReportFormat, Reporter>(
-  [jsonReporter, markdownReporter, htmlReporter, junitReporter, allureReporter].map((r) => [r.format, r]),
+  [jsonReporter, markdownReporter, htmlReporter, junitReporter, allureReporter, allureHtmlReporter].map((r) => [r.format, r]),
 );
 
 // Renders each format (once, in the order given). A reporter that throws is recorded in its

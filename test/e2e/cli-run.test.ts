@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
@@ -106,5 +106,24 @@ describe('kdrill run as a real process', { timeout: 60_000 }, () => {
     const original = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
     expect(rerendered.result).toEqual(original.result);
     expect(await readFile(path.join(out, 'junit.xml'), 'utf8')).toContain('<testsuite');
+  });
+
+  it('kdrill report --format allure-html generates the Allure site (Java), one file that opens without a server', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('short.yaml', SHORT_DRILL);
+    const runDir = path.join(dir.path, 'run');
+    expect(await spawnCli(['run', file, '--out', runDir], dir.path).exited).toBe(ExitCode.passed);
+    const out = path.join(dir.path, 'site');
+    const report = spawnCli(['report', runDir, '--format', 'allure-html', '--out', out], dir.path);
+    expect(await report.exited, report.output().stderr).toBe(ExitCode.passed);
+    const page = await readFile(path.join(out, 'allure-report', 'index.html'), 'utf8');
+    // --single-file embeds each data file base64-encoded; the summary counts every case.
+    const encoded = /widgets\/summary\.json','([A-Za-z0-9+/=]+)'/.exec(page)?.[1];
+    expect(encoded).toBeDefined();
+    const summary = JSON.parse(Buffer.from(encoded!, 'base64').toString('utf8')) as { statistic: { total: number; failed: number; broken: number } };
+    const results = (await readdir(path.join(out, 'allure-results'))).filter((n) => n.endsWith('-result.json'));
+    expect(summary.statistic.total).toBe(results.length);
+    expect(summary.statistic.total).toBeGreaterThan(0);
+    expect(summary.statistic.failed + summary.statistic.broken).toBe(0);
   });
 });

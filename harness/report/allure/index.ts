@@ -1,29 +1,16 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { escapeProperty } from '../escape.js';
-import { reportView, writeReportFile, type ReportCase, type ReportView } from '../model.js';
+import { mkdir } from 'node:fs/promises';
+import { LabelName, Stage, Status, type TestResult } from 'allure-js-commons';
+import type { Category } from 'allure-js-commons/sdk';
+import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
+import { reportView, type ReportCase, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
 
 export const ALLURE_DIR = 'allure-results';
 
-// The fields of an Allure 2 `*-result.json` that kdrill fills.
-export interface AllureResult {
-  readonly uuid: string;
-  readonly historyId: string;
-  readonly testCaseId: string;
-  readonly name: string;
-  readonly fullName: string;
-  readonly status: ReportCase['status'];
-  readonly statusDetails?: { readonly message?: string; readonly trace?: string };
-  readonly stage: 'finished';
-  readonly description?: string;
-  readonly start: number;
-  readonly stop: number;
-  readonly labels: readonly { readonly name: string; readonly value: string }[];
-  readonly parameters: readonly { readonly name: string; readonly value: string }[];
-  readonly steps: readonly never[];
-  readonly attachments: readonly never[];
-}
+// A case's status as Allure's.
+const STATUS: Readonly<Record<ReportCase['status'], Status>> = { passed: Status.PASSED, failed: Status.FAILED, broken: Status.BROKEN, skipped: Status.SKIPPED };
 
 function hash(algorithm: 'md5' | 'sha256', ...parts: string[]): string {
   return createHash(algorithm).update(parts.join('\u0000')).digest('hex');
@@ -38,9 +25,9 @@ function caseUuid(runId: string, caseId: string): string {
 }
 
 // One Allure result per case; times are epoch ms (wall time at run start + monotonic offset).
-export function allureResults(view: ReportView): AllureResult[] {
+export function allureResults(view: ReportView): TestResult[] {
   const epoch = (offset: number): number => Math.round((Number.isNaN(view.startEpochMs) ? 0 : view.startEpochMs) + offset);
-  return view.cases.map((c) => {
+  return view.cases.map((c): TestResult => {
     const fullName = `${view.scenario}.${c.group}.${c.name}`;
     return {
       uuid: caseUuid(view.runId, c.id),
@@ -48,18 +35,19 @@ export function allureResults(view: ReportView): AllureResult[] {
       testCaseId: hash('md5', view.scenario, c.id),
       name: c.name,
       fullName,
-      status: c.status,
-      ...(c.message || (c.detail && c.status !== 'passed') ? { statusDetails: { ...(c.message ? { message: c.message } : {}), ...(c.detail ? { trace: c.detail } : {}) } } : {}),
-      stage: 'finished',
+      status: STATUS[c.status],
+      statusDetails: { ...(c.message ? { message: c.message } : {}), ...(c.detail && c.status !== 'passed' ? { trace: c.detail } : {}) },
+      stage: Stage.FINISHED,
       ...(c.detail ? { description: c.detail } : {}),
       start: epoch(c.startAt),
       stop: epoch(c.stopAt),
       labels: [
-        { name: 'suite', value: view.scenario },
-        { name: 'subSuite', value: c.group },
-        { name: 'tag', value: view.tier },
-        { name: 'framework', value: 'kdrill' },
+        { name: LabelName.SUITE, value: view.scenario },
+        { name: LabelName.SUB_SUITE, value: c.group },
+        { name: LabelName.TAG, value: view.tier },
+        { name: LabelName.FRAMEWORK, value: 'kdrill' },
       ],
+      links: [],
       parameters: [],
       steps: [],
       attachments: [],
@@ -68,26 +56,38 @@ export function allureResults(view: ReportView): AllureResult[] {
 }
 
 // Allure's environment.properties: the run facts shown on the report's overview page.
-export function environmentProperties(view: ReportView): string {
-  const facts: [string, string][] = [
-    ['scenario', view.scenario],
-    ['run.id', view.runId],
-    ['status', view.status],
-    ['tier', view.tier],
-    ['backend', view.backend],
-    ['started', view.startedWall],
-    ...(view.kdrillVersion ? ([['kdrill.version', view.kdrillVersion]] as [string, string][]) : []),
-  ];
-  return `${facts.map(([k, v]) => `${escapeProperty(k, true)}=${escapeProperty(v)}`).join('\n')}\n`;
+export function environmentInfo(view: ReportView): Record<string, string> {
+  return {
+    scenario: view.scenario,
+    'run.id': view.runId,
+    status: view.status,
+    tier: view.tier,
+    backend: view.backend,
+    started: view.startedWall,
+    ...(view.kdrillVersion ? { 'kdrill.version': view.kdrillVersion } : {}),
+  };
 }
 
+// How Allure groups what went wrong, on its Categories page.
+export const CATEGORIES: Category[] = [
+  { name: 'Targets missed', matchedStatuses: [Status.FAILED], messageRegex: '.*required.*' },
+  { name: 'Data integrity failed', matchedStatuses: [Status.FAILED], messageRegex: '(?s).*(lost|phantom|duplicate|hole|overshoot|checksum|corrupt).*' },
+  { name: 'Not judged', matchedStatuses: [Status.BROKEN] },
+];
+
+// Written with allure-js-commons' FileSystemWriter: `<uuid>-result.json` per case,
+// environment.properties and categories.json in `<outDir>/allure-results`.
 export const allureReporter: Reporter = {
   format: 'allure',
   async render(input, outDir) {
     const view = reportView(input);
     const dir = path.join(outDir, ALLURE_DIR);
-    const files = await Promise.all(allureResults(view).map((r) => writeReportFile(path.join(dir, `${r.uuid}-result.json`), `${JSON.stringify(r, null, 2)}\n`)));
-    files.push(await writeReportFile(path.join(dir, 'environment.properties'), environmentProperties(view)));
-    return files;
+    await mkdir(dir, { recursive: true });
+    const writer = new FileSystemWriter({ resultsDir: dir });
+    const results = allureResults(view);
+    for (const r of results) writer.writeResult(r);
+    writer.writeEnvironmentInfo(environmentInfo(view));
+    writer.writeCategoriesDefinitions(CATEGORIES);
+    return [...results.map((r) => path.join(dir, `${r.uuid}-result.json`)), path.join(dir, 'environment.properties'), path.join(dir, 'categories.json')];
   },
 };

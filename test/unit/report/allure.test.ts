@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALLURE_DIR, allureReporter, type AllureResult } from '../../../harness/report/allure/index.js';
+import type { TestResult as AllureResult } from 'allure-js-commons';
+import { ALLURE_DIR, allureReporter } from '../../../harness/report/allure/index.js';
 import { failedRunEntries, inputFrom, WALL } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
 
@@ -20,13 +21,14 @@ describe('allure reporter', () => {
     expect(written).toEqual(files.map((f) => path.basename(f)).sort());
     expect(written.filter((n) => n.endsWith('-result.json'))).toHaveLength(8); // 4 steps, 2 targets, 1 verification, the run
     expect(written).toContain('environment.properties');
+    expect(written).toContain('categories.json');
     const all = await results(dir);
     for (const r of all) {
       expect(`${r.uuid}-result.json`).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-result\.json$/);
       expect(r.stage).toBe('finished');
       expect(r.labels).toEqual(expect.arrayContaining([{ name: 'suite', value: 'primary-kill' }, { name: 'tag', value: 'tier1' }]));
       expect(r.historyId).toMatch(/^[0-9a-f]{32}$/);
-      expect(r.stop).toBeGreaterThanOrEqual(r.start);
+      expect(r.stop).toBeGreaterThanOrEqual(r.start!);
     }
     const s2 = all.find((r) => r.name === 's2 wait for new leader')!;
     const t0 = Date.parse(WALL);
