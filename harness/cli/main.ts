@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { cleanupCommand } from './commands/cleanup.js';
 import { clusterCommand, type ClusterOpts } from './commands/cluster.js';
 import { doctorCommand } from './commands/doctor-command.js';
+import { historyCommand, type HistoryOpts } from './commands/history.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand, REPORT_CHOICES } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -70,6 +71,15 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .option('-r, --reports <dir>', 'where run directories live', 'reports')
     .option('--run <run-dir>', 'clean up only this run directory')
     .action(wrap((opts: { reports: string; run?: string }) => cleanupCommand(opts, output)));
+
+  program
+    .command('history')
+    .description('trends of RTO and RPO per scenario across runs, and regressions of the latest run')
+    .option('-r, --reports <dir>', 'where run directories and history.jsonl live', 'reports')
+    .option('-s, --scenario <name>', 'only this scenario')
+    .option('-n, --last <runs>', 'runs shown per scenario', '10')
+    .option('--fail-on-regression', 'exit 3 when the latest run of a scenario regressed (for CI)')
+    .action(wrap((opts: HistoryOpts) => historyCommand(opts, output)));
 
   const cluster = program.command('cluster').description('create, inspect and remove the cluster a backend drills');
   cluster

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
@@ -125,5 +125,27 @@ describe('kdrill run as a real process', { timeout: 60_000 }, () => {
     expect(summary.statistic.total).toBe(results.length);
     expect(summary.statistic.total).toBeGreaterThan(0);
     expect(summary.statistic.failed + summary.statistic.broken).toBe(0);
+  });
+
+  it('every run joins its scenario\'s history; kdrill history shows the series and fails on a regression when asked', async () => {
+    await using dir = await tempDir();
+    const file = await dir.write('short.yaml', SHORT_DRILL);
+    const reports = path.join(dir.path, 'reports');
+    for (const n of [1, 2]) expect(await spawnCli(['run', file, '--out', path.join(reports, `run-${n}`)], dir.path).exited).toBe(ExitCode.passed);
+    const shown = spawnCli(['history', '--reports', reports], dir.path);
+    expect(await shown.exited).toBe(ExitCode.passed);
+    const out = shown.output().stdout;
+    expect(out).toMatch(/: 2 runs\n/);
+    expect(out.match(/ passed /g)).toHaveLength(2);
+    expect(out).not.toContain('REGRESSION');
+
+    // A history whose latest run took far longer to recover than the ones before.
+    const record = (n: number, rtoMs: number) => JSON.stringify({ runId: `r${n}`, scenario: 'nightly', tier: 'tier1', backend: 'local', startedWall: `2026-01-0${n}T00:00:00.000Z`, durationMs: 1, status: 'passed', rtoMs, runDir: 'x' });
+    const other = path.join(dir.path, 'other');
+    await mkdir(other);
+    await dir.write('other/history.jsonl', `${[record(1, 5_000), record(2, 5_200), record(3, 30_000)].join('\n')}\n`);
+    const strict = spawnCli(['history', '--reports', other, '--fail-on-regression'], dir.path);
+    expect(await strict.exited).toBe(ExitCode.targetsMissed);
+    expect(strict.output().stdout).toContain('REGRESSION: RTO 30.0 s in the latest run, against a median of 5.1 s over the 2 before');
   });
 });

@@ -3,6 +3,7 @@ import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
 import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
 import { renderReports } from '../../report/api.js';
+import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history/index.js';
 import { startScenarioLoad } from '../../load/start.js';
 import { scenarioObserver } from '../../assess/observer.js';
 import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';
@@ -63,9 +64,13 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   for (const r of rendered) {
     if (r.error) log(`report ${r.format} failed: ${r.error.message}`);
   }
+  // The run joins its scenario's series beside the run directory (reports/history.jsonl).
+  const history = path.join(path.dirname(runDir), HISTORY_FILE);
+  await appendHistory(history, historyRecordOf(plan, result, runDir)).catch((error: unknown) => log(`history: could not append to ${history}: ${(error as Error).message}`));
   output.out(`${result.status.toUpperCase()}: ${plan.scenario.name} in ${formatDuration(result.durationMs)} (run ${runId})`);
   if (result.error) output.out(`  error: ${result.error.message}`);
   output.out(`  run directory: ${runDir}`);
+  output.out(`  history: ${path.relative(process.cwd(), history) || history} (\`kdrill history\`)`);
   for (const r of rendered) {
     // A format that writes a directory of files (allure-results) is shown as that directory.
     const shown = r.files.length > 2 ? [path.dirname(r.files[0]!)] : r.files;
