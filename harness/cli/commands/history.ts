@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { formatDuration } from '../../common/duration.js';
-import { byScenario, HISTORY_FILE, readHistory, regressions, seconds, type HistoryRecord } from '../../report/history/index.js';
+import { byScenario, HISTORY_FILE, readHistory, regressions, seconds, type HistoryRecord } from '../../report/history.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 

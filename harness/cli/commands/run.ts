@@ -3,7 +3,7 @@ import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
 import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
 import { renderReports } from '../../report/api.js';
-import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history/index.js';
+import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history.js';
 import { startScenarioLoad } from '../../load/start.js';
 import { scenarioObserver } from '../../assess/observer.js';
 import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendHistory, historyRecordOf, readHistory, regressions, type HistoryRecord } from '../../../harness/report/history/index.js';
+import { appendHistory, historyRecordOf, readHistory, regressions, type HistoryRecord } from '../../../harness/report/history.js';
 import { inputFrom, passedRunEntries } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
 

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult, RunStatus } from '../../engine/index.js';
-import type { Plan } from '../../scenario/plan-types.js';
+import type { RunResult, RunStatus } from '../engine/index.js';
+import type { Plan } from '../scenario/plan-types.js';
 
 // Every run appends one line to `history.jsonl` beside its run directory (reports/ by
 // default), so the monthly checks of one scenario read as a series.
