@@ -14,6 +14,8 @@ import type { RunOpts } from '../main.js';
 import { progressLogger, type Output } from '../output.js';
 import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../run-dir.js';
 import { KDRILL_VERSION } from '../version.js';
+import { LiveStatus } from '../live-status.js';
+import { redactText } from '../../common/redact.js';
 
 
 // Validates, plans and runs one drill, then renders its reports. The exit code is the verdict.
@@ -34,16 +36,19 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   await prepareRunDir(runDir);
   const journal = await FileJournal.open(path.join(runDir, JOURNAL_FILE));
   const unmarkLive = await markLive(runDir);
-  const log = progressLogger(output);
-  log(`run ${runId}: ${plan.scenario.name} on the ${plan.backend} backend; journal ${journal.path}`);
   const interactive = !opts.nonInteractive && process.stdin.isTTY && process.stderr.isTTY;
+  // A live status line on a terminal, unless a facilitator's prompts need it.
+  const live = output.isTTY && !interactive ? new LiveStatus(process.stderr, new Map(plan.steps.map((s) => [s.id, s.name]))) : undefined;
+  const log = progressLogger(live ? { ...output, err: (line) => live.print(redactText(line)) } : output);
+  log(`run ${runId}: ${plan.scenario.name} on the ${plan.backend} backend; journal ${journal.path}`);
+  live?.start();
   let result;
   try {
     result = await runDrill(plan, {
       backend,
       target: loaded.scenario.target,
       clock: monotonicClock(),
-      journal,
+      journal: live ? live.watch(journal) : journal,
       runId,
       runDir,
       signals: process,
@@ -51,10 +56,15 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       interactive: interactive ? terminalCheckpointAnswerer() : undefined,
       kdrillVersion: KDRILL_VERSION,
       keepRestored: opts.keepRestored === true,
-      startLoad: (connected, clock) => startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database),
+      startLoad: async (connected, clock) => {
+        const load = await startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database);
+        if (live && load) live.state.load = () => load.running.stats();
+        return load;
+      },
       observer: scenarioObserver(loaded.scenario),
     });
   } finally {
+    live?.stop();
     await journal.close();
     await unmarkLive();
   }
