@@ -110,6 +110,8 @@ export interface ConnectedBackend extends AsyncDisposable {
   // What the backup repository holds and where every copy of the data lives; absent when the
   // backend keeps no backups it can list.
   backupInventory?(): Promise<BackupInventory>;
+  // The version of each component the backend runs (PostgreSQL, Patroni, etcd…), for reports.
+  versions?(): Promise<Readonly<Record<string, string>>>;
   // Reverts a fault from its persisted record alone (after a harness crash).
   revertFromRecord(record: import('../faults/types.js').RevertRecord): Promise<void>;
 }

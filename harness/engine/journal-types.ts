@@ -2,6 +2,7 @@ import type { SerializedError } from '../common/errors.js';
 import type { RevertRecord } from '../faults/types.js';
 import type { Plan } from '../scenario/plan-types.js';
 import type { LoadSummary } from '../load/types.js';
+import type { Topology } from '../backends/types.js';
 import type { LoadSeries } from '../measure/series.js';
 
 // Milliseconds on the harness's one monotonic clock, measured from the run's start.
@@ -53,6 +54,8 @@ export type JournalEntry =
   | { kind: 'fault-revert-failed'; at: MonoTime; fault: string; error: SerializedError }
   | { kind: 'observation'; at: MonoTime; probe: string; ok: boolean; value?: unknown }
   | { kind: 'checkpoint'; at: MonoTime; step: string; observation?: string; decision?: string; by?: string }
+  // What the drill ran on: the topology when it began, component and runtime versions.
+  | { kind: 'environment'; at: MonoTime; backend: string; topology?: Topology; versions: Readonly<Record<string, string>>; why?: string }
   | { kind: 'load-start'; at: MonoTime; driver: string; detail?: unknown }
   // `series`: the load over time (the ledger driver only), for the report's chart.
   | { kind: 'load-stop'; at: MonoTime; summary: LoadSummary; ledger?: string; series?: LoadSeries }

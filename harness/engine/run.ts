@@ -9,6 +9,7 @@ import type { Ledger } from '../load/ledger/ledger.js';
 import { loadSeries } from '../measure/series.js';
 import type { RunningLoad } from '../load/types.js';
 import { stampedJournal } from './journal.js';
+import { environmentOf } from './environment.js';
 import type { Journal, JournalEntry, RevertReason } from './journal-types.js';
 import { deriveStatus, resultFromJournal, type RunResult } from './result.js';
 import { ArmedFaults, pendingReverts, type Recorder } from './revert.js';
@@ -137,6 +138,7 @@ export async function runDrill(plan: Plan, options: RunOptions): Promise<RunResu
       log,
       ...(options.keepRestored ? { keepRestored: true } : {}),
     });
+    await journal.record({ kind: 'environment', ...(await environmentOf(connected, plan.backend, options.kdrillVersion)) });
     const observe = (): ObserverContext => observerContext(connected!, load, signals.signal, (reason) => signals.abort(reason));
     await observer?.prepare?.(observe());
     if (options.startLoad) {

@@ -7,6 +7,7 @@ import type { EntryOf, JournalEntry, MonoTime, RunStatus } from '../engine/index
 import type { MeasurementResult, TargetResult } from '../engine/result.js';
 import type { ReportInput } from './types.js';
 import { timelineOf, type TimelineView } from './timeline.js';
+import { environmentView, gameDayView, type EnvironmentView, type GameDayView } from './context.js';
 
 // The flat, redacted view every text renderer formats: verdict, targets, steps, faults, and the
 // same facts as test cases (JUnit, Allure). Renderers only format it; they decide nothing.
@@ -86,6 +87,8 @@ export interface ReportView {
   readonly steps: readonly StepRow[];
   readonly faults: readonly FaultRow[];
   readonly timeline: TimelineView;
+  readonly environment?: EnvironmentView;
+  readonly gameDay?: GameDayView;
   readonly cases: readonly ReportCase[];
   // What went wrong, one line each, for the top of every report: failed and undecided cases,
   // and the acknowledged writes that were lost, by id. Empty when nothing did.
@@ -158,9 +161,13 @@ export function reportView(raw: ReportInput): ReportView {
       reverted: f.revertedAt === undefined ? 'not reverted' : clock(f.revertedAt),
     })),
     timeline: timelineOf(entries, result.durationMs),
+    ...optional('environment', environmentView(entries)),
+    ...optional('gameDay', gameDayView(plan, entries)),
     ...withProblems([...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)], entries),
   };
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 const LOST_LISTED = 20;
 

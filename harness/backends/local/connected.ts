@@ -11,6 +11,7 @@ import { saveEtcdSnapshot } from './etcd/snapshot.js';
 import { restorePointOf } from '../../actions/restore-point.js';
 import { PG_PORT } from './config/patroni.js';
 import { run } from './exec.js';
+import { localVersions } from './versions.js';
 import type { LocalCluster } from './cluster/handle.js';
 import { destroyCluster } from './cluster/down.js';
 import { healFromRecord, localInjector } from './injectors/index.js';
@@ -69,6 +70,7 @@ export function connectedLocal(cluster: LocalCluster, options: { owned: boolean;
     },
     check: (condition) => check(cluster, condition),
     backupInventory: () => localBackupInventory(cluster, restored),
+    versions: () => localVersions(),
     revertFromRecord: (record: RevertRecord) => healFromRecord(cluster, record),
     [Symbol.asyncDispose]: dispose,
   };

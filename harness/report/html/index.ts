@@ -3,6 +3,7 @@ import type { RunStatus } from '../../engine/index.js';
 import { escapeXml as h } from '../escape.js';
 import { reportView, statusLabel, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
+import { formatDuration } from '../../common/duration.js';
 import { timelineChart } from './chart.js';
 
 export const HTML_FILE = 'report.html';
@@ -72,8 +73,18 @@ export function renderHtml(view: ReportView): string {
     '<h2>Faults</h2>',
     view.faults.length === 0 ? '<p>No fault was armed.</p>' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
   );
+  if (view.gameDay) {
+    const g = view.gameDay;
+    sections.push('<h2>Game day</h2>', `<p>Facilitator: ${h(g.facilitator)}.${g.participants.length ? ` Participants: ${g.participants.map((p) => `${h(p.name)} (${h(p.role)})`).join(', ')}.` : ''}</p>`);
+    sections.push(g.checkpoints.length === 0 ? '<p>No checkpoint was reached.</p>' : table(['at', 'checkpoint', 'observation', 'decision', 'by'], g.checkpoints.map((c) => [`+${formatDuration(Math.round(c.at))}`, c.prompt, c.observation ?? '', c.decision ?? '', c.by ?? ''])));
+  }
   const checks = view.cases.filter((c) => c.group === 'verification');
   if (checks.length > 0) sections.push('<h2>Verifications</h2>', table(['check', 'status', 'detail'], checks.map((c) => [c.name, statusLabel(c), c.message ?? c.detail ?? '']), { 1: slug, 2: () => 'detail' }));
+  if (view.environment) {
+    const env = view.environment;
+    sections.push('<h2>Environment</h2>', table(['zone', 'nodes (role when the drill began)'], env.zones.map((z) => [z.zone, z.nodes])), table(['component', 'version'], env.versions.map(([n, v]) => [n, v])));
+    if (env.why) sections.push(`<p>${h(`Not recorded: ${env.why}`)}</p>`);
+  }
   const facts: [string, string][] = [
     ['scenario', view.scenario],
     ['run', view.runId],

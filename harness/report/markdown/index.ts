@@ -2,6 +2,7 @@ import path from 'node:path';
 import { escapeMarkdownCell as cell } from '../escape.js';
 import { reportView, statusLabel, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
+import { formatDuration } from '../../common/duration.js';
 
 export const SUMMARY_FILE = 'summary.md';
 
@@ -40,8 +41,14 @@ export function renderMarkdown(view: ReportView): string {
     '',
     view.faults.length === 0 ? 'No fault was armed.' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
   );
+  if (view.gameDay) {
+    const g = view.gameDay;
+    parts.push('', '## Game day', '', `Facilitator: ${cell(g.facilitator)}.${g.participants.length ? ` Participants: ${g.participants.map((p) => `${cell(p.name)} (${cell(p.role)})`).join(', ')}.` : ''}`);
+    if (g.checkpoints.length) parts.push('', table(['at', 'checkpoint', 'observation', 'decision', 'by'], g.checkpoints.map((c) => [`+${formatDuration(Math.round(c.at))}`, c.prompt, c.observation ?? '', c.decision ?? '', c.by ?? ''])));
+  }
   const checks = view.cases.filter((c) => c.group === 'verification');
   if (checks.length > 0) parts.push('', '## Verifications', '', table(['check', 'status', 'detail'], checks.map((c) => [c.name, statusLabel(c), c.message ?? c.detail ?? ''])));
+  if (view.environment) parts.push('', '## Environment', '', `${cell(view.environment.backend)} backend: ${view.environment.zones.map((z) => `zone ${cell(z.zone)}: ${cell(z.nodes)}`).join('; ') || 'topology not recorded'}. ${view.environment.versions.map(([n, v]) => `${cell(n)} ${cell(v)}`).join(', ')}.`);
   parts.push('', `<sub>kdrill${view.kdrillVersion ? ` ${cell(view.kdrillVersion)}` : ''}; times are offsets from the run start (UTC time of day in brackets).</sub>`, '');
   return parts.join('\n');
 }

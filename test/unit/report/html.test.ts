@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { htmlReporter } from '../../../harness/report/html/index.js';
 import { markdownReporter } from '../../../harness/report/markdown/index.js';
-import { failedRunEntries, inputFrom, passedRunEntries } from './journal-builder.js';
+import type { JournalEntry } from '../../../harness/engine/index.js';
+import { failedRunEntries, inputFrom, makePlan, passedRunEntries } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
 
 describe('html reporter', () => {
@@ -54,5 +55,33 @@ describe('a failed drill at a glance', () => {
   it('has no such box when nothing went wrong', async () => {
     const html = await readFile((await htmlReporter.render(inputFrom(passedRunEntries()), await tmp()))[0]!, 'utf8');
     expect(html).not.toContain('class="problems"');
+  });
+});
+
+describe('around the numbers', () => {
+  const tmp = useTmpDirs();
+
+  it('shows the environment and, for a game day, who took part and what they recorded at each checkpoint', async () => {
+    const plan = makePlan();
+    const gameDay = { ...plan, scenarioDoc: { ...plan.scenarioDoc, gameDay: { facilitator: 'Dana Whitfield', participants: [{ name: 'Priya Raman', role: 'incident commander' }] } } as typeof plan.scenarioDoc };
+    const steps = [...gameDay.steps, { id: 's5', name: 'was it automatic?', kind: 'checkpoint' as const, index: 4, description: 'ask', checkpoint: { prompt: 'Was the failover automatic?', timeoutMs: 60_000, record: ['observation', 'decision'] } }];
+    const entries = passedRunEntries({ ...gameDay, steps });
+    entries.splice(1, 0, {
+      kind: 'environment',
+      at: 5,
+      backend: 'local',
+      topology: { zones: [{ name: 'a', nodes: [{ name: 'a-1', zone: 'a', members: [{ name: 'a-1', kind: 'postgresql', role: 'primary' }] }] }] },
+      versions: { postgresql: '15.18', patroni: '3.0.2' },
+    } as JournalEntry);
+    entries.splice(entries.length - 1, 0, { kind: 'checkpoint', at: 95_000, step: 's5', observation: 'yes, in 12 s', decision: 'keep the ttl', by: 'Sam Okafor' });
+    const html = await readFile((await htmlReporter.render(inputFrom(entries), await tmp()))[0]!, 'utf8');
+    expect(html).toContain('<h2>Environment</h2>');
+    expect(html).toContain('<td>a</td><td>a-1 (primary)</td>');
+    expect(html).toContain('<td>patroni</td><td>3.0.2</td>');
+    expect(html).toContain('<p>Facilitator: Dana Whitfield. Participants: Priya Raman (incident commander).</p>');
+    expect(html).toContain('<td>+1m35s</td><td>Was the failover automatic?</td><td>yes, in 12 s</td><td>keep the ttl</td><td>Sam Okafor</td>');
+    const md = await readFile((await markdownReporter.render(inputFrom(entries), await tmp()))[0]!, 'utf8');
+    expect(md).toContain('| +1m35s | Was the failover automatic? | yes, in 12 s | keep the ttl | Sam Okafor |');
+    expect(md).toContain('local backend: zone a: a-1 (primary). postgresql 15.18, patroni 3.0.2.');
   });
 });
