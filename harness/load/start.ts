@@ -9,6 +9,7 @@ import { LEDGER_FILE, saveLedger } from './ledger/file.js';
 import { Ledger } from './ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from './ledger-driver/index.js';
 import { preparePgbenchTable, startPgbenchLoad } from './pgbench/driver.js';
+import { withWalVolume } from './wal-volume.js';
 
 // The scenario's load on this backend, started; undefined when there is nothing to load
 // (driver "none", or a backend without a database, such as the in-memory fake).
@@ -23,7 +24,7 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
   const target = database ? await ensureDatabase(endpoint, database) : endpoint;
   if (spec.driver === 'pgbench') {
     await preparePgbenchTable(target);
-    const running = await startPgbenchLoad({ target, rate: spec.rate, concurrency: spec.concurrency, clock, workDir: runDir, maxDurationMs, log });
+    const running = await withWalVolume(await startPgbenchLoad({ target, rate: spec.rate, concurrency: spec.concurrency, clock, workDir: runDir, maxDurationMs, log }), target);
     log(`load: pgbench, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} inserts/s`}, ${spec.concurrency} clients, through ${target.host}:${target.port}`);
     return { driver: 'pgbench', detail: { rate: spec.rate, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => undefined };
   }
@@ -32,7 +33,7 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
   }
   await prepareLedgerTable(target);
   const ledger = new Ledger();
-  const running = startLedgerLoad({ target, rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, clock, ledger, log });
+  const running = await withWalVolume(startLedgerLoad({ target, rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, clock, ledger, log }), target);
   log(`load: ledger driver, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} writes/s`}, ${spec.concurrency} connections, through ${target.host}:${target.port}, database ${target.database}`);
   return {
     driver: 'ledger',

@@ -24,6 +24,7 @@ export interface LoadSummary {
   readonly ackedPerSecond: number;
   readonly meanLatencyMs?: number; // of acknowledged writes
   readonly errors: Readonly<Record<string, number>>; // reason → count
+  readonly walBytes?: number; // WAL written meanwhile, when both ends could be read
 }
 
 // Running totals, read while the load runs (the error-rate abort condition samples them).

@@ -7,6 +7,7 @@ import type { EntryOf, JournalEntry, MonoTime, RunStatus } from '../engine/index
 import type { MeasurementResult, TargetResult } from '../engine/result.js';
 import type { ReportInput } from './types.js';
 import { timelineOf, type TimelineView } from './timeline.js';
+import { planningRows, type PlanningRow } from './planning.js';
 import { environmentView, gameDayView, type EnvironmentView, type GameDayView } from './context.js';
 
 // The flat, redacted view every text renderer formats: verdict, targets, steps, faults, and the
@@ -88,6 +89,7 @@ export interface ReportView {
   readonly faults: readonly FaultRow[];
   readonly timeline: TimelineView;
   readonly environment?: EnvironmentView;
+  readonly planning: readonly PlanningRow[]; // empty when the load recorded no WAL volume
   readonly gameDay?: GameDayView;
   readonly cases: readonly ReportCase[];
   // What went wrong, one line each, for the top of every report: failed and undecided cases,
@@ -162,6 +164,7 @@ export function reportView(raw: ReportInput): ReportView {
     })),
     timeline: timelineOf(entries, result.durationMs),
     ...optional('environment', environmentView(entries)),
+    planning: planningRows(entries),
     ...optional('gameDay', gameDayView(plan, entries)),
     ...withProblems([...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)], entries),
   };

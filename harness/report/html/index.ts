@@ -73,6 +73,7 @@ export function renderHtml(view: ReportView): string {
     '<h2>Faults</h2>',
     view.faults.length === 0 ? '<p>No fault was armed.</p>' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
   );
+  if (view.planning.length) sections.push('<h2>Planning figures</h2>', '<p>At the change rate this drill produced (not production\'s): what replication and backups would have to carry.</p>', table(['figure', 'value', 'how derived'], view.planning.map((p) => [p.name, p.value, p.how])));
   if (view.gameDay) {
     const g = view.gameDay;
     sections.push('<h2>Game day</h2>', `<p>Facilitator: ${h(g.facilitator)}.${g.participants.length ? ` Participants: ${g.participants.map((p) => `${h(p.name)} (${h(p.role)})`).join(', ')}.` : ''}</p>`);

@@ -41,6 +41,7 @@ export function renderMarkdown(view: ReportView): string {
     '',
     view.faults.length === 0 ? 'No fault was armed.' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
   );
+  if (view.planning.length) parts.push('', '## Planning figures', '', 'At the change rate this drill produced (not production\'s):', '', table(['figure', 'value', 'how derived'], view.planning.map((p) => [p.name, p.value, p.how])));
   if (view.gameDay) {
     const g = view.gameDay;
     parts.push('', '## Game day', '', `Facilitator: ${cell(g.facilitator)}.${g.participants.length ? ` Participants: ${g.participants.map((p) => `${cell(p.name)} (${cell(p.role)})`).join(', ')}.` : ''}`);
