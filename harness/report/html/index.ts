@@ -32,7 +32,7 @@ th{background:#f6f8fa}
 td.detail{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:pre-wrap;word-break:break-word}
 .ok,.met,.passed{color:#1a7f37;font-weight:600}
 .fail,.missed,.failed{color:#cf222e;font-weight:600}
-.info,.broken,.unknown,.error{color:#9a6700;font-weight:600}
+.info,.broken,.unknown{color:#9a6700;font-weight:600}
 .problems{background:#ffebe9;border-bottom:1px solid #cf222e;padding:10px 24px}
 .problems h2{border:0;margin:0 0 4px;padding:0;font-size:16px;color:#cf222e}
 .problems ul{margin:0;padding-left:20px}
