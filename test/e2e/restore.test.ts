@@ -6,14 +6,12 @@ import { scratchTarget } from '../../harness/backends/local/restore/scratch.js';
 import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
-import { OUTCOMES } from '../../harness/load/types.js';
 import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { journalOf, ledgerIds, measured, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
+import { journalOf, ledgerIds, measured, restoredPrefix, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localDrillYaml } from '../helpers/local-drill-yaml.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
-const ACKED = OUTCOMES.indexOf('acked');
 
 describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: 420_000 }, () => {
   it('scenarios/monthly/restore-check.yaml: the restored copy holds every acknowledged write up to its recovery point, with the RTO and RPO measured', async () => {
@@ -57,24 +55,13 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     expect(Object.keys(state.restores ?? {})).toEqual([detail.name]);
     const present = await ledgerIds({ ...scratchTarget(state, detail.name), database: 'kdrill' });
     const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
-    let newestPresentSent = 0;
-    let recoveryPoint = 0;
-    let afterBackup = 0;
-    for (const id of present) {
-      expect(id).toBeLessThanOrEqual(ledger.size); // no phantom
-      const e = ledger.entry(id);
-      newestPresentSent = Math.max(newestPresentSent, e.sentAt);
-      if (e.outcome === 'acked') recoveryPoint = Math.max(recoveryPoint, e.endAt!);
-      if (e.outcome === 'acked' && e.endAt! > backup.complete.at) afterBackup++;
-    }
+    const found = restoredPrefix(present, ledger, backup.complete.at);
+    expect(found.phantoms).toBe(0);
     // A clean prefix: every write acknowledged before the newest present one was sent is there.
-    let holes = 0;
-    ledger.forEach((id, _sent, endAt, outcome) => {
-      if (outcome === ACKED && endAt < newestPresentSent && !present.has(id)) holes++;
-    });
-    expect(holes).toBe(0);
+    expect(found.holes).toBe(0);
     // Writes after the backup came back through the archived WAL, not only the backup.
-    expect(afterBackup).toBeGreaterThan(0);
+    expect(found.afterBackup).toBeGreaterThan(0);
+    const recoveryPoint = found.recoveryPoint;
 
     const rpo = measured(entries, 'rpo')!;
     const rto = measured(entries, 'rto')!;

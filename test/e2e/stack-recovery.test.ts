@@ -8,7 +8,7 @@ import { loadLedger } from '../../harness/load/ledger/file.js';
 import { OUTCOMES } from '../../harness/load/types.js';
 import { chromiumUnavailable, renderInChromium } from '../helpers/chromium.js';
 import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { journalOf, ledgerIds, measured, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
+import { journalOf, ledgerIds, measured, restoredPrefix, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
@@ -50,27 +50,12 @@ describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped
     const state = (await loadState(cluster.state.dir))!;
     expect(state.lost).toBeUndefined();
     const present = await ledgerIds(cluster.serviceTarget('kdrill'));
-    let newestPresentSent = 0;
-    let recoveryPoint = 0;
-    let afterBackup = 0;
-    for (const id of present) {
-      expect(id).toBeLessThanOrEqual(ledger.size); // no phantom
-      const e = ledger.entry(id);
-      if (e.sentAt > restore.invoke.at) continue; // the rebuilt cluster's own writes
-      newestPresentSent = Math.max(newestPresentSent, e.sentAt);
-      if (e.outcome === 'acked') recoveryPoint = Math.max(recoveryPoint, e.endAt!);
-      if (e.outcome === 'acked' && e.endAt! > backup.complete.at) afterBackup++;
-    }
-    let holes = 0;
-    let lostAfterRebuild = 0;
-    ledger.forEach((id, sentAt, endAt, outcome) => {
-      if (outcome !== ACKED || present.has(id)) return;
-      if (sentAt <= restore.invoke.at && endAt < newestPresentSent) holes++;
-      if (sentAt > restore.invoke.at) lostAfterRebuild++;
-    });
-    expect(holes).toBe(0); // a clean prefix up to the recovery point
-    expect(lostAfterRebuild).toBe(0); // and the rebuilt cluster kept every write it acknowledged
-    expect(afterBackup).toBeGreaterThan(0); // writes after the backup came back through the archived WAL
+    const found = restoredPrefix(present, ledger, backup.complete.at, restore.invoke.at);
+    expect(found.phantoms).toBe(0);
+    expect(found.holes).toBe(0); // a clean prefix up to the recovery point
+    expect(found.lostAfterHorizon).toBe(0); // and the rebuilt cluster kept every write it acknowledged
+    expect(found.afterBackup).toBeGreaterThan(0); // writes after the backup came back through the archived WAL
+    const recoveryPoint = found.recoveryPoint;
 
     const rpo = measured(entries, 'rpo')!;
     const rto = measured(entries, 'rto')!;

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { withDb, type DbTarget } from '../../harness/db/target.js';
 import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
+import type { Ledger } from '../../harness/load/ledger/ledger.js';
+import { OUTCOMES } from '../../harness/load/types.js';
+
+const ACKED = OUTCOMES.indexOf('acked');
 
 // What a drill left behind and what the database holds, read for assertions.
 
@@ -31,3 +35,39 @@ export function stepEntries(entries: readonly JournalEntry[], op: string): { inv
 
 // Each verification's verdict, by verifier.
 export const verdicts = (entries: readonly JournalEntry[]): Record<string, string> => Object.fromEntries(entries.filter((e): e is EntryOf<'verification'> => e.kind === 'verification').map((e) => [e.verify, e.verdict]));
+
+// An answer independent of kdrill's own measurement: the ids present after a restore against
+// the saved ledger. Writes sent after `horizon` (a rebuilt cluster's own) are not the restore's.
+export interface RestoredPrefix {
+  readonly phantoms: number; // present but never sent
+  readonly recoveryPoint: number; // acknowledgement time of the newest acknowledged write present
+  readonly afterBackup: number; // acknowledged after `backupAt` and present: from the archived WAL
+  readonly holes: number; // acknowledged before the newest present write was sent, and missing
+  readonly lostAfterHorizon: number; // acknowledged after the horizon and missing
+}
+
+export function restoredPrefix(present: ReadonlySet<number>, ledger: Ledger, backupAt: number, horizon = Number.POSITIVE_INFINITY): RestoredPrefix {
+  let phantoms = 0;
+  let newestPresentSent = 0;
+  let recoveryPoint = 0;
+  let afterBackup = 0;
+  for (const id of present) {
+    if (id > ledger.size) {
+      phantoms++;
+      continue;
+    }
+    const e = ledger.entry(id);
+    if (e.sentAt > horizon) continue;
+    newestPresentSent = Math.max(newestPresentSent, e.sentAt);
+    if (e.outcome === 'acked') recoveryPoint = Math.max(recoveryPoint, e.endAt!);
+    if (e.outcome === 'acked' && e.endAt! > backupAt) afterBackup++;
+  }
+  let holes = 0;
+  let lostAfterHorizon = 0;
+  ledger.forEach((id, sentAt, endAt, outcome) => {
+    if (outcome !== ACKED || present.has(id)) return;
+    if (sentAt <= horizon && endAt < newestPresentSent) holes++;
+    if (sentAt > horizon) lostAfterHorizon++;
+  });
+  return { phantoms, recoveryPoint, afterBackup, holes, lostAfterHorizon };
+}
