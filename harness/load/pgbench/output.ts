@@ -18,7 +18,10 @@ export interface PgbenchSummary {
 // "progress: 5.0 s, 199.9 tps, lat 2.101 ms stddev 0.480, 0 failed" (PostgreSQL 15; the
 // "failed" part is absent in older versions, "lag" follows with -R).
 const PROGRESS = /^progress: ([\d.]+) s, ([\d.]+) tps, lat ([\d.]+|NaN) ms stddev [\d.NaN]+(?:, (\d+) failed)?/;
-const ABORTED = /client \d+ aborted/;
+// A transaction whose outcome is unknown. pgbench 15 says "client 3 aborted in command 1 (SQL)
+// of script 0; …" when a connection dies between queries, and "client 3 script 0 aborted in
+// command 0 query 0: …" when it dies in one; aborting while connecting sent nothing.
+const ABORTED = /client \d+ (?:script \d+ )?aborted(?! while establishing connection)/;
 const PROCESSED = /^number of transactions actually processed: (\d+)/;
 const FAILED = /^number of failed transactions: (\d+)/;
 const LATENCY = /^latency average = ([\d.]+) ms/;

@@ -36,7 +36,7 @@ describe.skipIf(unavailable)(`pgbench load on a real cluster${unavailable ? ` (s
       await cluster.startNode(old);
 
       expect(summary.driver).toBe('pgbench');
-      expect(summary.inDoubt).toBeGreaterThan(0);
+      expect(summary.inDoubt, JSON.stringify(summary.errors)).toBeGreaterThan(0);
       expect(Object.keys(summary.errors).join('; ')).toContain('pgbench started again');
       // Progress reports cover whole seconds: the last second of each pgbench run is not in the count.
       const rows = await rowsIn(target);

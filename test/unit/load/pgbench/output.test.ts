@@ -28,6 +28,8 @@ describe('pgbench output', () => {
 
   it('recognises a client lost with its connection', () => {
     expect(isClientAbort('pgbench: error: client 2 aborted in command 0 (SQL) of script 0; perhaps the backend died while processing')).toBe(true);
+    expect(isClientAbort('pgbench: error: client 1 script 0 aborted in command 0 query 0: server closed the connection unexpectedly')).toBe(true);
+    expect(isClientAbort('pgbench: error: client 1 aborted while establishing connection')).toBe(false); // nothing was sent
     expect(isClientAbort('progress: 1.0 s, 192.0 tps')).toBe(false);
   });
 
