@@ -28,8 +28,7 @@ export function follow(state: LiveState, e: JournalEntry, stepNames: ReadonlyMap
   } else if (e.kind === 'step-invoke') {
     const name = stepNames.get(e.step);
     state.step = `${e.step} ${name && name !== e.step ? name : e.op}`; // unnamed steps are called by their id
-  }
-  else if (e.kind === 'fault-armed') state.faults.set(e.fault, e.revert.type);
+  } else if (e.kind === 'fault-armed') state.faults.set(e.fault, e.revert.type);
   else if (e.kind === 'fault-reverted' || e.kind === 'fault-revert-failed') state.faults.delete(e.fault);
 }
 

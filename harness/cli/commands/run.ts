@@ -76,11 +76,14 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   }
   // The run joins its scenario's series beside the run directory (reports/history.jsonl).
   const history = path.join(path.dirname(runDir), HISTORY_FILE);
-  await appendHistory(history, historyRecordOf(plan, result, runDir)).catch((error: unknown) => log(`history: could not append to ${history}: ${(error as Error).message}`));
+  const recorded = await appendHistory(history, historyRecordOf(plan, result, runDir)).then(
+    () => true,
+    (error: unknown) => void log(`history: could not append to ${history}: ${(error as Error).message}`),
+  );
   output.out(`${result.status.toUpperCase()}: ${plan.scenario.name} in ${formatDuration(result.durationMs)} (run ${runId})`);
   if (result.error) output.out(`  error: ${result.error.message}`);
   output.out(`  run directory: ${runDir}`);
-  output.out(`  history: ${path.relative(process.cwd(), history) || history} (\`kdrill history\`)`);
+  if (recorded) output.out(`  history: ${path.relative(process.cwd(), history) || history} (\`kdrill history\`)`);
   for (const r of rendered) {
     // A format that writes a directory of files (allure-results) is shown as that directory.
     const shown = r.files.length > 2 ? [path.dirname(r.files[0]!)] : r.files;
