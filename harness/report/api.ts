@@ -40,6 +40,14 @@ export async function renderReports(
   );
 }
 
+// What to name when a format is done: its files, or for a format that writes a directory of
+// them (allure results) that directory, and any file it wrote elsewhere (the Allure site).
+export function filesToShow(outcome: ReportOutcome): string[] {
+  if (outcome.files.length <= 2) return [...outcome.files];
+  const dir = path.dirname(outcome.files[0]!);
+  return [dir, ...outcome.files.filter((f) => path.dirname(f) !== dir)];
+}
+
 // Rebuilds a run's report input from `<runDir>/journal.jsonl` alone (`kdrill report`).
 /**
  * @throws KdrillError RUN_DIR when the directory or its journal is missing, or the journal has

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadRunForReport, renderReports } from '../../report/api.js';
+import { filesToShow, loadRunForReport, renderReports } from '../../report/api.js';
 import { REPORT_FORMATS } from '../../scenario/schema/report.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -17,7 +17,7 @@ export async function reportCommand(runDir: string, opts: { format: string[]; ou
       failed = true;
       output.err(`kdrill: the ${r.format} report failed: ${r.error.message}`);
     }
-    for (const f of r.files) output.out(`${r.format}: ${f}`);
+    for (const f of filesToShow(r)) output.out(`${r.format}: ${f}`);
   }
   return failed ? ExitCode.harnessError : ExitCode.passed;
 }

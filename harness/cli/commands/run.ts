@@ -2,7 +2,7 @@ import path from 'node:path';
 import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
 import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
-import { renderReports } from '../../report/api.js';
+import { filesToShow, renderReports } from '../../report/api.js';
 import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history.js';
 import { startScenarioLoad } from '../../load/start.js';
 import { scenarioObserver } from '../../assess/observer.js';
@@ -85,9 +85,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   output.out(`  run directory: ${runDir}`);
   if (recorded) output.out(`  history: ${path.relative(process.cwd(), history) || history} (\`kdrill history\`)`);
   for (const r of rendered) {
-    // A format that writes a directory of files (allure-results) is shown as that directory.
-    const shown = r.files.length > 2 ? [path.dirname(r.files[0]!)] : r.files;
-    for (const f of shown) output.out(`  ${r.format}: ${path.relative(process.cwd(), f) || f}`);
+    for (const f of filesToShow(r)) output.out(`  ${r.format}: ${path.relative(process.cwd(), f) || f}`);
   }
   return exitCodeForStatus(result.status);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../harness/common/errors.js';
-import { loadRunForReport, renderReports, REPORTERS, type Reporter, type ReportFormat } from '../../../harness/report/api.js';
+import { filesToShow, loadRunForReport, renderReports, REPORTERS, type Reporter, type ReportFormat } from '../../../harness/report/api.js';
 import { REPORT_FORMATS } from '../../../harness/scenario/schema/report.js';
 import { failedRunEntries, inputFrom, j, makePlan, SECRET } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
@@ -95,5 +95,13 @@ describe('loadRunForReport', () => {
     await expect(loadRunForReport(path.join(dir, 'empty'))).rejects.toMatchObject({ code: ErrorCode.RUN_DIR, shortMessage: `no journal.jsonl in ${path.join(dir, 'empty')}` });
     await writeFile(path.join(dir, 'journal.jsonl'), `${JSON.stringify(j.invoke(1, 's1', 'pause'))}\n`);
     await expect(loadRunForReport(dir)).rejects.toMatchObject({ code: ErrorCode.RUN_DIR, shortMessage: `${path.join(dir, 'journal.jsonl')} has no run-start entry` });
+  });
+});
+
+describe('filesToShow', () => {
+  it('names a directory of results once, and a file written elsewhere beside it', () => {
+    expect(filesToShow({ format: 'json', files: ['/r/result.json'] })).toEqual(['/r/result.json']);
+    expect(filesToShow({ format: 'allure', files: ['/r/allure-results/a.json', '/r/allure-results/b.json', '/r/allure-results/environment.properties'] })).toEqual(['/r/allure-results']);
+    expect(filesToShow({ format: 'allure-html', files: ['/r/allure-results/a.json', '/r/allure-results/b.json', '/r/allure-results/c.json', '/r/allure-report/index.html'] })).toEqual(['/r/allure-results', '/r/allure-report/index.html']);
   });
 });
