@@ -51,11 +51,7 @@ export async function destroyNodeNetwork(plan: AddressPlan, node: NodePlan): Pro
   const problems: string[] = [];
   const port = await tryRun('ip', ['-n', plan.routerNetns, 'link', 'del', node.routerPort]);
   if (port instanceof Error && !/Cannot find device|does not exist/i.test(port.message)) problems.push(`link ${node.routerPort}: ${port.shortMessage}`);
-  if ((await listNetns()).includes(node.netns)) {
-    await killNamespaceProcesses(node.netns);
-    const result = await tryRun('ip', ['netns', 'del', node.netns]);
-    if (result instanceof Error) problems.push(`namespace ${node.netns}: ${result.shortMessage}`);
-  }
+  problems.push(...(await removeNamespace(node.netns)));
   return problems;
 }
 
@@ -77,12 +73,7 @@ export async function createRestoreNetwork(plan: AddressPlan, restore: RestorePl
 
 // Removes a restore target's namespace (its processes first), link and route; returns problems.
 export async function destroyRestoreNetwork(plan: AddressPlan, restore: RestorePlan): Promise<string[]> {
-  const problems: string[] = [];
-  if ((await listNetns()).includes(restore.netns)) {
-    await killNamespaceProcesses(restore.netns);
-    const result = await tryRun('ip', ['netns', 'del', restore.netns]);
-    if (result instanceof Error) problems.push(`namespace ${restore.netns}: ${result.shortMessage}`);
-  }
+  const problems = await removeNamespace(restore.netns);
   // The router's end goes with the peer; the root namespace's route stays unless removed.
   const route = await tryRun('ip', ['route', 'show', restore.subnet]);
   if (!(route instanceof Error) && route.stdout.trim()) {
@@ -98,23 +89,25 @@ export function namespacesOf(plan: AddressPlan): string[] {
 }
 
 // Removes the network whatever state it is in; returns what could not be removed.
-// Processes still inside a namespace are killed first (a namespace with live processes
-// would otherwise linger as an orphan after `ip netns del`).
 export async function destroyNetwork(plan: AddressPlan): Promise<string[]> {
   const problems: string[] = [];
   const existing = await listNetns();
-  for (const ns of namespacesOf(plan)) {
-    if (!existing.includes(ns)) continue;
-    await killNamespaceProcesses(ns);
-    const result = await tryRun('ip', ['netns', 'del', ns]);
-    if (result instanceof Error) problems.push(`namespace ${ns}: ${result.shortMessage}`);
-  }
+  for (const ns of namespacesOf(plan)) problems.push(...(await removeNamespace(ns, existing)));
   // The root-namespace end of the router link can outlive the router namespace.
   if (await linkExists(plan.hostLink)) {
     const result = await tryRun('ip', ['link', 'del', plan.hostLink]);
     if (result instanceof Error) problems.push(`link ${plan.hostLink}: ${result.shortMessage}`);
   }
   return problems;
+}
+
+// A namespace removed if it exists, its processes killed first (a namespace with live processes
+// would otherwise linger as an orphan after `ip netns del`); what could not be done.
+async function removeNamespace(ns: string, existing?: readonly string[]): Promise<string[]> {
+  if (!(existing ?? (await listNetns())).includes(ns)) return [];
+  await killNamespaceProcesses(ns);
+  const result = await tryRun('ip', ['netns', 'del', ns]);
+  return result instanceof Error ? [`namespace ${ns}: ${result.shortMessage}`] : [];
 }
 
 export async function killNamespaceProcesses(ns: string): Promise<number> {
