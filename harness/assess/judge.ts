@@ -1,5 +1,6 @@
 import type { Endpoints } from '../backends/types.js';
 import type { DbTarget } from '../db/target.js';
+import type { MeasurementName } from '../engine/journal-types.js';
 import type { ObserverContext } from '../engine/run.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReadbackResult } from '../verify/ledger-readback/read.js';
@@ -15,19 +16,25 @@ const VERIFY_TIMEOUT_MS = 60_000;
 
 // After the load stopped: reads the ledger table back once, journals every measurement, then
 // runs each verification of the scenario in order and journals its evidence.
+//
+// A restore into a fresh cluster is judged this way too: the rebuilt cluster serves the load
+// again through the same Service, so its RTO runs from the fault to continuous writes, as
+// clients saw it. Only RPO and lost writes come from the restore's recovery point, and writes
+// sent after the decision to restore went to the rebuilt cluster, so they are left out of it.
 export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbTarget, endpoints: Endpoints, prepared: ReadonlyMap<string, unknown>): Promise<void> {
   const restore = lastRestore(ctx.entries);
-  if (restore?.into === 'fresh-cluster') return judgeRebuiltCluster(ctx, scenario, restore, rw, endpoints, prepared);
-  if (restore) return judgeRestore(ctx, scenario, restore, rw, endpoints, prepared);
+  if (restore && restore.into !== 'fresh-cluster') return judgeRestore(ctx, scenario, restore, rw, endpoints, prepared);
+  if (restore && !restore.ok) return judgeNothingRestored(ctx, scenario, restore);
   const ledger = ctx.load?.ledger;
   const readback = ledger ? await readBack(rw, ledger.size, ctx.log) : undefined;
-  if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from ${readback.server} in ${Math.round(readback.durationMs)} ms`);
+  if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from ${restore ? `the rebuilt cluster (${readback.server})` : readback.server} in ${Math.round(readback.durationMs)} ms`);
+  const found = restore && ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, restore.decidedAt) : undefined;
   for (const m of measureRun(ctx.entries, ledger, readback?.ids, scenario.steadyState)) {
-    const { value, why, evidence: facts, from } = m.measurement;
-    await ctx.journal.record({ kind: 'measurement', name: m.name, ...(value !== undefined ? { value } : {}), unit: m.unit, why, evidence: facts, from: from.map(refOf) });
+    await recordMeasurement(ctx, m.name, m.unit, found && m.name === 'rpo' ? found.rpo : found && m.name === 'lost-writes' ? found.lost : m.measurement);
   }
+  const findings = restore ? { restore: findingsOf(restore, 'the rebuilt cluster', found) } : {};
   const about = await backupFacts(ctx, scenario);
-  await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
+  await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), ...findings, ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
 }
 
 // The backup repository and the tier's targets, for the verifiers that judge them.
@@ -67,32 +74,11 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
     ['lost-writes', 'writes', found?.lost ?? unmeasured(why)],
   ];
   if (readback) rows.push(['phantom-rows', 'rows', { value: readback.ids.phantomTotal, why: `${readback.ids.phantomTotal} rows in the restored data were never sent`, from: [], evidence: { ids: readback.ids.phantoms.slice(0, 20) } }]);
-  for (const [name, unit, m] of rows) {
-    await ctx.journal.record({ kind: 'measurement', name, ...(m.value !== undefined ? { value: m.value } : {}), unit, why: m.why, evidence: m.evidence, from: m.from.map(refOf) });
-  }
+  for (const [name, unit, m] of rows) await recordMeasurement(ctx, name, unit, m);
 }
 
-/**
- * After a restore into a fresh cluster: the rebuilt cluster serves the load again through the
- * same Service, so it is judged like any other recovery (RTO from the fault to continuous
- * writes, as clients saw it), except that RPO and lost writes come from the restore's recovery
- * point. Writes sent after the decision to restore went to the rebuilt cluster and are not the
- * restore's to hold, so they are left out of its measurement.
- */
-async function judgeRebuiltCluster(ctx: ObserverContext, scenario: Scenario, restore: RestoreStep, rw: DbTarget, endpoints: Endpoints, prepared: ReadonlyMap<string, unknown>): Promise<void> {
-  if (!restore.ok) return judgeNothingRestored(ctx, scenario, restore);
-  const ledger = ctx.load?.ledger;
-  const readback = ledger ? await readBack(rw, ledger.size, ctx.log) : undefined;
-  if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from the rebuilt cluster (${readback.server}) in ${Math.round(readback.durationMs)} ms`);
-  const found = ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, restore.decidedAt) : undefined;
-  for (const m of measureRun(ctx.entries, ledger, readback?.ids, scenario.steadyState)) {
-    const measurement = found && m.name === 'rpo' ? found.rpo : found && m.name === 'lost-writes' ? found.lost : m.measurement;
-    const { value, why, evidence: facts, from } = measurement;
-    await ctx.journal.record({ kind: 'measurement', name: m.name, ...(value !== undefined ? { value } : {}), unit: m.unit, why, evidence: facts, from: from.map(refOf) });
-  }
-  const findings = findingsOf(restore, 'the rebuilt cluster', found);
-  const about = await backupFacts(ctx, scenario);
-  await runVerifications(ctx, scenario, verifyWith((spec) => ({ target: rw, endpoints, ...(ledger ? { ledger } : {}), ...(readback ? { readback } : {}), restore: findings, ...about, prepared: prepared.get(spec.verify), timeoutMs: VERIFY_TIMEOUT_MS, log: ctx.log })));
+async function recordMeasurement(ctx: ObserverContext, name: MeasurementName, unit: 'ms' | 'writes' | 'rows', m: Measurement): Promise<void> {
+  await ctx.journal.record({ kind: 'measurement', name, ...(m.value !== undefined ? { value: m.value } : {}), unit, why: m.why, evidence: m.evidence, from: m.from.map(refOf) });
 }
 
 // A restore that gave nothing to check: restore-writable fails with the restore's error, every
