@@ -66,7 +66,8 @@ export async function streamingFrom(primary: NodePlan, password: string, memberN
   }
 }
 
-const PRIMARY_ROLES = new Set(['master', 'primary', 'leader', 'standby_leader']);
+// Patroni's names for the member holding the leader key (they changed across versions).
+export const PRIMARY_ROLES: ReadonlySet<string> = new Set(['master', 'primary', 'leader', 'standby_leader']);
 
 // The cluster as its members report it, right now.
 export async function observeCluster(plan: AddressPlan, password: string): Promise<ClusterView> {

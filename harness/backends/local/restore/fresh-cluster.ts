@@ -6,14 +6,14 @@ import { isRunning } from '../../../common/proc.js';
 import type { RestorePoint } from '../../../actions/restore-point.js';
 import { listBackups, type BackupRecord } from '../backup/pgbackrest.js';
 import type { LocalCluster } from '../cluster/handle.js';
-import { patroniOf } from '../cluster/observe.js';
+import { patroniOf, PRIMARY_ROLES } from '../cluster/observe.js';
 import { nodeDir, pgDir, prepareNodeDirs, processKey, writePatroniConfig } from '../cluster/start.js';
 import { waitEtcdHealthy, waitFor } from '../cluster/wait.js';
 import { backupRegionDir, pgbackrestConfigPath, STANZA } from '../config/pgbackrest.js';
 import { createNodeNetwork } from '../network/index.js';
 import { postgresBinDir, uidGidOf } from '../processes/pg-tools.js';
 import { saveState } from '../state.js';
-import { asRestoreFailure, BACKUP_DAMAGE, chooseBackup, directoryBytes, logTail, mib, restoreArgs, RestoreFailed } from './from-repository.js';
+import { chooseBackup, damagedBackup, directoryBytes, logTail, mib, restoreArgs, RestoreFailed } from './from-repository.js';
 
 export interface RebuildRequest {
   readonly target: RestorePoint;
@@ -35,7 +35,6 @@ export interface RebuiltCluster {
   readonly timeline?: number;
 }
 
-const PRIMARY_ROLES = new Set(['master', 'primary', 'leader']);
 const SERVICE_WITHIN_MS = 120_000;
 
 /**
@@ -80,7 +79,7 @@ export async function rebuildFromBackup(cluster: LocalCluster, request: RebuildR
   const restoreLog = path.join(backupRegionDir(state.dir), 'log', `${STANZA}-restore.log`);
   const evidence = { backup, restoreLog, from: await fileSize(restoreLog) };
   await cluster.startNode(leader!.name);
-  const timeline = await waitLeading(cluster, leader!.name, request, evidence);
+  const timeline = await waitLeading(cluster, leader!.name, { timeoutMs: request.timeoutMs, ...waitOptions }, evidence);
   const bootstrapMs = performance.now() - bootstrapStarted;
   const restoredBytes = await directoryBytes(data);
 
@@ -104,7 +103,7 @@ export async function rebuildFromBackup(cluster: LocalCluster, request: RebuildR
 
 // Until Patroni on `name` holds the leader key with PostgreSQL running and out of recovery.
 // Patroni exits when its bootstrap fails, so its death ends the wait with pgBackRest's words.
-async function waitLeading(cluster: LocalCluster, name: string, request: RebuildRequest, evidence: RestoreEvidence): Promise<number | undefined> {
+async function waitLeading(cluster: LocalCluster, name: string, options: { timeoutMs: number; log: (line: string) => void; signal?: AbortSignal }, evidence: RestoreEvidence): Promise<number | undefined> {
   const node = cluster.node(name);
   const patroniLog = path.join(nodeDir(cluster.state, name), 'patroni.log');
   return waitFor(
@@ -116,7 +115,7 @@ async function waitLeading(cluster: LocalCluster, name: string, request: Rebuild
       if (seen && PRIMARY_ROLES.has(seen.role) && seen.state === 'running') return { done: true, value: seen.timeline };
       return { done: false, why: seen ? `Patroni: ${seen.state} (${seen.role})` : 'Patroni API does not answer yet' };
     },
-    { timeoutMs: request.timeoutMs, everyMs: 10_000, intervalMs: 500, log: request.log, ...(request.signal ? { signal: request.signal } : {}) },
+    { ...options, everyMs: 10_000, intervalMs: 500 },
   );
 }
 
@@ -132,7 +131,8 @@ interface RestoreEvidence {
 async function bootstrapFailure(name: string, patroniLog: string, evidence: RestoreEvidence): Promise<unknown> {
   const written = (await readFile(evidence.restoreLog).catch(() => Buffer.alloc(0))).subarray(evidence.from).toString('utf8');
   const pgbackrestSaid = written.split('\n').filter((line) => /ERROR:/.test(line)).at(-1)?.trim();
-  if (pgbackrestSaid && BACKUP_DAMAGE.test(pgbackrestSaid)) return asRestoreFailure(new Error(pgbackrestSaid), evidence.backup);
+  const damaged = pgbackrestSaid ? damagedBackup(pgbackrestSaid, evidence.backup) : undefined;
+  if (damaged) return damaged;
   return new RestoreFailed(`Patroni on ${name} gave up bootstrapping from backup ${evidence.backup.label}${pgbackrestSaid ? `; pgBackRest: ${pgbackrestSaid}` : ''}; its log ends: ${await logTail(patroniLog, 5)}`);
 }
 

@@ -18,13 +18,17 @@ export class RestoreFailed extends KdrillError {
 
 // pgBackRest's words for a repository that does not hold what its manifest promises: a file
 // that fails decompression or its checksum, or is gone.
-export const BACKUP_DAMAGE = /FormatError|ChecksumError|FileMissingError|checksum|decompress|(?:lz4|gz|zst|bz2) error|\[029\]/i;
+const BACKUP_DAMAGE = /FormatError|ChecksumError|FileMissingError|checksum|decompress|(?:lz4|gz|zst|bz2) error|\[029\]/i;
+
+// The drill's finding when pgBackRest's message says the backup is damaged or incomplete.
+export function damagedBackup(message: string, backup: BackupRecord): RestoreFailed | undefined {
+  return BACKUP_DAMAGE.test(message) ? new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${message}`) : undefined;
+}
 
 // A damaged or incomplete backup is the finding a drill exists for; anything else
 // (permissions, a full disk, a missing program) is this machine's problem and stays as it is.
 export function asRestoreFailure(error: unknown, backup: BackupRecord): unknown {
-  const message = (error as Error).message;
-  return BACKUP_DAMAGE.test(message) ? new RestoreFailed(`pgBackRest could not restore backup ${backup.label}: ${message}`) : error;
+  return damagedBackup((error as Error).message, backup) ?? error;
 }
 
 // The newest backup for the target: for a time, the newest that finished before it (recovery
