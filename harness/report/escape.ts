@@ -22,15 +22,3 @@ export function escapeMarkdownCell(text: string): string {
     .replace(/`/g, '\\`')
     .replace(/\r?\n|\r/g, ' ');
 }
-
-// A value for a Java .properties file (Allure's environment.properties); keys also escape `=`, `:` and spaces.
-export function escapeProperty(text: string, isKey = false): string {
-  let out = text
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t');
-  if (isKey) out = out.replace(/[=: #!]/g, (c) => `\\${c}`);
-  else out = out.replace(/^[ ]/, '\\ ');
-  return out;
-}
