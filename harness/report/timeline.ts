@@ -1,5 +1,5 @@
 import type { EntryOf, JournalEntry, MonoTime } from '../engine/index.js';
-import { disruptionStart, type LoadSeries } from '../measure/index.js';
+import { disruptionStart, lastRestore, type LoadSeries } from '../measure/index.js';
 
 // What the timeline chart shows, in milliseconds from the run start: the load over time (when
 // the driver kept a ledger), the windows in which faults were in effect, and the recovery
@@ -35,7 +35,7 @@ export function timelineOf(entries: readonly JournalEntry[], durationMs: number)
   if (t0) {
     milestones.push({ name: 'fault', atMs: rel(t0.at) });
     // After a restore into a scratch instance the RTO is the restore's, not a moment of the service.
-    const scratchRestore = entries.some((e) => e.kind === 'step-complete' && (e.detail as { into?: unknown } | undefined)?.into === 'scratch-instance');
+    const scratchRestore = lastRestore(entries)?.into === 'scratch-instance';
     for (const [name, measurement] of MILESTONES) {
       if (name === 'service restored' && scratchRestore) continue;
       const m = entries.find((e): e is EntryOf<'measurement'> => e.kind === 'measurement' && e.name === measurement);

@@ -46,7 +46,10 @@ describe('the report timeline', () => {
 
   it('draws no "service restored" after a restore into a scratch instance: its RTO is the restore\'s', () => {
     const entries = run();
-    entries.splice(4, 0, j.ok(50_000, 's2', { into: 'scratch-instance' }));
+    const plan = makePlan();
+    const restore = { id: 's5', name: 's5', kind: 'action' as const, index: 4, description: 'restore', action: { type: 'restore' as const, params: { from: 'latest', into: 'scratch-instance' }, timeoutMs: 60_000 } };
+    entries[0] = j.start(1_000, { ...plan, steps: [...plan.steps, restore] });
+    entries.splice(4, 0, j.invoke(48_000, 's5', 'action restore'), j.ok(50_000, 's5', { name: 'restore-1' }));
     expect(timelineOf(entries, 60_000).milestones.map((m) => m.name)).not.toContain('service restored');
   });
 
