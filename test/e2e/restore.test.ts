@@ -6,8 +6,8 @@ import { scratchTarget } from '../../harness/backends/local/restore/scratch.js';
 import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
-import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { journalOf, ledgerIds, measured, restoredPrefix, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
+import { REPO_ROOT, tempDir } from '../helpers/cli.js';
+import { ledgerIds, measured, restoredPrefix, runDrillCli, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localDrillYaml } from '../helpers/local-drill-yaml.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 
@@ -22,9 +22,9 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     await using cluster = await startTestCluster({ profile: 'default' });
     await using dir = await tempDir();
     const runDir = path.join(dir.path, 'run');
-    const child = spawnCli(['run', path.join(REPO_ROOT, 'scenarios/monthly/restore-check.yaml'), '--out', runDir, '--non-interactive', '--keep-restored'], dir.path);
-    expect(await child.exited, child.output().stderr).toBe(ExitCode.passed);
-    const entries = await journalOf(runDir);
+    const drill = await runDrillCli(dir.path, path.join(REPO_ROOT, 'scenarios/monthly/restore-check.yaml'), runDir, ['--keep-restored']);
+    expect(drill.code, drill.stderr).toBe(ExitCode.passed);
+    const entries = drill.entries;
 
     const backup = stepEntries(entries, 'action backup');
     const restore = stepEntries(entries, 'action restore');
@@ -97,9 +97,9 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
       }),
     );
     const runDir = path.join(dir.path, 'run');
-    const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
-    expect(await child.exited, child.output().stderr).toBe(ExitCode.integrityFailed);
-    const entries = await journalOf(runDir);
+    const drill = await runDrillCli(dir.path, file, runDir);
+    expect(drill.code, drill.stderr).toBe(ExitCode.integrityFailed);
+    const entries = drill.entries;
     const restore = stepEntries(entries, 'action restore');
     expect(restore.complete.outcome).toBe('fail');
     expect(restore.complete.error?.code).toBe('RECOVERY_FAILED');
@@ -117,9 +117,9 @@ describe.skipIf(unavailable)(`restore drills on the local backend${unavailable ?
     await using home = await privateHome();
     await using dir = await tempDir();
     const runDir = path.join(dir.path, 'run');
-    const child = spawnCli(['run', path.join(REPO_ROOT, 'scenarios/monthly/tier2-restore-check.yaml'), '--out', runDir, '--non-interactive'], dir.path);
-    expect(await child.exited, child.output().stderr).toBe(ExitCode.passed);
-    const entries = await journalOf(runDir);
+    const drill = await runDrillCli(dir.path, path.join(REPO_ROOT, 'scenarios/monthly/tier2-restore-check.yaml'), runDir);
+    expect(drill.code, drill.stderr).toBe(ExitCode.passed);
+    const entries = drill.entries;
     const restore = stepEntries(entries, 'action restore');
     const detail = restore.complete.detail as { into: string; backup: { label: string }; timeline: number };
     expect(detail).toMatchObject({ into: 'scratch-instance', backup: { label: (stepEntries(entries, 'action backup').complete.detail as { label: string }).label } });

@@ -7,8 +7,8 @@ import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
 import { OUTCOMES } from '../../harness/load/types.js';
 import { chromiumUnavailable, renderInChromium } from '../helpers/chromium.js';
-import { REPO_ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { journalOf, ledgerIds, measured, restoredPrefix, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
+import { REPO_ROOT, tempDir } from '../helpers/cli.js';
+import { ledgerIds, measured, restoredPrefix, runDrillCli, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../helpers/local-cluster.js';
 
 const unavailable = await localBackendUnavailable();
@@ -24,9 +24,9 @@ describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped
     // A mark in each node's namespace: a namespace built again does not have it.
     for (const node of cluster.plan.nodes) await run('ip', ['-n', node.netns, 'link', 'add', 'mark0', 'type', 'bridge']);
     const runDir = path.join(dir.path, 'run');
-    const child = spawnCli(['run', path.join(REPO_ROOT, 'scenarios/quarterly/stack-recovery.yaml'), '--out', runDir, '--non-interactive'], dir.path);
-    expect(await child.exited, child.output().stderr).toBe(ExitCode.passed);
-    const entries = await journalOf(runDir);
+    const drill = await runDrillCli(dir.path, path.join(REPO_ROOT, 'scenarios/quarterly/stack-recovery.yaml'), runDir);
+    expect(drill.code, drill.stderr).toBe(ExitCode.passed);
+    const entries = drill.entries;
     const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
 
     // The fault had an effect first: from t0 until the rebuild began nothing acknowledged a write.

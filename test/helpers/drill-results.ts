@@ -5,6 +5,7 @@ import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
 import type { Ledger } from '../../harness/load/ledger/ledger.js';
 import { OUTCOMES } from '../../harness/load/types.js';
+import { spawnCli } from './cli.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
 
@@ -70,4 +71,13 @@ export function restoredPrefix(present: ReadonlySet<number>, ledger: Ledger, bac
     if (sentAt > horizon) lostAfterHorizon++;
   });
   return { phantoms, recoveryPoint, afterBackup, holes, lostAfterHorizon };
+}
+
+// `kdrill run <file> --out <runDir> --non-interactive [more…]` in `cwd` as a real process: how
+// it exited, what it said on stderr, and the journal it left.
+export async function runDrillCli(cwd: string, file: string, runDir: string, more: readonly string[] = []): Promise<{ code: number | null; stderr: string; entries: JournalEntry[] }> {
+  const child = spawnCli(['run', file, '--out', runDir, '--non-interactive', ...more], cwd);
+  const code = await child.exited;
+  // A run that died before its journal leaves none: the caller's exit-code check shows stderr.
+  return { code, stderr: child.output().stderr, entries: await journalOf(runDir).catch(() => []) };
 }
