@@ -90,7 +90,8 @@ export class KubeTestServer {
   }
 
   // As a controller or kubelet would: writes an object without validation or preconditions.
-  put(object: JsonObject): JsonObject {
+  put(input: object): JsonObject {
+    const object = input as JsonObject;
     const resource = this.resourceOf(object);
     const meta = object.metadata as JsonObject;
     const existing = this.store.get(resource, meta.namespace as string | undefined, meta.name as string);
