@@ -55,7 +55,7 @@ async function modelOf(apiVersion: string, kind: string): Promise<ModelClass | u
   const key = `${apiVersion}/${kind}`;
   if (!models.has(key)) {
     try {
-      const module = (await import(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
+      const module = (await import(/* @vite-ignore */ `kubernetes-models/${apiVersion}/${kind}`)) as Record<string, ModelClass>;
       if (module[kind]) models.set(key, module[kind]);
     } catch {
       return undefined;

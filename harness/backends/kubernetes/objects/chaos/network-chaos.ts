@@ -1,0 +1,29 @@
+import { chaosObject, goDuration, selectorSpec, type ChaosMeta, type ChaosObject, type ChaosSelector } from './types.js';
+
+export type NetworkEffect =
+  | { readonly action: 'delay'; readonly latencyMs: number; readonly jitterMs: number; readonly correlation: number }
+  | { readonly action: 'loss'; readonly loss: number }
+  | { readonly action: 'partition' };
+
+// NetworkChaos on the selected pods. With `target`, only traffic between the two sides is
+// affected, in both directions; `externalTargets` adds addresses outside the pods (the API
+// server and the nodes of the control plane, for a zone cut off from them).
+export function networkChaos(
+  meta: ChaosMeta,
+  options: { effect: NetworkEffect; selector: ChaosSelector; target?: ChaosSelector; externalTargets?: readonly string[] },
+): ChaosObject {
+  const { effect } = options;
+  const spec: Record<string, unknown> = {
+    action: effect.action,
+    mode: 'all',
+    selector: selectorSpec(options.selector),
+    direction: options.target || options.externalTargets?.length ? 'both' : 'to',
+  };
+  if (options.target) spec.target = { mode: 'all', selector: selectorSpec(options.target) };
+  if (options.externalTargets?.length) spec.externalTargets = [...options.externalTargets];
+  if (effect.action === 'delay') {
+    spec.delay = { latency: goDuration(effect.latencyMs), jitter: goDuration(effect.jitterMs), correlation: String(effect.correlation) };
+  }
+  if (effect.action === 'loss') spec.loss = { loss: String(effect.loss), correlation: '0' };
+  return chaosObject('NetworkChaos', meta, spec);
+}
