@@ -1,7 +1,12 @@
 import type { ActionType } from '../../actions/types.js';
-import { BackendUnavailableError } from '../../common/errors.js';
+import { ErrorCode, KdrillError } from '../../common/errors.js';
 import type { FaultType } from '../../faults/types.js';
-import type { Backend, ConnectedBackend } from '../types.js';
+import type { Scenario } from '../../scenario/schema/index.js';
+import type { Backend, ConnectedBackend, RunContext } from '../types.js';
+import { KubeClient } from './client/kube-client.js';
+import { connectKubernetes } from './connected.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import type { KubernetesTarget } from './target.js';
 
 const KUBERNETES_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
   'pod-kill',
@@ -25,20 +30,22 @@ const KUBERNETES_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
   'etcd-quorum-loss',
 ]);
 
-const KUBERNETES_ACTIONS: ReadonlySet<ActionType> = new Set<ActionType>([
-  'failover',
-  'switchover',
-  'backup',
-  'restore',
-  'etcd-snapshot',
-  'etcd-restore',
-]);
+const KUBERNETES_ACTIONS: ReadonlySet<ActionType> = new Set<ActionType>(['failover', 'switchover', 'backup', 'restore', 'etcd-snapshot', 'etcd-restore']);
 
-// Capabilities only for now: the client (Chaos Mesh objects, node and etcd operations) comes later.
-async function connect(): Promise<ConnectedBackend> {
-  throw new BackendUnavailableError('the kubernetes backend is not available yet: its runtime lands in a later version (issue 7)', [], {
-    hint: 'use `target: { backend: fake }` to exercise a scenario in memory meanwhile',
-  });
+function kubernetesTarget(target: Scenario['target']): KubernetesTarget {
+  if (target.backend !== 'kubernetes') throw new KdrillError(ErrorCode.INTERNAL, `the kubernetes backend cannot connect to a ${target.backend} target`);
+  return target;
+}
+
+// The kubeconfig and context exist and are allow-listed; nothing is read from the cluster yet.
+async function preflight(target: Scenario['target']): Promise<void> {
+  loadKubeConfig(kubernetesTarget(target));
+}
+
+async function connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend> {
+  const k8s = kubernetesTarget(target);
+  const client = new KubeClient(loadKubeConfig(k8s));
+  return connectKubernetes(k8s, client, ctx);
 }
 
 export const kubernetesBackend: Backend = {
@@ -47,9 +54,6 @@ export const kubernetesBackend: Backend = {
     'kind or a real cluster: zones are node labels; faults are Chaos Mesh objects, node operations and etcd member operations.',
   faults: KUBERNETES_FAULTS,
   actions: KUBERNETES_ACTIONS,
-  // Until the runtime lands, preflight says so before a run directory is created.
-  preflight: async () => {
-    await connect();
-  },
+  preflight,
   connect,
 };

@@ -35,6 +35,23 @@ export const kubernetesTargetSchema = z.strictObject({
     .default('none')
     .describe('how a node failure completes: "none" (wait for eviction), "out-of-service-taint" or "delete-node"'),
   podEvictionTimeout: durationSchema.optional().describe('how long to wait for pods of a failed node to be evicted'),
+  kubeconfig: z.string().min(1).optional().describe('a kubeconfig file; by default $KUBECONFIG, then ~/.kube/config, then the in-cluster service account'),
+  access: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1').describe('the host name or address kdrill reaches PostgreSQL at'),
+      readWritePort: z.number().int().min(1).max(65535).default(5432).describe('the port of the read-write Service as seen from kdrill'),
+      readOnlyPort: z.number().int().min(1).max(65535).default(5433).describe('the port of the read-only Service as seen from kdrill'),
+    })
+    .default({ host: '127.0.0.1', readWritePort: 5432, readOnlyPort: 5433 })
+    .describe("where kdrill reaches the database from outside the cluster (kind maps NodePorts 30432/30433 to 127.0.0.1:5432/5433)"),
+  passwordSecret: z
+    .strictObject({
+      name: dnsLabel.optional().describe('the Secret holding the superuser password; default "<statefulSet>-passwords"'),
+      key: z.string().min(1).default('superuser-password').describe('the key of the password in that Secret'),
+      user: z.string().min(1).default('postgres').describe('the database user kdrill connects as'),
+    })
+    .default({ key: 'superuser-password', user: 'postgres' })
+    .describe('where the database password is read from (it is never logged)'),
 });
 
 export const fakeTargetSchema = z.strictObject({

@@ -7,8 +7,15 @@ import { isObject, type Json, type JsonObject } from './patch.js';
 // over); a field a manager applied before and applies no more is removed when nobody else
 // owns it. Ownership is exposed as metadata.managedFields in the FieldsV1 format.
 
+// A field path is its keys joined by NUL: keys themselves hold dots ("app.kubernetes.io/name").
+const SEP = '\u0000';
+export const fieldPath = (...keys: string[]): string => keys.join(SEP);
+export const showPath = (path: string): string => `.${path.split(SEP).join('.')}`;
+
 // Fields that are never owned (the API server's own bookkeeping).
-const UNOWNED = new Set(['metadata.resourceVersion', 'metadata.uid', 'metadata.creationTimestamp', 'metadata.generation', 'metadata.managedFields', 'metadata.deletionTimestamp', 'status', 'apiVersion', 'kind', 'metadata.name', 'metadata.namespace']);
+const UNOWNED = new Set(
+  [['metadata', 'resourceVersion'], ['metadata', 'uid'], ['metadata', 'creationTimestamp'], ['metadata', 'generation'], ['metadata', 'managedFields'], ['metadata', 'deletionTimestamp'], ['status'], ['apiVersion'], ['kind'], ['metadata', 'name'], ['metadata', 'namespace']].map((k) => fieldPath(...k)),
+);
 
 export interface ManagedEntry {
   readonly manager: string;
@@ -20,8 +27,8 @@ export function leafPaths(value: Json, prefix = ''): Map<string, Json> {
   const out = new Map<string, Json>();
   if (isObject(value) && Object.keys(value).length) {
     for (const [key, child] of Object.entries(value)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      if (UNOWNED.has(path) || [...UNOWNED].some((u) => path.startsWith(`${u}.`))) continue;
+      const path = prefix ? `${prefix}${SEP}${key}` : key;
+      if (UNOWNED.has(path) || [...UNOWNED].some((u) => path.startsWith(`${u}${SEP}`))) continue;
       for (const [p, v] of leafPaths(child, path)) out.set(p, v);
     }
   } else if (prefix) out.set(prefix, value);
@@ -30,12 +37,12 @@ export function leafPaths(value: Json, prefix = ''): Map<string, Json> {
 
 function getPath(doc: JsonObject, path: string): Json | undefined {
   let at: Json | undefined = doc;
-  for (const key of path.split('.')) at = isObject(at) ? at[key] : undefined;
+  for (const key of path.split(SEP)) at = isObject(at) ? at[key] : undefined;
   return at;
 }
 
 function setPath(doc: JsonObject, path: string, value: Json): void {
-  const keys = path.split('.');
+  const keys = path.split(SEP);
   let at = doc;
   for (const key of keys.slice(0, -1)) {
     if (!isObject(at[key])) at[key] = {};
@@ -45,7 +52,7 @@ function setPath(doc: JsonObject, path: string, value: Json): void {
 }
 
 function deletePath(doc: JsonObject, path: string): void {
-  const keys = path.split('.');
+  const keys = path.split(SEP);
   const parents: JsonObject[] = [doc];
   for (const key of keys.slice(0, -1)) {
     const next = parents[parents.length - 1]![key];
@@ -79,8 +86,8 @@ export function serverSideApply(live: JsonObject | undefined, config: JsonObject
     for (const other of managed) if (other.manager !== manager && other.fields.has(path)) conflicts.push({ field: path, manager: other.manager });
   }
   if (conflicts.length && !force) {
-    throw new ApiStatus(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map((c) => `conflict with "${c.manager}": .${c.field}`).join('; ')}`, {
-      causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: `.${c.field}` })),
+    throw new ApiStatus(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map((c) => `conflict with "${c.manager}": ${showPath(c.field)}`).join('; ')}`, {
+      causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: showPath(c.field) })),
     });
   }
   const previously = managed.find((m) => m.manager === manager && m.operation === 'Apply')?.fields ?? new Set<string>();
@@ -105,7 +112,7 @@ export function managedFieldsJson(managed: readonly ManagedEntry[], apiVersion: 
     const tree: JsonObject = {};
     for (const path of m.fields) {
       let at = tree;
-      for (const key of path.split('.')) {
+      for (const key of path.split(SEP)) {
         const k = `f:${key}`;
         if (!isObject(at[k])) at[k] = {};
         at = at[k] as JsonObject;

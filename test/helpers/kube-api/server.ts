@@ -29,6 +29,8 @@ export interface KubeTestServerOptions {
   readonly validate?: (object: JsonObject) => StatusCause[];
   // The bearer token every request must carry (401 otherwise).
   readonly token?: string;
+  // API groups this server does not serve (Chaos Mesh not installed: ['chaos-mesh.org']).
+  readonly withoutGroups?: readonly string[];
 }
 
 type ProxyHandler = (namespace: string, pod: string, port: number, path: string) => { status: number; body: string } | undefined;
@@ -134,6 +136,10 @@ export class KubeTestServer {
     }
   }
 
+  resourceTypeOf(object: JsonObject): ResourceType {
+    return this.resourceOf(object);
+  }
+
   private resourceOf(object: JsonObject): ResourceType {
     const resource = resourceByKind(String(object.apiVersion), String(object.kind));
     if (!resource) throw new Error(`no resource ${String(object.apiVersion)} ${String(object.kind)}`);
@@ -164,6 +170,7 @@ export class KubeTestServer {
       const discovery = this.discovery(path);
       if (discovery) return send(res, 200, discovery);
       const route = parseRoute(path);
+      if (route && this.options.withoutGroups?.includes(route.resource.group)) throw new ApiStatus(404, 'NotFound', 'the server could not find the requested resource');
       if (!route) throw new ApiStatus(404, 'NotFound', 'the server could not find the requested resource');
       if (req.method === 'GET' && !route.name && (query.watch === 'true' || query.watch === '1')) return this.watch(route, query, res);
       const [status, result] = this.dispatch(req.method ?? 'GET', route, query, contentType, body);
@@ -179,6 +186,7 @@ export class KubeTestServer {
     if (path === '/apis') return groupList();
     if (path === '/api/v1') return resourceList('', 'v1');
     const m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (m && this.options.withoutGroups?.includes(m[1]!)) throw new ApiStatus(404, 'NotFound', 'the server could not find the requested resource');
     return m ? resourceList(m[1]!, m[2]!) : undefined;
   }
 
@@ -242,7 +250,17 @@ export class KubeTestServer {
     }
   }
 
+  // A Secret's stringData is folded into data (base64) on write, as the API server does.
+  private normalize(resource: ResourceType, object: JsonObject): void {
+    if (resource.kind !== 'Secret' || !isObject(object.stringData)) return;
+    const data = { ...((object.data ?? {}) as JsonObject) };
+    for (const [k, v] of Object.entries(object.stringData)) data[k] = Buffer.from(String(v)).toString('base64');
+    object.data = data;
+    delete object.stringData;
+  }
+
   private validate(resource: ResourceType, object: JsonObject): void {
+    this.normalize(resource, object);
     const meta = object.metadata as JsonObject;
     const name = String(meta.name ?? '');
     const causes: StatusCause[] = [];

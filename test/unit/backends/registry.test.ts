@@ -45,10 +45,11 @@ describe('backend registry', () => {
     expect(local.refuse?.('zone-partition', rooted)).toBeUndefined();
   });
 
-  it('kubernetes says its runtime is not there yet', async () => {
-    const connecting = backendFor('kubernetes').connect(undefined as never, undefined as never);
+  it('kubernetes refuses, before anything else, a kubeconfig it cannot read', async () => {
+    const target = { backend: 'kubernetes', context: 'kind-kdrill', namespace: 'kdrill-pg', allowedContexts: ['kind-kdrill'], allowedNamespaces: ['kdrill-pg'], kubeconfig: '/nonexistent/kubeconfig' };
+    const connecting = backendFor('kubernetes').preflight!(target as never);
     await expect(connecting).rejects.toBeInstanceOf(BackendUnavailableError);
-    await expect(connecting).rejects.toThrow(/later version \(issue 7\)/);
+    await expect(connecting).rejects.toThrow(/the kubeconfig \/nonexistent\/kubeconfig could not be read/);
   });
 
   it('local: loopback mode needs no privilege, and a strategy that fails says why', async () => {

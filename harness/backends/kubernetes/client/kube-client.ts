@@ -140,6 +140,18 @@ export class KubeClient {
     );
   }
 
+  // Whether the API server serves this kind at all (a CRD installed, an API group enabled).
+  async serves(apiVersion: string, kind: string): Promise<boolean> {
+    try {
+      await this.objects.collectionPath(apiVersion, kind);
+      return true;
+    } catch (error) {
+      if (error instanceof Error && /Unrecognized API version and kind/.test(error.message)) return false;
+      if (isStatus(asKubeApiError(error, 'discover'), 404)) return false;
+      throw asKubeApiError(error, `discover ${apiVersion} ${kind}`);
+    }
+  }
+
   async collectionPath(query: CollectionQuery): Promise<string> {
     return this.call(`discover ${query.apiVersion} ${query.kind}`, () => this.objects.collectionPath(query.apiVersion, query.kind, query.namespace));
   }

@@ -1,0 +1,138 @@
+import type { KubeClient } from './client/kube-client.js';
+import type { KubeObject } from './client/types.js';
+import { LEADER_ROLE_VALUES, ROLE_LABEL, ZONE_LABEL } from './objects/postgres/options.js';
+import type { MemberRole, Topology } from '../types.js';
+
+const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
+// Nodes that carry no zone label (kind's control plane) are grouped under these names.
+export const CONTROL_PLANE_ZONE = 'control-plane';
+export const UNZONED = 'unzoned';
+
+export interface NodeView {
+  readonly name: string;
+  readonly zone: string;
+  readonly controlPlane: boolean;
+  readonly ready: boolean;
+  readonly unschedulable: boolean;
+  readonly addresses: readonly string[];
+  readonly taints: readonly { readonly key: string; readonly effect: string; readonly value?: string }[];
+}
+
+export interface PodView {
+  readonly name: string;
+  readonly node?: string;
+  readonly role: MemberRole;
+  readonly ready: boolean;
+  readonly phase: string;
+  readonly ip?: string;
+  readonly terminating: boolean;
+  // The data volume's claim, and the node its volume is bound to (a local volume pins the pod).
+  readonly claim?: { readonly name: string; readonly phase: string; readonly boundNode?: string };
+}
+
+// What the API says about the workload now: nodes by zone, the StatefulSet's pods and their
+// roles (Patroni's label), their claims and where those are bound, and kind's etcd pods.
+export interface ClusterView {
+  readonly nodes: readonly NodeView[];
+  readonly pods: readonly PodView[];
+  readonly etcd: readonly { readonly name: string; readonly node?: string; readonly ready: boolean }[];
+  readonly topology: Topology;
+}
+
+type Json = Record<string, unknown>;
+const get = (object: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((at, k) => (at as Json | undefined)?.[k], object);
+const conditionTrue = (object: KubeObject, type: string): boolean =>
+  ((get(object, 'status', 'conditions') as { type: string; status: string }[] | undefined) ?? []).some((c) => c.type === type && c.status === 'True');
+
+function nodeView(node: KubeObject): NodeView {
+  const labels = node.metadata.labels ?? {};
+  const controlPlane = CONTROL_PLANE_LABEL in labels;
+  return {
+    name: node.metadata.name!,
+    zone: labels[ZONE_LABEL] ?? (controlPlane ? CONTROL_PLANE_ZONE : UNZONED),
+    controlPlane,
+    ready: conditionTrue(node, 'Ready'),
+    unschedulable: get(node, 'spec', 'unschedulable') === true,
+    addresses: ((get(node, 'status', 'addresses') as { type: string; address: string }[] | undefined) ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address),
+    taints: ((get(node, 'spec', 'taints') as NodeView['taints'] | undefined) ?? []).map((t) => ({ key: t.key, effect: t.effect, ...(t.value ? { value: t.value } : {}) })),
+  };
+}
+
+export function roleOfPod(pod: KubeObject): MemberRole {
+  const phase = String(get(pod, 'status', 'phase') ?? 'Unknown');
+  if (pod.metadata.deletionTimestamp || phase !== 'Running') return 'down';
+  const label = pod.metadata.labels?.[ROLE_LABEL];
+  if (label && (LEADER_ROLE_VALUES as readonly string[]).includes(label)) return 'primary';
+  if (label === 'replica' || label === 'standby_leader' || label === 'sync_standby') return 'replica';
+  return conditionTrue(pod, 'Ready') ? 'unknown' : 'down';
+}
+
+function claimOf(pod: KubeObject, claims: readonly KubeObject[], volumes: readonly KubeObject[]): PodView['claim'] {
+  const claimName = ((get(pod, 'spec', 'volumes') as { persistentVolumeClaim?: { claimName: string } }[] | undefined) ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+  if (!claimName) return undefined;
+  const claim = claims.find((c) => c.metadata.name === claimName);
+  if (!claim) return { name: claimName, phase: 'Missing' };
+  const volume = volumes.find((v) => v.metadata.name === get(claim, 'spec', 'volumeName'));
+  const terms = (get(volume, 'spec', 'nodeAffinity', 'required', 'nodeSelectorTerms') as { matchExpressions?: { key: string; values?: string[] }[] }[] | undefined) ?? [];
+  const pinned = terms.flatMap((t) => t.matchExpressions ?? []).find((e) => e.key === 'kubernetes.io/hostname')?.values?.[0];
+  const selected = claim.metadata.annotations?.['volume.kubernetes.io/selected-node'];
+  const boundNode = pinned ?? selected;
+  return { name: claimName, phase: String(get(claim, 'status', 'phase') ?? 'Unknown'), ...(boundNode ? { boundNode } : {}) };
+}
+
+// Reads the view; kube-system's etcd pods and PersistentVolumes are optional (a namespaced
+// account may not list them), everything else is required.
+export async function readClusterView(client: KubeClient, namespace: string, statefulSet: string): Promise<ClusterView> {
+  const [nodes, pods, claims] = await Promise.all([
+    client.list({ apiVersion: 'v1', kind: 'Node' }),
+    client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: `cluster-name=${statefulSet}` }),
+    client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace }),
+  ]);
+  const optional = async (query: Parameters<KubeClient['list']>[0]): Promise<KubeObject[]> => (await client.list(query).catch(() => ({ items: [] }))).items;
+  const [volumes, etcdPods] = await Promise.all([
+    optional({ apiVersion: 'v1', kind: 'PersistentVolume' }),
+    optional({ apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system', labelSelector: 'component=etcd' }),
+  ]);
+  const nodeViews = nodes.items.map(nodeView).sort((a, b) => a.name.localeCompare(b.name));
+  const podViews: PodView[] = pods.items
+    .map((pod) => {
+      const claim = claimOf(pod, claims.items, volumes);
+      const node = get(pod, 'spec', 'nodeName') as string | undefined;
+      const ip = get(pod, 'status', 'podIP') as string | undefined;
+      return {
+        name: pod.metadata.name!,
+        ...(node ? { node } : {}),
+        role: roleOfPod(pod),
+        ready: conditionTrue(pod, 'Ready'),
+        phase: String(get(pod, 'status', 'phase') ?? 'Unknown'),
+        ...(ip ? { ip } : {}),
+        terminating: pod.metadata.deletionTimestamp !== undefined,
+        ...(claim ? { claim } : {}),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const etcd = etcdPods.map((p) => ({ name: p.metadata.name!, ...(get(p, 'spec', 'nodeName') ? { node: get(p, 'spec', 'nodeName') as string } : {}), ready: conditionTrue(p, 'Ready') }));
+  return { nodes: nodeViews, pods: podViews, etcd, topology: topologyOf(nodeViews, podViews, etcd) };
+}
+
+// Zones → nodes → members (the PostgreSQL pods scheduled there, and etcd members). A pod not
+// scheduled anywhere yet is listed on no node: it is not a member of any zone.
+function topologyOf(nodes: readonly NodeView[], pods: readonly PodView[], etcd: ClusterView['etcd']): Topology {
+  const zones = [...new Set(nodes.map((n) => n.zone))].sort();
+  return {
+    zones: zones.map((zone) => ({
+      name: zone,
+      nodes: nodes
+        .filter((n) => n.zone === zone)
+        .map((n) => ({
+          name: n.name,
+          zone,
+          ...(n.addresses[0] ? { address: n.addresses[0] } : {}),
+          members: [
+            ...pods.filter((p) => p.node === n.name).map((p) => ({ name: p.name, kind: 'postgresql' as const, role: p.role })),
+            ...etcd.filter((e) => e.node === n.name).map((e) => ({ name: e.name, kind: 'etcd' as const, role: e.ready ? ('unknown' as const) : ('down' as const) })),
+          ],
+        })),
+    })),
+  };
+}

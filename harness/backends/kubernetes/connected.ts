@@ -1,0 +1,92 @@
+import { Buffer } from 'node:buffer';
+import { BackendUnavailableError, ErrorCode, KdrillError, UnsupportedFaultError } from '../../common/errors.js';
+import type { FaultType, RevertRecord } from '../../faults/types.js';
+import type { ConnectedBackend, Endpoints, RunContext } from '../types.js';
+import { KubeClient } from './client/kube-client.js';
+import { readClusterView, type ClusterView } from './cluster-view.js';
+import { checkCondition } from './conditions.js';
+import { CHAOS_FAULT_TYPES, chaosInjector, revertChaosRecord } from './injectors/index.js';
+import type { ChaosContext } from './injectors/chaos-faults.js';
+import { DEFAULT_CHAOS_TIMEOUTS, type ChaosTimeouts } from './injectors/chaos-lifecycle.js';
+import { passwordSecretOf, type KubernetesTarget } from './target.js';
+
+// A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
+// cluster: disposing the connection leaves it standing (faults are reverted by the engine).
+export async function connectKubernetes(
+  target: KubernetesTarget,
+  client: KubeClient,
+  ctx: Pick<RunContext, 'log' | 'attachOnly'>,
+  timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS,
+): Promise<ConnectedBackend> {
+  const revertFromRecord = async (record: RevertRecord): Promise<void> => {
+    if (record.data.objects) return revertChaosRecord(client, record, timeouts);
+    throw new KdrillError(ErrorCode.REVERT_FAILED, `the kubernetes backend cannot revert ${record.type} from its record in this version`);
+  };
+  if (ctx.attachOnly) return reverterOnly(revertFromRecord);
+
+  const namespace = await client.get({ apiVersion: 'v1', kind: 'Namespace', name: target.namespace });
+  const statefulSet = namespace && (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: target.namespace, name: target.statefulSet }));
+  if (!statefulSet) {
+    throw new BackendUnavailableError(`there is no StatefulSet ${target.namespace}/${target.statefulSet} in context ${target.context}${namespace ? '' : ` (no namespace ${target.namespace})`}`, [], {
+      hint: target.provider === 'kind' ? '`kdrill cluster up --backend kind` deploys the PostgreSQL fixture' : 'set `target.statefulSet` and `target.namespace` to your PostgreSQL StatefulSet',
+    });
+  }
+  const replicas = Number((statefulSet.spec as { replicas?: number } | undefined)?.replicas ?? 1);
+  const secretRef = passwordSecretOf(target);
+  const secret = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace: target.namespace, name: secretRef.name });
+  const encoded = (secret?.data as Record<string, string> | undefined)?.[secretRef.key];
+  if (!encoded) throw new BackendUnavailableError(`the Secret ${target.namespace}/${secretRef.name} has no key ${secretRef.key}`, [], { hint: 'set `target.passwordSecret` to the Secret and key of the database password' });
+  const password = Buffer.from(encoded, 'base64').toString('utf8');
+
+  let latest: ClusterView = await readClusterView(client, target.namespace, target.statefulSet);
+  const view = async (): Promise<ClusterView> => (latest = await readClusterView(client, target.namespace, target.statefulSet));
+  const chaosContext = (): ChaosContext => ({
+    namespace: target.namespace,
+    statefulSet: target.statefulSet,
+    controlPlaneAddresses: latest.nodes.filter((n) => n.controlPlane).flatMap((n) => n.addresses),
+  });
+  const { host, readWritePort, readOnlyPort } = target.access;
+  const service = { host, port: readWritePort, user: secretRef.user, password, database: 'postgres' };
+  ctx.log(`connected to ${target.context}: StatefulSet ${target.namespace}/${target.statefulSet}, ${latest.pods.length} pods on ${latest.nodes.length} nodes`);
+
+  return {
+    topology: async () => (await view()).topology,
+    endpoints: async (): Promise<Endpoints> => ({
+      readWrite: `postgresql://${encodeURIComponent(secretRef.user)}@${host}:${readWritePort}/postgres`,
+      readOnly: `postgresql://${encodeURIComponent(secretRef.user)}@${host}:${readOnlyPort}/postgres`,
+      user: secretRef.user,
+      password,
+    }),
+    injector: (type: FaultType) => {
+      if (CHAOS_FAULT_TYPES.includes(type)) return chaosInjector(client, type, chaosContext, timeouts);
+      throw new UnsupportedFaultError(`the kubernetes backend cannot inject ${type} in this version: it injects ${CHAOS_FAULT_TYPES.join(', ')} through Chaos Mesh`);
+    },
+    act: async (type) => {
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version`);
+    },
+    check: async (condition) => checkCondition(condition, await view(), { replicas, service }),
+    versions: async () => {
+      const image = ((statefulSet.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } }).template?.spec?.containers ?? [])[0]?.image;
+      return { ...(image ? { 'postgres image': image } : {}) };
+    },
+    revertFromRecord,
+    [Symbol.asyncDispose]: async () => {},
+  };
+}
+
+function reverterOnly(revertFromRecord: (record: RevertRecord) => Promise<void>): ConnectedBackend {
+  const refuse = (what: string) => async (): Promise<never> => {
+    throw new KdrillError(ErrorCode.INTERNAL, `${what}: this connection only reverts recorded faults`);
+  };
+  return {
+    topology: refuse('topology'),
+    endpoints: refuse('endpoints'),
+    injector: () => {
+      throw new KdrillError(ErrorCode.INTERNAL, 'inject: this connection only reverts recorded faults');
+    },
+    act: refuse('act'),
+    check: refuse('check'),
+    revertFromRecord,
+    [Symbol.asyncDispose]: async () => {},
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import { revertOnceHandle } from '../../../faults/handle.js';
+import type { FaultType, Injector, RevertRecord } from '../../../faults/types.js';
+import type { KubeClient } from '../client/kube-client.js';
+import type { ObjectRef } from '../client/types.js';
+import { objectName, runLabels } from '../objects/labels.js';
+import type { ChaosObject } from '../objects/chaos/types.js';
+import { CHAOS_FAULTS, type ChaosContext } from './chaos-faults.js';
+import { DEFAULT_CHAOS_TIMEOUTS, injectChaos, removeChaos, type ChaosTimeouts } from './chaos-lifecycle.js';
+
+const PLACEHOLDER = 'kdrill-planned';
+
+// Unique per run and fault, stable for the same pair: a retried injection finds its object.
+export function chaosName(type: FaultType, runId: string, faultId: string): string {
+  const run = createHash('sha256').update(runId).digest('hex').slice(0, 8);
+  return objectName('kdrill', type, faultId, run);
+}
+
+// The faults this backend injects through Chaos Mesh.
+export const CHAOS_FAULT_TYPES: readonly FaultType[] = [...CHAOS_FAULTS.keys()];
+
+// An Injector for one Chaos Mesh fault: the plan holds the whole object (shown by
+// --dry-run); injecting names and labels it with the run and fault, journals its reference,
+// creates it and waits for Chaos Mesh to report it injected.
+export function chaosInjector(client: KubeClient, type: FaultType, context: () => ChaosContext, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Injector {
+  const build = CHAOS_FAULTS.get(type);
+  if (!build) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the kubernetes backend does not inject ${type} through Chaos Mesh`);
+  return {
+    type,
+    plan: (params, topology) => {
+      const ctx = context();
+      const { targets, object } = build(params, topology, ctx, { name: PLACEHOLDER, namespace: ctx.namespace, labels: {} });
+      return { type, params, targets, description: `${type} on ${targets.join(', ')} (${object.kind})`, resolved: { object } };
+    },
+    inject: async (plan, ctx) => {
+      const template = plan.resolved?.object as ChaosObject | undefined;
+      if (!template) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
+      const object: ChaosObject = structuredClone(template);
+      object.metadata.name = chaosName(type, ctx.runId, ctx.faultId);
+      object.metadata.labels = { ...object.metadata.labels, ...runLabels(ctx.runId, ctx.faultId) };
+      const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace! };
+      const record: RevertRecord = { backend: 'kubernetes', type, faultId: ctx.faultId, runId: ctx.runId, data: { objects: [ref] } };
+      await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
+      ctx.signal.throwIfAborted();
+      await injectChaos(client, object, ctx.signal, timeouts);
+      return revertOnceHandle(record, () => removeChaos(client, ref, timeouts.recoverMs));
+    },
+  };
+}
+
+// Reverts a chaos fault from its record alone: deletes each object it names.
+export async function revertChaosRecord(client: KubeClient, record: RevertRecord, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Promise<void> {
+  const objects = (record.data.objects as ObjectRef[] | undefined) ?? [];
+  for (const ref of objects) await removeChaos(client, ref, timeouts.recoverMs);
+}

@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KubeClient } from '../../../../harness/backends/kubernetes/client/kube-client.js';
+import { connectKubernetes } from '../../../../harness/backends/kubernetes/connected.js';
+import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
+import type { ConnectedBackend } from '../../../../harness/backends/types.js';
+import { BackendUnavailableError, TargetNotAllowedError } from '../../../../harness/common/errors.js';
+import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
+import { CONTROL_PLANE, memberPod, NS, seedKindCluster, simulateChaosMesh, WORKERS } from '../../../helpers/kube-api/kind-like.js';
+import { KubeTestServer } from '../../../helpers/kube-api/server.js';
+import { schemaValidator } from '../../../helpers/kube-schemas.js';
+
+let api: KubeTestServer;
+let dir: string;
+let kubeconfig: string;
+
+const targetOf = (overrides: Record<string, unknown> = {}) =>
+  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig, ...overrides });
+
+const runContext = (journal = new MemoryJournal(), lines: string[] = []) => ({ runId: 'run-1', runDir: dir, journal, signal: new AbortController().signal, log: (l: string) => lines.push(l) });
+
+async function start(options: ConstructorParameters<typeof Object>[0] = {}): Promise<void> {
+  api = await KubeTestServer.start({
+    ...(options as object),
+    validate: await schemaValidator([
+      ['v1', 'ServiceAccount'],
+      ['rbac.authorization.k8s.io/v1', 'Role'],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+      ['v1', 'Secret'],
+      ['v1', 'ConfigMap'],
+      ['v1', 'Service'],
+      ['policy/v1', 'PodDisruptionBudget'],
+      ['apps/v1', 'StatefulSet'],
+    ]),
+  });
+  writeFileSync(kubeconfig, api.kubeConfig().exportConfig());
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-'));
+  kubeconfig = path.join(dir, 'kubeconfig');
+});
+
+afterEach(async () => {
+  await api?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kubernetes backend: connecting', () => {
+  beforeEach(() => start());
+
+  it('refuses a context or namespace the scenario does not allow, before any request', async () => {
+    await seedKindCluster(api);
+    const before = api.requests.length;
+    await expect(kubernetesBackend.connect(targetOf({ context: 'prod', allowedContexts: ['kind-kdrill'] }), runContext())).rejects.toBeInstanceOf(TargetNotAllowedError);
+    await expect(kubernetesBackend.preflight!(targetOf({ namespace: 'kube-system' }))).rejects.toThrow(/namespace "kube-system" is not in the scenario's allowedNamespaces \(kdrill-pg\)/);
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('refuses a context the kubeconfig lacks, naming the ones it has', async () => {
+    const target = targetOf({ context: 'kind-other', allowedContexts: ['kind-other'] });
+    const error = await kubernetesBackend.preflight!(target).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect((error as Error).message).toMatch(/kube context "kind-other" is not in .*kubeconfig \(it has kind-kdrill\)/);
+    expect((error as Error).message).toContain('kdrill cluster up --backend kind');
+  });
+
+  it('says the StatefulSet is missing and how to deploy it', async () => {
+    api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    await expect(kubernetesBackend.connect(targetOf(), runContext())).rejects.toThrow(/no StatefulSet kdrill-pg\/postgres in context kind-kdrill[\s\S]*kdrill cluster up --backend kind/);
+  });
+
+  it('reads the topology from the API: zones from node labels, roles from Patroni’s pod labels, claims bound to nodes', async () => {
+    const { passwords } = await seedKindCluster(api);
+    const lines: string[] = [];
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext(new MemoryJournal(), lines));
+    const topology = await connected.topology();
+    expect(topology.zones.map((z) => [z.name, z.nodes.map((n) => n.name)])).toEqual([
+      ['control-plane', [CONTROL_PLANE.name]],
+      ['zone-a', [WORKERS[0]!.name, WORKERS[1]!.name]],
+      ['zone-b', [WORKERS[2]!.name, WORKERS[3]!.name]],
+      ['zone-c', [WORKERS[4]!.name, WORKERS[5]!.name]],
+    ]);
+    const members = topology.zones.flatMap((z) => z.nodes.flatMap((n) => n.members.map((m) => [z.name, n.name, m.name, m.kind, m.role])));
+    expect(members).toEqual([
+      ['control-plane', CONTROL_PLANE.name, `etcd-${CONTROL_PLANE.name}`, 'etcd', 'unknown'],
+      ['zone-a', WORKERS[0]!.name, 'postgres-0', 'postgresql', 'primary'],
+      ['zone-b', WORKERS[2]!.name, 'postgres-1', 'postgresql', 'replica'],
+      ['zone-c', WORKERS[4]!.name, 'postgres-2', 'postgresql', 'replica'],
+    ]);
+    const endpoints = await connected.endpoints();
+    expect(endpoints).toMatchObject({ readWrite: 'postgresql://postgres@127.0.0.1:5432/postgres', readOnly: 'postgresql://postgres@127.0.0.1:5433/postgres', user: 'postgres' });
+    expect(endpoints.password).toBe(passwords.superuser);
+    expect(lines.join('\n')).not.toContain(passwords.superuser);
+  });
+
+  it('checks leader and redundancy from the pods', async () => {
+    await seedKindCluster(api);
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    const ctx = { runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal };
+    expect((await connected.check('leader-elected', ctx)).met).toBe(true);
+    expect((await connected.check('redundancy-restored', ctx)).met).toBe(true);
+    api.put(memberPod('postgres-0', WORKERS[0]!.name, undefined, false));
+    expect(await connected.check('leader-elected', ctx)).toMatchObject({ met: false, detail: { primaries: [] } });
+    expect((await connected.check('redundancy-restored', ctx)).met).toBe(false);
+  });
+});
+
+describe('kubernetes backend: Chaos Mesh faults', () => {
+  let connected: ConnectedBackend;
+  const injectContext = (journal: MemoryJournal, faultId = 'f1') => ({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
+
+  async function connectWith(chaos: Parameters<typeof simulateChaosMesh>[1] = {}) {
+    await seedKindCluster(api);
+    const seen = simulateChaosMesh(api, chaos);
+    connected = await kubernetesBackend.connect(targetOf(), runContext());
+    return seen;
+  }
+
+  beforeEach(() => start());
+  afterEach(async () => {
+    await connected?.[Symbol.asyncDispose]();
+  });
+
+  it('pod-kill of the primary: journals the record first, creates a labelled PodChaos, waits for injection, and deletes it on revert', async () => {
+    const seen = await connectWith();
+    const injector = connected.injector('pod-kill');
+    const plan = injector.plan({ pod: 'primary', gracePeriod: 0 }, await connected.topology());
+    expect(plan.targets).toEqual(['postgres-0']);
+    const journal = new MemoryJournal();
+    const handle = await injector.inject(plan, injectContext(journal));
+    const armed = journal.entries.find((e) => e.kind === 'fault-armed');
+    expect(armed).toMatchObject({ revert: { backend: 'kubernetes', type: 'pod-kill', data: { objects: [{ kind: 'PodChaos', namespace: NS }] } } });
+    const name = (armed as unknown as { revert: { data: { objects: { name: string }[] } } }).revert.data.objects[0]!.name;
+    const chaos = api.object('chaos-mesh.org/v1alpha1', 'PodChaos', NS, name)!;
+    expect(chaos.metadata).toMatchObject({ labels: { 'app.kubernetes.io/managed-by': 'kdrill', 'kdrill.dev/run-id': 'run-1', 'kdrill.dev/fault-id': 'f1' } });
+    expect(chaos.spec).toEqual({ action: 'pod-kill', mode: 'all', selector: { namespaces: [NS], pods: { [NS]: ['postgres-0'] } }, gracePeriod: 0 });
+    expect(seen.injected).toHaveLength(1);
+    await handle.revert();
+    expect(seen.recovered).toEqual([name]);
+    expect(api.object('chaos-mesh.org/v1alpha1', 'PodChaos', NS, name)).toBeUndefined();
+    await handle.revert();
+    expect(api.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+  });
+
+  it('zone-partition cuts the zone’s pods from the other zones’ nodes and from the control plane', async () => {
+    await connectWith();
+    const plan = connected.injector('zone-partition').plan({ zone: 'primary' }, await connected.topology());
+    const object = (plan.resolved as { object: { spec: Record<string, unknown> } }).object;
+    expect(object.spec).toMatchObject({
+      action: 'partition',
+      direction: 'both',
+      selector: { namespaces: [NS], labelSelectors: { 'cluster-name': 'postgres' }, nodeSelectors: { 'topology.kubernetes.io/zone': 'zone-a' } },
+      target: { mode: 'all', selector: { nodes: [CONTROL_PLANE.name, ...WORKERS.slice(2).map((w) => w.name)] } },
+      externalTargets: [CONTROL_PLANE.address],
+    });
+    const handle = await connected.injector('zone-partition').inject(plan, injectContext(new MemoryJournal()));
+    await handle.revert();
+  });
+
+  it('a chaos object Chaos Mesh never injects fails the step, naming its conditions, and is deleted again', async () => {
+    await seedKindCluster(api);
+    simulateChaosMesh(api, { inject: false });
+    const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 1, baseDelayMs: 1 } });
+    await using direct = await connectKubernetes(targetOf(), client, { log: () => {} }, { injectMs: 300, recoverMs: 2_000 });
+    const injector = direct.injector('network-delay');
+    const plan = injector.plan({ latency: 200, jitter: 0, correlation: 0 }, await direct.topology());
+    await expect(injector.inject(plan, injectContext(new MemoryJournal()))).rejects.toThrow(
+      /Chaos Mesh did not inject NetworkChaos kdrill-pg\/kdrill-network-delay-f1-\w+ \(Selected=True, AllInjected=False\): is the chaos-daemon running/,
+    );
+    expect(api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS)).toEqual([]);
+  });
+
+  it('reverts from the journalled record alone, as `kdrill cleanup` does', async () => {
+    const seen = await connectWith();
+    const injector = connected.injector('cpu-stress');
+    const journal = new MemoryJournal();
+    await injector.inject(injector.plan({ pod: 'replica', workers: 1, load: 50 }, await connected.topology()), injectContext(journal, 'f7'));
+    const record = (journal.entries.find((e) => e.kind === 'fault-armed') as { revert: Parameters<ConnectedBackend['revertFromRecord']>[0] }).revert;
+    await using cleanup = await kubernetesBackend.connect(targetOf(), { ...runContext(), attachOnly: true });
+    await cleanup.revertFromRecord(record);
+    expect(seen.recovered).toHaveLength(1);
+    expect(api.objects('chaos-mesh.org/v1alpha1', 'StressChaos', NS)).toEqual([]);
+    await cleanup.revertFromRecord(record);
+  });
+});
+
+describe('kubernetes backend: without Chaos Mesh', () => {
+  it('says Chaos Mesh is not installed and how to install it', async () => {
+    await start({ withoutGroups: ['chaos-mesh.org'] });
+    await seedKindCluster(api);
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    const injector = connected.injector('pod-failure');
+    const plan = injector.plan({ pod: 'postgres-1' }, await connected.topology());
+    await expect(injector.inject(plan, { runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal })).rejects.toThrow(
+      /Chaos Mesh is not installed in this cluster[\s\S]*helm install chaos-mesh/,
+    );
+  });
+});
