@@ -5,7 +5,9 @@ import type { ConnectedBackend, Endpoints, RunContext } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
 import { readClusterView, type ClusterView } from './cluster-view.js';
 import { checkCondition } from './conditions.js';
-import { CHAOS_FAULT_TYPES, chaosInjector, revertChaosRecord } from './injectors/index.js';
+import { CHAOS_FAULT_TYPES, chaosInjector, isNodeRecord, nodeInjector, revertChaosRecord } from './injectors/index.js';
+import { DEFAULT_NODE_TIMEOUTS, healNodes, NODE_FAULTS, type NodeFaultData, type NodeFaultEnv, type NodeTimeouts } from './injectors/node-faults.js';
+import { dockerKindNodes, type KindNodeOps } from './nodes/kind-nodes.js';
 import type { ChaosContext } from './injectors/chaos-faults.js';
 import { DEFAULT_CHAOS_TIMEOUTS, type ChaosTimeouts } from './injectors/chaos-lifecycle.js';
 import { passwordSecretOf, type KubernetesTarget } from './target.js';
@@ -16,10 +18,13 @@ export async function connectKubernetes(
   target: KubernetesTarget,
   client: KubeClient,
   ctx: Pick<RunContext, 'log' | 'attachOnly'>,
-  timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS,
+  options: { chaos?: ChaosTimeouts; nodes?: NodeTimeouts; kind?: KindNodeOps } = {},
 ): Promise<ConnectedBackend> {
+  const timeouts = options.chaos ?? DEFAULT_CHAOS_TIMEOUTS;
+  const nodeEnv: NodeFaultEnv = { client, kind: options.kind ?? dockerKindNodes(), timeouts: options.nodes ?? DEFAULT_NODE_TIMEOUTS, log: ctx.log };
   const revertFromRecord = async (record: RevertRecord): Promise<void> => {
     if (record.data.objects) return revertChaosRecord(client, record, timeouts);
+    if (isNodeRecord(record)) return healNodes(nodeEnv, record.data as NodeFaultData);
     throw new KdrillError(ErrorCode.REVERT_FAILED, `the kubernetes backend cannot revert ${record.type} from its record in this version`);
   };
   if (ctx.attachOnly) return reverterOnly(revertFromRecord);
@@ -59,7 +64,8 @@ export async function connectKubernetes(
     }),
     injector: (type: FaultType) => {
       if (CHAOS_FAULT_TYPES.includes(type)) return chaosInjector(client, type, chaosContext, timeouts);
-      throw new UnsupportedFaultError(`the kubernetes backend cannot inject ${type} in this version: it injects ${CHAOS_FAULT_TYPES.join(', ')} through Chaos Mesh`);
+      if (NODE_FAULTS.has(type)) return nodeInjector(nodeEnv, type, target);
+      throw new UnsupportedFaultError(`the kubernetes backend cannot inject ${type} in this version: it injects ${[...CHAOS_FAULT_TYPES, ...NODE_FAULTS.keys()].join(', ')}`);
     },
     act: async (type) => {
       throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version`);

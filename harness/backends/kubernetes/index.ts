@@ -5,6 +5,7 @@ import type { Scenario } from '../../scenario/schema/index.js';
 import type { Backend, ConnectedBackend, RunContext } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
 import { connectKubernetes } from './connected.js';
+import { refuseNodeFault } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { KubernetesTarget } from './target.js';
 
@@ -54,6 +55,7 @@ export const kubernetesBackend: Backend = {
     'kind or a real cluster: zones are node labels; faults are Chaos Mesh objects, node operations and etcd member operations.',
   faults: KUBERNETES_FAULTS,
   actions: KUBERNETES_ACTIONS,
+  refuse: (fault, target) => (target.backend === 'kubernetes' ? refuseNodeFault(fault, target) : undefined),
   preflight,
   connect,
 };

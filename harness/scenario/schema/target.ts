@@ -35,6 +35,13 @@ export const kubernetesTargetSchema = z.strictObject({
     .default('none')
     .describe('how a node failure completes: "none" (wait for eviction), "out-of-service-taint" or "delete-node"'),
   podEvictionTimeout: durationSchema.optional().describe('how long to wait for pods of a failed node to be evicted'),
+  nodeCommands: z
+    .strictObject({
+      stop: z.array(z.string().min(1)).min(1).describe('the command that stops a node, "{node}" standing for its name, like ["aws", "ec2", "stop-instances", "--force", "--instance-ids", "{node}"]'),
+      start: z.array(z.string().min(1)).min(1).describe('the command that starts it again'),
+    })
+    .optional()
+    .describe('how node-crash and zone-outage stop and start a node outside kind (a cloud CLI); without it only kind nodes can be stopped'),
   kubeconfig: z.string().min(1).optional().describe('a kubeconfig file; by default $KUBECONFIG, then ~/.kube/config, then the in-cluster service account'),
   access: z
     .strictObject({

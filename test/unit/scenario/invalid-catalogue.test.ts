@@ -50,6 +50,7 @@ const K8S_BASE = edit(
   namespace: kdrill-pg
   allowedContexts: [kind-kdrill]
   allowedNamespaces: [kdrill-pg]
+  provider: kind
 `,
   ],
   ['    node: a-1\n', '    node: primary\n'],
@@ -355,7 +356,7 @@ const CASES: readonly Case[] = [
   {
     name: 'etcd-data-loss on the kubernetes backend',
     yaml: edit(K8S_BASE, ['    fault: node-crash\n', '    fault: etcd-data-loss\n']),
-    expected: [at(19, 12, `Fault \`etcd-data-loss\` at \`steps[0].fault\` is not supported by the kubernetes backend; it supports: ${KUBERNETES_FAULTS}`)],
+    expected: [at(20, 12, `Fault \`etcd-data-loss\` at \`steps[0].fault\` is not supported by the kubernetes backend; it supports: ${KUBERNETES_FAULTS}`)],
   },
   {
     name: 'zone-partition in loopback mode',
@@ -473,7 +474,7 @@ const CASES: readonly Case[] = [
   {
     name: 'memory-stress size with a space',
     yaml: edit(K8S_BASE, ['    fault: node-crash\n    node: primary\n', '    fault: memory-stress\n    size: 1 GB\n']),
-    expected: [at(20, 11, 'Expected `steps[0].size` to be a size like "256MB", got `"1 GB"` (string)')],
+    expected: [at(21, 11, 'Expected `steps[0].size` to be a size like "256MB", got `"1 GB"` (string)')],
   },
   {
     name: 'zone-pair-partition of a zone with itself',
@@ -485,7 +486,7 @@ const CASES: readonly Case[] = [
   {
     name: 'network-delay with both `zone` and `pod`',
     yaml: edit(K8S_BASE, ['    fault: node-crash\n    node: primary\n', '    fault: network-delay\n    zone: zone-a\n    pod: primary\n    latency: 100ms\n']),
-    expected: [at(21, 10, 'give at most one of `zone` and `pod` (with neither, every pod of the workload is delayed)')],
+    expected: [at(22, 10, 'give at most one of `zone` and `pod` (with neither, every pod of the workload is delayed)')],
   },
 
   // ── names from the local topology (fixtures/topologies/three-zones.yaml) ─────────────────

@@ -7,6 +7,8 @@ import type { ObjectRef } from '../client/types.js';
 import { objectName, runLabels } from '../objects/labels.js';
 import type { ChaosObject } from '../objects/chaos/types.js';
 import { CHAOS_FAULTS, type ChaosContext } from './chaos-faults.js';
+import { completionText, healNodes, harmNodes, NODE_FAULTS, refuseNodeFault, type NodeFaultData, type NodeFaultEnv, type NodeMechanism } from './node-faults.js';
+import type { KubernetesTarget } from '../target.js';
 import { DEFAULT_CHAOS_TIMEOUTS, injectChaos, removeChaos, type ChaosTimeouts } from './chaos-lifecycle.js';
 
 const PLACEHOLDER = 'kdrill-planned';
@@ -53,4 +55,51 @@ export function chaosInjector(client: KubeClient, type: FaultType, context: () =
 export async function revertChaosRecord(client: KubeClient, record: RevertRecord, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Promise<void> {
   const objects = (record.data.objects as ObjectRef[] | undefined) ?? [];
   for (const ref of objects) await removeChaos(client, ref, timeouts.recoverMs);
+}
+
+// An Injector for one node fault: the plan names the nodes and how a crashed node's pods
+// are released; injecting journals everything the revert needs, then harms the nodes.
+export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: KubernetesTarget): Injector {
+  const kind = NODE_FAULTS.get(type);
+  if (!kind) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
+  const refusal = refuseNodeFault(type, target);
+  return {
+    type,
+    plan: (params, topology) => {
+      if (refusal) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, refusal);
+      const nodes = kind.nodes(params, topology);
+      const addresses = Object.fromEntries(topology.zones.flatMap((z) => z.nodes).filter((n) => nodes.includes(n.name) && n.address).map((n) => [n.name, n.address!]));
+      const data: NodeFaultData = {
+        mechanism: kind.mechanism,
+        nodes,
+        addresses,
+        provider: target.provider,
+        completion: target.nodeFailureCompletion,
+        ...(target.nodeCommands ? { nodeCommands: target.nodeCommands } : {}),
+        statefulSet: target.statefulSet,
+        namespace: target.namespace,
+      };
+      return { type, params, targets: nodes, description: `${type}: ${MECHANISM_TEXT[kind.mechanism]} ${nodes.join(', ')}${completionText(kind.mechanism, target.nodeFailureCompletion)}`, resolved: data };
+    },
+    inject: async (plan, ctx) => {
+      const data = plan.resolved as NodeFaultData | undefined;
+      if (!data?.mechanism) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
+      const record: RevertRecord = { backend: 'kubernetes', type, faultId: ctx.faultId, runId: ctx.runId, data };
+      await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
+      ctx.signal.throwIfAborted();
+      await harmNodes(env, data, { evictionMs: target.podEvictionTimeout ?? 0, journal: ctx.journal, signal: ctx.signal });
+      return revertOnceHandle(record, () => healNodes(env, data));
+    },
+  };
+}
+
+const MECHANISM_TEXT: Record<NodeMechanism, string> = {
+  crash: 'stop',
+  freeze: 'pause the node containers of',
+  isolate: 'disconnect from the kind network',
+  drain: 'cordon and drain',
+};
+
+export function isNodeRecord(record: RevertRecord): boolean {
+  return typeof record.data.mechanism === 'string';
 }

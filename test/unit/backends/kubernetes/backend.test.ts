@@ -165,7 +165,7 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     await seedKindCluster(api);
     simulateChaosMesh(api, { inject: false });
     const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 1, baseDelayMs: 1 } });
-    await using direct = await connectKubernetes(targetOf(), client, { log: () => {} }, { injectMs: 300, recoverMs: 2_000 });
+    await using direct = await connectKubernetes(targetOf(), client, { log: () => {} }, { chaos: { injectMs: 300, recoverMs: 2_000 } });
     const injector = direct.injector('network-delay');
     const plan = injector.plan({ latency: 200, jitter: 0, correlation: 0 }, await direct.topology());
     await expect(injector.inject(plan, injectContext(new MemoryJournal()))).rejects.toThrow(

@@ -1,0 +1,84 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import { formatDuration } from '../../../common/duration.js';
+import type { KubeClient } from '../client/kube-client.js';
+import { observe } from '../client/observe.js';
+import type { KubeObject } from '../client/types.js';
+
+export const OUT_OF_SERVICE_TAINT = { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' } as const;
+
+type Taint = { key: string; value?: string; effect: string };
+const nodeRef = (name: string) => ({ apiVersion: 'v1', kind: 'Node', name });
+const taintsOf = (node: KubeObject): Taint[] => ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []).map((t) => ({ ...t }));
+const ready = (node: KubeObject): boolean => ((node.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+export async function setUnschedulable(client: KubeClient, node: string, unschedulable: boolean): Promise<void> {
+  await client.mergePatch(nodeRef(node), { spec: { unschedulable: unschedulable ? true : null } });
+}
+
+// Adds or removes a taint by read-modify-write (retried on conflict): the node controller
+// updates the same list, so a merge patch of the whole list could drop its taints.
+export async function setTaint(client: KubeClient, node: string, taint: Taint, present: boolean): Promise<boolean> {
+  const updated = await client.update(nodeRef(node), (current) => {
+    const taints = taintsOf(current);
+    const has = taints.some((t) => t.key === taint.key && t.effect === taint.effect);
+    if (has === present) return undefined;
+    const next = present ? [...taints, { ...taint }] : taints.filter((t) => !(t.key === taint.key && t.effect === taint.effect));
+    return { ...current, spec: { ...(current.spec as object), taints: next } };
+  });
+  return updated !== undefined;
+}
+
+// Waits until the node controller has marked every node not Ready (a dead kubelet stops
+// renewing its lease; after node-monitor-grace-period the node reads Unknown).
+export async function waitNotReady(client: KubeClient, nodes: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  await observe(
+    client,
+    { apiVersion: 'v1', kind: 'Node' },
+    (all) => (nodes.every((name) => { const n = all.find((x) => x.metadata.name === name); return !n || !ready(n); }) ? true : undefined),
+    { timeoutMs, what: `nodes ${nodes.join(', ')} to be marked not Ready`, ...(signal ? { signal } : {}) },
+  );
+}
+
+export async function waitReady(client: KubeClient, nodes: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  await observe(
+    client,
+    { apiVersion: 'v1', kind: 'Node' },
+    (all) => (nodes.every((name) => { const n = all.find((x) => x.metadata.name === name); return n !== undefined && ready(n); }) ? true : undefined),
+    { timeoutMs, what: `nodes ${nodes.join(', ')} to be Ready again`, ...(signal ? { signal } : {}) },
+  );
+}
+
+// Pods a drain evicts: everything on the node but DaemonSet pods and static (mirror) pods.
+function evictable(pod: KubeObject): boolean {
+  const owners = (pod.metadata.ownerReferences as { kind?: string }[] | undefined) ?? [];
+  const mirror = pod.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+  return !mirror && !owners.some((o) => o.kind === 'DaemonSet');
+}
+
+// kubectl drain: cordon, then evict every evictable pod, retrying those a
+// PodDisruptionBudget blocks, until the node is empty or the time is up.
+export async function drainNode(client: KubeClient, node: string, options: { timeoutMs: number; retryMs?: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<{ evicted: string[] }> {
+  await setUnschedulable(client, node, true);
+  const deadline = performance.now() + options.timeoutMs;
+  const evicted: string[] = [];
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod', fieldSelector: `spec.nodeName=${node}` })).items.filter(evictable);
+    if (pods.length === 0) return { evicted };
+    const blocked: string[] = [];
+    for (const pod of pods) {
+      const outcome = await client.evict(pod.metadata.namespace!, pod.metadata.name!);
+      if (outcome === 'evicted') evicted.push(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      if (outcome === 'blocked') blocked.push(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    }
+    if (performance.now() >= deadline) {
+      const why = blocked.length ? `a PodDisruptionBudget still blocks ${blocked.join(', ')}` : `pods still terminating: ${pods.map((p) => p.metadata.name).join(', ')}`;
+      throw new KdrillError(ErrorCode.STEP_FAILED, `drain of ${node} did not finish in ${formatDuration(options.timeoutMs)}: ${why}`);
+    }
+    if (blocked.length) options.log?.(`drain ${node}: a PodDisruptionBudget blocks ${blocked.join(', ')}; retrying`);
+    // Evicted pods take their grace period to go; blocked ones wait for the budget to allow.
+    const pause = blocked.length ? (options.retryMs ?? 5_000) : 250;
+    await sleep(Math.max(0, Math.min(pause, deadline - performance.now())), undefined, options.signal ? { signal: options.signal } : undefined);
+  }
+}
