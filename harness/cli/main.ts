@@ -91,16 +91,20 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .addOption(new Option('--profile <profile>', 'Patroni timing: fast (ttl 10s) or default (ttl 30s)').choices(['fast', 'default']).default('default'))
     .option('--synchronous', 'synchronous replication (as tier0 drills run it)')
     .option('--loopback', 'every node on its own 127.18.x address instead of a network namespace (no root needed; process faults only)')
+    .option('--ha', 'kind: three control-plane nodes (a three-member etcd, for etcd quorum drills)')
+    .option('--dry-run', 'kind: print the commands it would run and every object it would create, then stop')
     .action(wrap((opts: ClusterOpts) => clusterCommand('up', opts, output)));
   cluster
     .command('down')
-    .description('remove every namespace, link, process and data directory of local clusters')
+    .description('remove every namespace, link, process and data directory of local clusters, or delete the kind cluster')
     .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
+    .option('--ha', 'kind: the three-control-plane cluster')
     .action(wrap((opts: ClusterOpts) => clusterCommand('down', opts, output)));
   cluster
     .command('status')
     .description('show zones, nodes, members, roles, timeline and replication lag')
     .addOption(new Option('-b, --backend <backend>', 'which backend').choices(['local', 'kind']).default('local'))
+    .option('--ha', 'kind: the three-control-plane cluster')
     .option('--json', 'print the status as JSON')
     .action(wrap((opts: ClusterOpts) => clusterCommand('status', opts, output)));
 

@@ -11,6 +11,7 @@ import { detectPrivilege } from '../../backends/local/privilege.js';
 import { loadTopologyFile } from '../../backends/local/topology-file.js';
 import { PACKAGE_ROOT } from '../../scenario/package-root.js';
 import { ExitCode } from '../exit-codes.js';
+import { kindClusterCommand } from './cluster-kind.js';
 import { progressLogger, type Output } from '../output.js';
 
 export interface ClusterOpts {
@@ -21,17 +22,15 @@ export interface ClusterOpts {
   synchronous?: boolean;
   loopback?: boolean;
   json?: boolean;
+  ha?: boolean;
+  dryRun?: boolean;
 }
 
 const DEFAULT_TOPOLOGY = path.join(PACKAGE_ROOT, 'fixtures/topologies/three-zones.yaml');
 
 // Backend lifecycle: up waits for a healthy cluster; down removes everything; both idempotent.
 export async function clusterCommand(verb: 'up' | 'down' | 'status', opts: ClusterOpts, output: Output): Promise<number> {
-  if (opts.backend === 'kind') {
-    throw new BackendUnavailableError(`kdrill cluster ${verb} --backend kind is not available in this version`, [
-      { strategy: 'kind', reason: 'the Kubernetes backend arrives with issue 7' },
-    ]);
-  }
+  if (opts.backend === 'kind') return kindClusterCommand(verb, opts, output);
   switch (verb) {
     case 'up':
       return up(opts, output);
