@@ -75,6 +75,9 @@ export interface Backend extends BackendCapabilities {
   // inside a user namespace), runs it there and returns its exit code; undefined to go on here.
   relaunch?(target: Scenario['target']): Promise<number | undefined>;
   connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend>;
+  // `kdrill run --dry-run`: everything the plan's faults would create, resolved as far as
+  // reading (never changing) the target allows. Printed after the plan.
+  describeDryRun?(plan: import('../scenario/plan-types.js').Plan, target: Scenario['target']): Promise<string>;
   // Removes what runs that died left behind (a cluster a crashed run created for itself).
   reap?(log: (line: string) => void): Promise<{ removed: string[]; problems: string[] }>;
 }

@@ -5,6 +5,7 @@ import type { Scenario } from '../../scenario/schema/index.js';
 import type { Backend, ConnectedBackend, RunContext } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
 import { connectKubernetes } from './connected.js';
+import { describeKubernetesDryRun } from './dry-run.js';
 import { refuseNodeFault } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { KubernetesTarget } from './target.js';
@@ -58,4 +59,5 @@ export const kubernetesBackend: Backend = {
   refuse: (fault, target) => (target.backend === 'kubernetes' ? refuseNodeFault(fault, target) : undefined),
   preflight,
   connect,
+  describeDryRun: (plan, target) => describeKubernetesDryRun(plan, kubernetesTarget(target)),
 };

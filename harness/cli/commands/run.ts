@@ -24,6 +24,8 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   const plan = compilePlan(loaded);
   if (opts.dryRun) {
     output.out(formatPlan(plan));
+    const objects = await backendFor(plan.backend).describeDryRun?.(plan, loaded.scenario.target);
+    if (objects) output.out(`\n${objects}`);
     output.out('\n--dry-run: nothing was created or touched.');
     return ExitCode.passed;
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { revertOnceHandle } from '../../../faults/handle.js';
-import type { FaultType, Injector, RevertRecord } from '../../../faults/types.js';
+import type { FaultParams, FaultPlan, FaultType, Injector, RevertRecord } from '../../../faults/types.js';
+import type { Topology } from '../../types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { ObjectRef } from '../client/types.js';
 import { objectName, runLabels } from '../objects/labels.js';
@@ -22,19 +23,43 @@ export function chaosName(type: FaultType, runId: string, faultId: string): stri
 // The faults this backend injects through Chaos Mesh.
 export const CHAOS_FAULT_TYPES: readonly FaultType[] = [...CHAOS_FAULTS.keys()];
 
+// A Chaos Mesh fault resolved against the topology: the whole object, unnamed. Pure.
+export function chaosPlan(type: FaultType, params: FaultParams, topology: Topology, ctx: ChaosContext): FaultPlan {
+  const build = CHAOS_FAULTS.get(type);
+  if (!build) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the kubernetes backend does not inject ${type} through Chaos Mesh`);
+  const { targets, object } = build(params, topology, ctx, { name: PLACEHOLDER, namespace: ctx.namespace, labels: {} });
+  return { type, params, targets, description: `${type} on ${targets.join(', ')} (${object.kind})`, resolved: { object } };
+}
+
+// A node fault resolved against the topology: the nodes and everything its revert needs. Pure.
+export function nodePlan(type: FaultType, params: FaultParams, topology: Topology, target: KubernetesTarget): FaultPlan {
+  const kind = NODE_FAULTS.get(type);
+  if (!kind) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
+  const refusal = refuseNodeFault(type, target);
+  if (refusal) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, refusal);
+  const nodes = kind.nodes(params, topology);
+  const addresses = Object.fromEntries(topology.zones.flatMap((z) => z.nodes).filter((n) => nodes.includes(n.name) && n.address).map((n) => [n.name, n.address!]));
+  const data: NodeFaultData = {
+    mechanism: kind.mechanism,
+    nodes,
+    addresses,
+    provider: target.provider,
+    completion: target.nodeFailureCompletion,
+    ...(target.nodeCommands ? { nodeCommands: target.nodeCommands } : {}),
+    statefulSet: target.statefulSet,
+    namespace: target.namespace,
+  };
+  return { type, params, targets: nodes, description: `${type}: ${MECHANISM_TEXT[kind.mechanism]} ${nodes.join(', ')}${completionText(kind.mechanism, target.nodeFailureCompletion)}`, resolved: data };
+}
+
 // An Injector for one Chaos Mesh fault: the plan holds the whole object (shown by
 // --dry-run); injecting names and labels it with the run and fault, journals its reference,
 // creates it and waits for Chaos Mesh to report it injected.
 export function chaosInjector(client: KubeClient, type: FaultType, context: () => ChaosContext, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Injector {
-  const build = CHAOS_FAULTS.get(type);
-  if (!build) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the kubernetes backend does not inject ${type} through Chaos Mesh`);
+  if (!CHAOS_FAULTS.has(type)) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the kubernetes backend does not inject ${type} through Chaos Mesh`);
   return {
     type,
-    plan: (params, topology) => {
-      const ctx = context();
-      const { targets, object } = build(params, topology, ctx, { name: PLACEHOLDER, namespace: ctx.namespace, labels: {} });
-      return { type, params, targets, description: `${type} on ${targets.join(', ')} (${object.kind})`, resolved: { object } };
-    },
+    plan: (params, topology) => chaosPlan(type, params, topology, context()),
     inject: async (plan, ctx) => {
       const template = plan.resolved?.object as ChaosObject | undefined;
       if (!template) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
@@ -60,27 +85,10 @@ export async function revertChaosRecord(client: KubeClient, record: RevertRecord
 // An Injector for one node fault: the plan names the nodes and how a crashed node's pods
 // are released; injecting journals everything the revert needs, then harms the nodes.
 export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: KubernetesTarget): Injector {
-  const kind = NODE_FAULTS.get(type);
-  if (!kind) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
-  const refusal = refuseNodeFault(type, target);
+  if (!NODE_FAULTS.has(type)) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
   return {
     type,
-    plan: (params, topology) => {
-      if (refusal) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, refusal);
-      const nodes = kind.nodes(params, topology);
-      const addresses = Object.fromEntries(topology.zones.flatMap((z) => z.nodes).filter((n) => nodes.includes(n.name) && n.address).map((n) => [n.name, n.address!]));
-      const data: NodeFaultData = {
-        mechanism: kind.mechanism,
-        nodes,
-        addresses,
-        provider: target.provider,
-        completion: target.nodeFailureCompletion,
-        ...(target.nodeCommands ? { nodeCommands: target.nodeCommands } : {}),
-        statefulSet: target.statefulSet,
-        namespace: target.namespace,
-      };
-      return { type, params, targets: nodes, description: `${type}: ${MECHANISM_TEXT[kind.mechanism]} ${nodes.join(', ')}${completionText(kind.mechanism, target.nodeFailureCompletion)}`, resolved: data };
-    },
+    plan: (params, topology) => nodePlan(type, params, topology, target),
     inject: async (plan, ctx) => {
       const data = plan.resolved as NodeFaultData | undefined;
       if (!data?.mechanism) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);

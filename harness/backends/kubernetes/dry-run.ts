@@ -1,0 +1,93 @@
+import type { Plan } from '../../scenario/plan-types.js';
+import type { Topology } from '../types.js';
+import { KubeClient } from './client/kube-client.js';
+import { readClusterView, type ClusterView } from './cluster-view.js';
+import { CHAOS_FAULTS } from './injectors/chaos-faults.js';
+import { chaosName, chaosPlan, nodePlan } from './injectors/index.js';
+import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import type { ChaosObject } from './objects/chaos/types.js';
+import { runLabels } from './objects/labels.js';
+import { renderManifests } from './objects/render.js';
+import type { KubernetesTarget } from './target.js';
+
+// The kind cluster of kind-config.yaml with the fixture as `cluster up` leaves it: what a
+// dry run resolves selectors against when the cluster cannot be read.
+export function nominalKindTopology(target: KubernetesTarget): Topology {
+  const zones = ['zone-a', 'zone-b', 'zone-c'];
+  return {
+    zones: [
+      { name: 'control-plane', nodes: [{ name: 'kdrill-control-plane', zone: 'control-plane', address: '172.18.0.2', members: [{ name: 'etcd-kdrill-control-plane', kind: 'etcd', role: 'unknown' }] }] },
+      ...zones.map((zone, z) => ({
+        name: zone,
+        nodes: [1, 2].map((i) => {
+          const n = z * 2 + i;
+          const name = `kdrill-worker${n === 1 ? '' : n}`;
+          return { name, zone, address: `172.18.0.${2 + n}`, members: i === 1 ? [{ name: `${target.statefulSet}-${z}`, kind: 'postgresql' as const, role: z === 0 ? ('primary' as const) : ('replica' as const) }] : [] };
+        }),
+      })),
+    ],
+  };
+}
+
+// Reads the live view (nothing is changed) or says why it could not.
+async function liveView(target: KubernetesTarget): Promise<ClusterView | string> {
+  try {
+    const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 } });
+    return await Promise.race([
+      readClusterView(client, target.namespace, target.statefulSet),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10s')), 10_000).unref()),
+    ]);
+  } catch (error) {
+    return (error as Error).message.split('\n')[0]!;
+  }
+}
+
+// Every object and node operation the plan's faults would create, resolved against the live
+// topology when the cluster can be read, otherwise against the nominal kind topology.
+export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTarget): Promise<string> {
+  const view = await liveView(target);
+  const topology = typeof view === 'string' ? nominalKindTopology(target) : view.topology;
+  const out: string[] = [
+    typeof view === 'string'
+      ? `# Selectors resolved against the nominal kind topology (the cluster could not be read: ${view}); a run resolves them against the live cluster when each fault starts.`
+      : `# Selectors resolved against context ${target.context} as it is now; a run resolves them again when each fault starts.`,
+  ];
+  const controlPlaneAddresses = topology.zones.find((z) => z.name === 'control-plane')?.nodes.flatMap((n) => (n.address ? [n.address] : [])) ?? [];
+  const objects: ChaosObject[] = [];
+  for (const step of plan.steps) {
+    if (step.kind !== 'fault') continue;
+    const { type, params } = step.fault;
+    try {
+      if (CHAOS_FAULTS.has(type)) {
+        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, controlPlaneAddresses });
+        const object = structuredClone((planned.resolved as { object: ChaosObject }).object);
+        object.metadata.name = chaosName(type, 'dry-run', step.id);
+        object.metadata.labels = runLabels('<run id>', step.id);
+        out.push(`# step ${step.name}: ${planned.description}`);
+        objects.push(object);
+      } else if (NODE_FAULTS.has(type)) {
+        const planned = nodePlan(type, params, topology, target);
+        const data = planned.resolved as NodeFaultData;
+        out.push(`# step ${step.name}: ${planned.description}`);
+        for (const node of data.nodes) out.push(`#   ${nodeOperation(data, node)}`);
+      } else out.push(`# step ${step.name}: ${type} is not injected by the kubernetes backend in this version`);
+    } catch (error) {
+      out.push(`# step ${step.name}: ${(error as Error).message}`);
+    }
+  }
+  return [...out, objects.length ? renderManifests(objects) : '# no Chaos Mesh objects'].join('\n');
+}
+
+function nodeOperation(data: NodeFaultData, node: string): string {
+  switch (data.mechanism) {
+    case 'crash':
+      return data.provider === 'kind' ? `$ docker kill --signal KILL ${node}   (revert: docker start ${node})` : `$ ${(data.nodeCommands?.stop ?? []).join(' ').replaceAll('{node}', node)}`;
+    case 'freeze':
+      return `$ docker pause ${node}   (revert: docker unpause ${node})`;
+    case 'isolate':
+      return `$ docker network disconnect kind ${node}   (revert: docker network connect kind ${node})`;
+    case 'drain':
+      return `cordon ${node} and evict its pods through their PodDisruptionBudgets   (revert: uncordon)`;
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCliInProcess } from '../../../helpers/cli.js';
+import { schemaProblems } from '../../../helpers/kube-schemas.js';
+
+let dir: string;
+
+const scenario = (kubeconfig: string) => `apiVersion: kdrill.dev/v1alpha1
+kind: Scenario
+metadata: { name: k8s-dry-run }
+tier: { name: tier1 }
+target:
+  backend: kubernetes
+  context: kind-kdrill
+  namespace: kdrill-pg
+  allowedContexts: [kind-kdrill]
+  allowedNamespaces: [kdrill-pg]
+  provider: kind
+  kubeconfig: ${kubeconfig}
+load: { driver: none }
+steps:
+  - name: kill-primary
+    fault: pod-kill
+    pod: primary
+  - name: slow-zone
+    fault: network-delay
+    zone: zone-b
+    latency: 150ms
+    duration: 1m
+  - name: cut-zone
+    fault: zone-partition
+    zone: primary
+    duration: 1m
+  - name: freeze
+    fault: node-freeze
+    node: replica
+    duration: 30s
+`;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-dry-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('kdrill run --dry-run on a kubernetes scenario', () => {
+  it('prints every Chaos Mesh object (valid against the CRDs) and node operation, touching nothing', async () => {
+    const file = path.join(dir, 'k8s.yaml');
+    writeFileSync(file, scenario(path.join(dir, 'absent-kubeconfig')));
+    const r = await runCliInProcess(['run', file, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('nominal kind topology (the cluster could not be read');
+    expect(r.stdout).toContain('# step freeze: node-freeze: pause the node containers of kdrill-worker3');
+    expect(r.stdout).toContain('$ docker pause kdrill-worker3');
+    const yaml = r.stdout.slice(r.stdout.indexOf('apiVersion: chaos-mesh.org'), r.stdout.indexOf('\n--dry-run: nothing'));
+    const objects = parseAllDocuments(yaml).map((d) => d.toJSON() as Record<string, unknown> & { metadata: { name: string; labels: Record<string, string> } });
+    expect(objects.map((o) => o.kind)).toEqual(['PodChaos', 'NetworkChaos', 'NetworkChaos']);
+    for (const object of objects) {
+      expect(await schemaProblems(object)).toEqual([]);
+      expect(object.metadata.labels['app.kubernetes.io/managed-by']).toBe('kdrill');
+    }
+    expect(objects[0]!.spec).toMatchObject({ selector: { pods: { 'kdrill-pg': ['postgres-0'] } } });
+    expect(objects[1]!.spec).toMatchObject({ delay: { latency: '150ms' }, selector: { nodeSelectors: { 'topology.kubernetes.io/zone': 'zone-b' } } });
+    expect(r.stdout).toContain('--dry-run: nothing was created or touched.');
+  });
+});
