@@ -59,3 +59,16 @@ describe('the PostgreSQL fixture against the Kubernetes schemas (kubernetes-mode
     expect(await schemaProblems(statefulSet)).toEqual([expect.objectContaining({ field: 'spec.replicas', message: 'must be integer' })]);
   });
 });
+
+describe('fixtures/kubernetes/postgres.yaml', () => {
+  it('is what the builders make (run `npm run fixtures` after changing them), and every object in it is valid', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseAllDocuments } = await import('yaml');
+    const { fixtureManifest } = await import('../../../../../harness/backends/kubernetes/kind/manifest.js');
+    const shipped = readFileSync(new URL('../../../../../fixtures/kubernetes/postgres.yaml', import.meta.url), 'utf8');
+    expect(shipped).toBe(fixtureManifest());
+    const objects = parseAllDocuments(shipped).map((d) => d.toJSON() as Record<string, unknown>);
+    expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'Service', 'Service', 'PodDisruptionBudget', 'StatefulSet']);
+    for (const object of objects) expect(await schemaProblems(object)).toEqual([]);
+  });
+});
