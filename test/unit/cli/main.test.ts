@@ -125,10 +125,18 @@ describe('help and usage', () => {
     expect(r.stdout).toContain('7  cleanup incomplete');
   });
 
-  it('cluster up --backend kind says plainly that kind is not available yet', async () => {
-    const r = await runCliInProcess(['cluster', 'up', '--backend', 'kind']);
-    expect(r.code).toBe(ExitCode.harnessError);
-    expect(r.stderr).toContain('kdrill cluster up --backend kind is not available in this version');
+  it('cluster up --backend kind names every program it is missing, and touches nothing', async () => {
+    await using dir = await tempDir();
+    const path = process.env.PATH;
+    process.env.PATH = dir.path; // no kind, docker or helm, even on a machine that has them
+    try {
+      const r = await runCliInProcess(['cluster', 'up', '--backend', 'kind']);
+      expect(r.code).toBe(ExitCode.harnessError);
+      expect(r.stderr).toContain('kdrill cluster up --backend kind needs kind, docker, helm');
+      expect(r.stderr).toContain('kind: `kind version` is not installed');
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('the exit-code table has one meaning for each of the codes 0 to 7', () => {
