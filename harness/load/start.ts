@@ -10,10 +10,11 @@ import { Ledger } from './ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from './ledger-driver/index.js';
 import { preparePgbenchTable, startPgbenchLoad } from './pgbench/driver.js';
 import { withWalVolume } from './wal-volume.js';
+import { K6_SUMMARY_FILE, startK6Load } from './k6/driver.js';
 
 // The scenario's load on this backend, started; undefined when there is nothing to load
 // (driver "none", or a backend without a database, such as the in-memory fake).
-export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000, database?: string): Promise<StartedLoad | undefined> {
+export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000, database?: string, scenarioFile?: string): Promise<StartedLoad | undefined> {
   if (spec.driver === 'none') return undefined;
   const endpoints = await connected.endpoints();
   const endpoint = dbTargetOf(endpoints);
@@ -28,8 +29,14 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
     log(`load: pgbench, ${spec.rate === 'max' ? 'as fast as possible' : `${spec.rate} inserts/s`}, ${spec.concurrency} clients, through ${target.host}:${target.port}`);
     return { driver: 'pgbench', detail: { rate: spec.rate, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => undefined };
   }
+  if (spec.driver === 'k6') {
+    if (!spec.script) throw new KdrillError(ErrorCode.SCENARIO_INVALID, 'the k6 load driver needs `load.script`');
+    const script = scenarioFile ? path.resolve(path.dirname(scenarioFile), spec.script) : path.resolve(spec.script);
+    const running = await withWalVolume(await startK6Load({ script, target, rate: spec.rate, concurrency: spec.concurrency, clock, runDir, maxDurationMs, log }), target);
+    return { driver: 'k6', detail: { script: spec.script, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => K6_SUMMARY_FILE };
+  }
   if (spec.driver !== 'ledger') {
-    throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the ${spec.driver} load driver is not available in this version`, { hint: 'use `load: { driver: ledger }` or `pgbench` (the k6 driver comes with the Kubernetes backend, issue 7)' });
+    throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the ${spec.driver} load driver is not available in this version`);
   }
   await prepareLedgerTable(target);
   const ledger = new Ledger();

@@ -32,6 +32,22 @@ export interface PodView {
 
 // What the API says about the workload now: nodes by zone, the StatefulSet's pods and their
 // roles (Patroni's label), their claims and where those are bound, and kind's etcd pods.
+// The StatefulSet being drilled: its pods are the ones its selector matches, and each pod's
+// role is its role label or, lacking one, what Patroni answers.
+export interface WorkloadRef {
+  readonly namespace: string;
+  readonly statefulSet: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly roleLabel: string;
+  readonly patroniPort: number;
+}
+
+export function podSelectorOf(workload: Pick<WorkloadRef, 'podLabels'>): string {
+  return Object.entries(workload.podLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
 export interface ClusterView {
   readonly nodes: readonly NodeView[];
   readonly pods: readonly PodView[];
@@ -58,13 +74,29 @@ function nodeView(node: KubeObject): NodeView {
   };
 }
 
-export function roleOfPod(pod: KubeObject): MemberRole {
+// Patroni's role names (label values and REST answers) as kdrill's roles.
+export function roleFromPatroni(role: string | undefined): MemberRole | undefined {
+  if (role === undefined) return undefined;
+  if ((LEADER_ROLE_VALUES as readonly string[]).includes(role)) return 'primary';
+  if (role === 'replica' || role === 'standby_leader' || role === 'sync_standby') return 'replica';
+  return undefined;
+}
+
+export function roleOfPod(pod: KubeObject, roleLabel = ROLE_LABEL): MemberRole {
   const phase = String(get(pod, 'status', 'phase') ?? 'Unknown');
   if (pod.metadata.deletionTimestamp || phase !== 'Running') return 'down';
-  const label = pod.metadata.labels?.[ROLE_LABEL];
-  if (label && (LEADER_ROLE_VALUES as readonly string[]).includes(label)) return 'primary';
-  if (label === 'replica' || label === 'standby_leader' || label === 'sync_standby') return 'replica';
-  return conditionTrue(pod, 'Ready') ? 'unknown' : 'down';
+  return roleFromPatroni(pod.metadata.labels?.[roleLabel]) ?? (conditionTrue(pod, 'Ready') ? 'unknown' : 'down');
+}
+
+// A running pod without a role label: Patroni's GET /patroni through the pod proxy.
+async function askPatroni(client: KubeClient, workload: WorkloadRef, pod: string): Promise<MemberRole> {
+  try {
+    const answer = JSON.parse(await client.proxyRequest('GET', workload.namespace, pod, workload.patroniPort, '/patroni')) as { role?: string; state?: string };
+    if (answer.state && answer.state !== 'running') return 'down';
+    return roleFromPatroni(answer.role) ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function claimOf(pod: KubeObject, claims: readonly KubeObject[], volumes: readonly KubeObject[]): PodView['claim'] {
@@ -82,10 +114,11 @@ function claimOf(pod: KubeObject, claims: readonly KubeObject[], volumes: readon
 
 // Reads the view; kube-system's etcd pods and PersistentVolumes are optional (a namespaced
 // account may not list them), everything else is required.
-export async function readClusterView(client: KubeClient, namespace: string, statefulSet: string): Promise<ClusterView> {
+export async function readClusterView(client: KubeClient, workload: WorkloadRef): Promise<ClusterView> {
+  const namespace = workload.namespace;
   const [nodes, pods, claims] = await Promise.all([
     client.list({ apiVersion: 'v1', kind: 'Node' }),
-    client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: `cluster-name=${statefulSet}` }),
+    client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: podSelectorOf(workload) }),
     client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace }),
   ]);
   const optional = async (query: Parameters<KubeClient['list']>[0]): Promise<KubeObject[]> => (await client.list(query).catch(() => ({ items: [] }))).items;
@@ -94,23 +127,27 @@ export async function readClusterView(client: KubeClient, namespace: string, sta
     optional({ apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system', labelSelector: 'component=etcd' }),
   ]);
   const nodeViews = nodes.items.map(nodeView).sort((a, b) => a.name.localeCompare(b.name));
-  const podViews: PodView[] = pods.items
-    .map((pod) => {
-      const claim = claimOf(pod, claims.items, volumes);
-      const node = get(pod, 'spec', 'nodeName') as string | undefined;
-      const ip = get(pod, 'status', 'podIP') as string | undefined;
-      return {
-        name: pod.metadata.name!,
-        ...(node ? { node } : {}),
-        role: roleOfPod(pod),
+  const podViews: PodView[] = (
+    await Promise.all(
+      pods.items.map(async (pod) => {
+        const claim = claimOf(pod, claims.items, volumes);
+        const node = get(pod, 'spec', 'nodeName') as string | undefined;
+        const ip = get(pod, 'status', 'podIP') as string | undefined;
+        let role = roleOfPod(pod, workload.roleLabel);
+        if (role === 'unknown') role = await askPatroni(client, workload, pod.metadata.name!);
+        return {
+          name: pod.metadata.name!,
+          ...(node ? { node } : {}),
+          role,
         ready: conditionTrue(pod, 'Ready'),
         phase: String(get(pod, 'status', 'phase') ?? 'Unknown'),
         ...(ip ? { ip } : {}),
-        terminating: pod.metadata.deletionTimestamp !== undefined,
-        ...(claim ? { claim } : {}),
-      };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+          terminating: pod.metadata.deletionTimestamp !== undefined,
+          ...(claim ? { claim } : {}),
+        };
+      }),
+    )
+  ).sort((a, b) => a.name.localeCompare(b.name));
   const etcd = etcdPods.map((p) => ({ name: p.metadata.name!, ...(get(p, 'spec', 'nodeName') ? { node: get(p, 'spec', 'nodeName') as string } : {}), ready: conditionTrue(p, 'Ready') }));
   return { nodes: nodeViews, pods: podViews, etcd, topology: topologyOf(nodeViews, podViews, etcd) };
 }

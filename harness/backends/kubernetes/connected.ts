@@ -3,8 +3,9 @@ import { BackendUnavailableError, ErrorCode, KdrillError, UnsupportedFaultError 
 import type { FaultType, RevertRecord } from '../../faults/types.js';
 import type { ConnectedBackend, Endpoints, RunContext } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
-import { readClusterView, type ClusterView } from './cluster-view.js';
+import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } from './cluster-view.js';
 import { checkCondition } from './conditions.js';
+import { handOver, patroniLags } from './actions.js';
 import { CHAOS_FAULT_TYPES, chaosInjector, isNodeRecord, nodeInjector, revertChaosRecord } from './injectors/index.js';
 import { DEFAULT_NODE_TIMEOUTS, healNodes, NODE_FAULTS, type NodeFaultData, type NodeFaultEnv, type NodeTimeouts } from './injectors/node-faults.js';
 import { dockerKindNodes, type KindNodeOps } from './nodes/kind-nodes.js';
@@ -36,18 +37,25 @@ export async function connectKubernetes(
       hint: target.provider === 'kind' ? '`kdrill cluster up --backend kind` deploys the PostgreSQL fixture' : 'set `target.statefulSet` and `target.namespace` to your PostgreSQL StatefulSet',
     });
   }
-  const replicas = Number((statefulSet.spec as { replicas?: number } | undefined)?.replicas ?? 1);
+  const spec = statefulSet.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } } | undefined;
+  const replicas = Number(spec?.replicas ?? 1);
+  const podLabels = spec?.selector?.matchLabels;
+  if (!podLabels || Object.keys(podLabels).length === 0) {
+    throw new BackendUnavailableError(`the StatefulSet ${target.namespace}/${target.statefulSet} selects its pods without matchLabels`, [], { hint: 'kdrill finds the pods by the StatefulSet’s spec.selector.matchLabels' });
+  }
+  const workload: WorkloadRef = { namespace: target.namespace, statefulSet: target.statefulSet, podLabels, roleLabel: target.roleLabel, patroniPort: target.patroniPort };
   const secretRef = passwordSecretOf(target);
   const secret = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace: target.namespace, name: secretRef.name });
   const encoded = (secret?.data as Record<string, string> | undefined)?.[secretRef.key];
   if (!encoded) throw new BackendUnavailableError(`the Secret ${target.namespace}/${secretRef.name} has no key ${secretRef.key}`, [], { hint: 'set `target.passwordSecret` to the Secret and key of the database password' });
   const password = Buffer.from(encoded, 'base64').toString('utf8');
 
-  let latest: ClusterView = await readClusterView(client, target.namespace, target.statefulSet);
-  const view = async (): Promise<ClusterView> => (latest = await readClusterView(client, target.namespace, target.statefulSet));
+  let latest: ClusterView = await readClusterView(client, workload);
+  const view = async (): Promise<ClusterView> => (latest = await readClusterView(client, workload));
   const chaosContext = (): ChaosContext => ({
     namespace: target.namespace,
     statefulSet: target.statefulSet,
+    podLabels,
     controlPlaneAddresses: latest.nodes.filter((n) => n.controlPlane).flatMap((n) => n.addresses),
   });
   const { host, readWritePort, readOnlyPort } = target.access;
@@ -64,13 +72,14 @@ export async function connectKubernetes(
     }),
     injector: (type: FaultType) => {
       if (CHAOS_FAULT_TYPES.includes(type)) return chaosInjector(client, type, chaosContext, timeouts);
-      if (NODE_FAULTS.has(type)) return nodeInjector(nodeEnv, type, target);
+      if (NODE_FAULTS.has(type)) return nodeInjector(nodeEnv, type, target, podSelectorOf(workload));
       throw new UnsupportedFaultError(`the kubernetes backend cannot inject ${type} in this version: it injects ${[...CHAOS_FAULT_TYPES, ...NODE_FAULTS.keys()].join(', ')}`);
     },
-    act: async (type) => {
-      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version`);
+    act: async (type, params, actx) => {
+      if (type === 'failover' || type === 'switchover') return handOver(client, workload, await view(), type, typeof params.to === 'string' ? params.to : undefined, { signal: actx.signal });
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version: it runs failover and switchover`);
     },
-    check: async (condition) => checkCondition(condition, await view(), { replicas, service }),
+    check: async (condition) => checkCondition(condition, await view(), { replicas, service, lags: (leader) => patroniLags(client, workload, leader) }),
     versions: async () => {
       const image = ((statefulSet.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } }).template?.spec?.containers ?? [])[0]?.image;
       return { ...(image ? { 'postgres image': image } : {}) };

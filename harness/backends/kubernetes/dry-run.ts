@@ -1,10 +1,11 @@
 import type { Plan } from '../../scenario/plan-types.js';
 import type { Topology } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
-import { readClusterView, type ClusterView } from './cluster-view.js';
+import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } from './cluster-view.js';
+import { podSelectorLabels } from './objects/postgres/options.js';
 import { CHAOS_FAULTS } from './injectors/chaos-faults.js';
 import { chaosName, chaosPlan, nodePlan } from './injectors/index.js';
-import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
+import { NODE_FAULTS, START_ETCD, STOP_ETCD, type NodeFaultData } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
 import { runLabels } from './objects/labels.js';
@@ -30,12 +31,17 @@ export function nominalKindTopology(target: KubernetesTarget): Topology {
   };
 }
 
+// The fixture's pod labels: a dry run does not read the StatefulSet's selector.
+function nominalWorkload(target: KubernetesTarget): WorkloadRef {
+  return { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: podSelectorLabels({ name: target.statefulSet }), roleLabel: target.roleLabel, patroniPort: target.patroniPort };
+}
+
 // Reads the live view (nothing is changed) or says why it could not.
 async function liveView(target: KubernetesTarget): Promise<ClusterView | string> {
   try {
     const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 } });
     return await Promise.race([
-      readClusterView(client, target.namespace, target.statefulSet),
+      readClusterView(client, nominalWorkload(target)),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10s')), 10_000).unref()),
     ]);
   } catch (error) {
@@ -60,14 +66,14 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
     const { type, params } = step.fault;
     try {
       if (CHAOS_FAULTS.has(type)) {
-        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, controlPlaneAddresses });
+        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: nominalWorkload(target).podLabels, controlPlaneAddresses });
         const object = structuredClone((planned.resolved as { object: ChaosObject }).object);
         object.metadata.name = chaosName(type, 'dry-run', step.id);
         object.metadata.labels = runLabels('<run id>', step.id);
         out.push(`# step ${step.name}: ${planned.description}`);
         objects.push(object);
       } else if (NODE_FAULTS.has(type)) {
-        const planned = nodePlan(type, params, topology, target);
+        const planned = nodePlan(type, params, topology, target, podSelectorOf(nominalWorkload(target)));
         const data = planned.resolved as NodeFaultData;
         out.push(`# step ${step.name}: ${planned.description}`);
         for (const node of data.nodes) out.push(`#   ${nodeOperation(data, node)}`);
@@ -89,5 +95,7 @@ function nodeOperation(data: NodeFaultData, node: string): string {
       return `$ docker network disconnect kind ${node}   (revert: docker network connect kind ${node})`;
     case 'drain':
       return `cordon ${node} and evict its pods through their PodDisruptionBudgets   (revert: uncordon)`;
+    case 'etcd-stop':
+      return `$ docker exec ${node} sh -c "${STOP_ETCD}"   (revert: ${START_ETCD})`;
   }
 }

@@ -2,7 +2,7 @@ import { kindClusterPlan, CHAOS_MESH_VERSION } from '../../backends/kubernetes/k
 import { fixtureObjects } from '../../backends/kubernetes/kind/plan.js';
 import { defaultKindEnv, kindClusterDown, kindClusterUp, type KindEnv } from '../../backends/kubernetes/kind/up.js';
 import { readClusterView } from '../../backends/kubernetes/cluster-view.js';
-import { generatePasswords } from '../../backends/kubernetes/objects/postgres/index.js';
+import { generatePasswords, PATRONI_PORT, podSelectorLabels, ROLE_LABEL } from '../../backends/kubernetes/objects/postgres/index.js';
 import { renderManifests } from '../../backends/kubernetes/objects/render.js';
 import { formatDuration } from '../../common/duration.js';
 import { ExitCode } from '../exit-codes.js';
@@ -36,7 +36,7 @@ export async function kindClusterCommand(verb: 'up' | 'down' | 'status', opts: K
     output.out(removed ? `kind cluster ${plan.cluster.name} deleted` : `no kind cluster ${plan.cluster.name} to delete`);
     return ExitCode.passed;
   }
-  const view = await readClusterView(env.client(plan.context), plan.fixture.namespace, plan.fixture.name);
+  const view = await readClusterView(env.client(plan.context), { namespace: plan.fixture.namespace, statefulSet: plan.fixture.name, podLabels: podSelectorLabels(plan.fixture), roleLabel: ROLE_LABEL, patroniPort: PATRONI_PORT });
   if (opts.json) {
     output.out(JSON.stringify({ context: plan.context, nodes: view.nodes, pods: view.pods }, null, 2));
     return ExitCode.passed;

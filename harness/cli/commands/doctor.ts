@@ -163,7 +163,7 @@ function toolSpecs(bindir: string | undefined): ToolSpec[] {
     { name: 'nft', file: 'nft', args: ['--version'], neededFor: `${LOCAL} (partitions, packet loss)`, required: true },
     { name: 'unshare', file: 'unshare', args: ['--version'], neededFor: `${LOCAL} rootless mode`, required: false },
     { name: 'kind', file: 'kind', args: ['version'], neededFor: 'kubernetes backend on kind', required: false },
-    { name: 'kubectl', file: 'kubectl', args: ['version', '--client'], neededFor: 'kubernetes backend', required: false },
+    { name: 'kubectl', file: 'kubectl', args: ['version', '--client'], neededFor: 'looking at a cluster by hand (kdrill talks to the API itself)', required: false },
     { name: 'helm', file: 'helm', args: ['version', '--short'], neededFor: 'installing Chaos Mesh', required: false },
     { name: 'k6', file: 'k6', args: ['version'], neededFor: 'k6 load driver', required: false },
     { name: 'docker', file: 'docker', args: ['--version'], neededFor: 'kind (node containers)', required: false },

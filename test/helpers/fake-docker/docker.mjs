@@ -44,5 +44,10 @@ if (command === 'inspect') {
   const [network, name] = ip ? rest.slice(3) : rest.slice(1);
   if (ip && !state.userSubnet) fail('user specified IP address is supported only when connecting to networks with user configured subnets');
   container(name).networks[network] = { IPAddress: ip ?? state.nextAddress };
+} else if (command === 'exec') {
+  const c = container(rest[0]);
+  if (!c.running) fail(`container ${rest[0]} is not running`);
+  if (rest[1] !== 'sh' || rest[2] !== '-c') fail(`fake docker runs only sh -c scripts, not ${rest.slice(1).join(' ')}`);
+  (c.scripts ??= []).push(rest[3]);
 } else fail(`fake docker does not know: ${args.join(' ')}`);
 save();

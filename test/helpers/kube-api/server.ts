@@ -33,7 +33,7 @@ export interface KubeTestServerOptions {
   readonly withoutGroups?: readonly string[];
 }
 
-type ProxyHandler = (namespace: string, pod: string, port: number, path: string) => { status: number; body: string } | undefined;
+type ProxyHandler = (namespace: string, pod: string, port: number, path: string, method: string, body: string) => { status: number; body: string; contentType?: string } | undefined;
 
 const NAMESPACED = RESOURCE_TYPES.filter((t) => t.namespaced);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -59,7 +59,7 @@ export class KubeTestServer {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: InjectedFailure[] = [];
   private readonly watches = new Set<ServerResponse>();
-  private proxy: ProxyHandler = () => undefined;
+  private proxyHandler: ProxyHandler = () => undefined;
   private server!: Server;
   url = '';
 
@@ -119,7 +119,7 @@ export class KubeTestServer {
   }
 
   onProxy(handler: ProxyHandler): void {
-    this.proxy = handler;
+    this.proxyHandler = handler;
   }
 
   // Ends every watch stream, as an API server does on its own timeout.
@@ -193,7 +193,7 @@ export class KubeTestServer {
   private dispatch(method: string, route: Route, query: Record<string, string>, contentType: string | undefined, body: string): [number, object] {
     const { resource, namespace, name } = route;
     if (route.subresource === 'eviction' && method === 'POST') return this.evict(route);
-    if (route.subresource === 'proxy' && method === 'GET') return this.proxyGet(route);
+    if (route.subresource === 'proxy') return this.proxy(route, method, body);
     if (route.subresource && route.subresource !== 'status') throw new ApiStatus(404, 'NotFound', `subresource ${route.subresource} is not served here`);
     if (!name) {
       if (method === 'GET') return [200, this.list(route, query)];
@@ -397,12 +397,13 @@ export class KubeTestServer {
     return [201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }];
   }
 
-  private proxyGet(route: Route): [number, object] {
+  // The pod proxy passes the answer through as the pod gave it (Patroni: JSON or plain text).
+  private proxy(route: Route, method: string, body: string): [number, object] {
     const [pod, port] = route.name!.split(':');
     if (!this.store.get(route.resource, route.namespace, pod!)) throw notFound('pods', pod!);
-    const answer = this.proxy(route.namespace!, pod!, Number(port), `/${route.rest ?? ''}`);
+    const answer = this.proxyHandler(route.namespace!, pod!, Number(port), `/${route.rest ?? ''}`, method, body);
     if (!answer) throw new ApiStatus(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${pod}:${port}: connect: connection refused`);
-    return [answer.status, JSON.parse(answer.body) as object];
+    return [answer.status, new RawBody(answer.body, answer.contentType ?? 'application/json')];
   }
 
   private watch(route: Route, query: Record<string, string>, res: ServerResponse): void {
@@ -494,8 +495,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// A body sent as it is (what a proxied pod answered).
+class RawBody {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
+}
+
 function send(res: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const raw = body instanceof RawBody;
+  const text = raw ? body.text : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': raw ? body.contentType : 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

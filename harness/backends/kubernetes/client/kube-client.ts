@@ -1,6 +1,7 @@
 import { CoreV1Api, KubeConfig, PatchStrategy, Watch } from '@kubernetes/client-node';
 import { asKubeApiError, isStatus, KubeApiError } from './api-error.js';
 import { PathAwareObjectApi, type ObjectCalls } from './object-api.js';
+import { podProxyRequest, proxyBody } from './proxy.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { describeRef, refOf, type CollectionQuery, type KubeObject, type ObjectRef } from './types.js';
 
@@ -132,12 +133,18 @@ export class KubeClient {
     }
   }
 
-  // GET through the API server's proxy to a pod's port (Patroni's REST API), no port-forward.
-  async proxyGet(namespace: string, pod: string, port: number, path: string): Promise<string> {
-    return withRetry(
-      () => this.call(`GET ${path} on pod ${namespace}/${pod}:${port}`, () => this.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path: path.replace(/^\//, '') })),
-      this.retry,
-    );
+  // A request to a pod's port through the API server's proxy (Patroni's REST API), no
+  // port-forward. Reads retry transient failures; a POST is sent once.
+  async proxyRequest(method: 'GET' | 'POST', namespace: string, pod: string, port: number, path: string, body?: unknown): Promise<string> {
+    const what = `${method} ${path} on pod ${namespace}/${pod}:${port}`;
+    const once = async (): Promise<string> => {
+      try {
+        return proxyBody(what, await podProxyRequest(this.config, { method, namespace, pod, port, path, body }));
+      } catch (error) {
+        throw asKubeApiError(error, what);
+      }
+    };
+    return method === 'GET' ? withRetry(once, this.retry) : once();
   }
 
   // Whether the API server serves this kind at all (a CRD installed, an API group enabled).

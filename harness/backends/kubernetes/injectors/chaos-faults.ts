@@ -13,6 +13,8 @@ import { nodesOfZone, selectPod, selectZone } from './select.js';
 export interface ChaosContext {
   readonly namespace: string;
   readonly statefulSet: string;
+  // The StatefulSet's pod selector: what a zone-wide or workload-wide fault selects.
+  readonly podLabels: Readonly<Record<string, string>>;
   // Addresses outside the pods that a cut-off zone loses too: the API server (Patroni's DCS)
   // and the control-plane nodes (where kind's NodePorts enter).
   readonly controlPlaneAddresses: readonly string[];
@@ -26,7 +28,7 @@ export interface ResolvedChaos {
 
 type Build = (params: FaultParams, topology: Topology, ctx: ChaosContext, meta: ChaosMeta) => ResolvedChaos;
 
-const workload = (ctx: ChaosContext): Pick<ChaosSelector, 'namespaces' | 'labelSelectors'> => ({ namespaces: [ctx.namespace], labelSelectors: { 'cluster-name': ctx.statefulSet } });
+const workload = (ctx: ChaosContext): Pick<ChaosSelector, 'namespaces' | 'labelSelectors'> => ({ namespaces: [ctx.namespace], labelSelectors: { ...ctx.podLabels } });
 const onePod = (ctx: ChaosContext, pod: string): ChaosSelector => ({ namespaces: [ctx.namespace], pods: { [ctx.namespace]: [pod] } });
 const inZone = (ctx: ChaosContext, zone: string): ChaosSelector => ({ ...workload(ctx), nodeSelectors: { [ZONE_LABEL]: zone } });
 const inNodes = (ctx: ChaosContext, nodes: readonly string[]): ChaosSelector => ({ ...workload(ctx), nodes: [...nodes] });

@@ -32,7 +32,7 @@ export function chaosPlan(type: FaultType, params: FaultParams, topology: Topolo
 }
 
 // A node fault resolved against the topology: the nodes and everything its revert needs. Pure.
-export function nodePlan(type: FaultType, params: FaultParams, topology: Topology, target: KubernetesTarget): FaultPlan {
+export function nodePlan(type: FaultType, params: FaultParams, topology: Topology, target: KubernetesTarget, podSelector: string): FaultPlan {
   const kind = NODE_FAULTS.get(type);
   if (!kind) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
   const refusal = refuseNodeFault(type, target);
@@ -48,6 +48,7 @@ export function nodePlan(type: FaultType, params: FaultParams, topology: Topolog
     ...(target.nodeCommands ? { nodeCommands: target.nodeCommands } : {}),
     statefulSet: target.statefulSet,
     namespace: target.namespace,
+    podSelector,
   };
   return { type, params, targets: nodes, description: `${type}: ${MECHANISM_TEXT[kind.mechanism]} ${nodes.join(', ')}${completionText(kind.mechanism, target.nodeFailureCompletion)}`, resolved: data };
 }
@@ -84,11 +85,11 @@ export async function revertChaosRecord(client: KubeClient, record: RevertRecord
 
 // An Injector for one node fault: the plan names the nodes and how a crashed node's pods
 // are released; injecting journals everything the revert needs, then harms the nodes.
-export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: KubernetesTarget): Injector {
+export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: KubernetesTarget, podSelector: string): Injector {
   if (!NODE_FAULTS.has(type)) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
   return {
     type,
-    plan: (params, topology) => nodePlan(type, params, topology, target),
+    plan: (params, topology) => nodePlan(type, params, topology, target, podSelector),
     inject: async (plan, ctx) => {
       const data = plan.resolved as NodeFaultData | undefined;
       if (!data?.mechanism) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
@@ -106,6 +107,7 @@ const MECHANISM_TEXT: Record<NodeMechanism, string> = {
   freeze: 'pause the node containers of',
   isolate: 'disconnect from the kind network',
   drain: 'cordon and drain',
+  'etcd-stop': "stop etcd's static pod on",
 };
 
 export function isNodeRecord(record: RevertRecord): boolean {

@@ -7,11 +7,11 @@ import type { Topology } from '../../types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { nodeArgv, runCommand } from '../nodes/commands.js';
 import type { KindNodeOps } from '../nodes/kind-nodes.js';
-import { drainNode, OUT_OF_SERVICE_TAINT, setTaint, setUnschedulable, waitNotReady, waitReady } from '../nodes/node-api.js';
+import { drainNode, OUT_OF_SERVICE_TAINT, setTaint, setUnschedulable, waitApiAnswers, waitNotReady, waitReady } from '../nodes/node-api.js';
 import type { KubernetesTarget } from '../target.js';
 import { nodesOfZone, selectNode, selectZone } from './select.js';
 
-export type NodeMechanism = 'crash' | 'freeze' | 'isolate' | 'drain';
+export type NodeMechanism = 'crash' | 'freeze' | 'isolate' | 'drain' | 'etcd-stop';
 export type Completion = KubernetesTarget['nodeFailureCompletion'];
 
 // Everything a node fault's revert needs, journalled before the harm.
@@ -24,6 +24,8 @@ export interface NodeFaultData extends Record<string, unknown> {
   readonly nodeCommands?: KubernetesTarget['nodeCommands'];
   readonly statefulSet: string;
   readonly namespace: string;
+  // The StatefulSet's pods, as a label selector.
+  readonly podSelector: string;
 }
 
 export interface NodeTimeouts {
@@ -47,7 +49,39 @@ interface NodeFaultKind {
 
 const oneNode = (mechanism: NodeMechanism): NodeFaultKind => ({ mechanism, nodes: (params, topology) => [selectNode(topology, params.node ?? 'primary').name] });
 
+// kubeadm runs etcd as a static pod: moving its manifest away makes the kubelet stop it,
+// and keeps it stopped (a killed container would be restarted); moving it back restarts it.
+const ETCD_MANIFEST = '/etc/kubernetes/manifests/etcd.yaml';
+const ETCD_PARKED = '/etc/kubernetes/kdrill-etcd.yaml.stopped';
+export const STOP_ETCD = `if [ -f ${ETCD_MANIFEST} ]; then mv ${ETCD_MANIFEST} ${ETCD_PARKED}; fi; for c in $(crictl ps -q --name '^etcd$'); do crictl stop --timeout 0 "$c"; done`;
+export const START_ETCD = `if [ -f ${ETCD_PARKED} ]; then mv ${ETCD_PARKED} ${ETCD_MANIFEST}; fi`;
+
+// The etcd members (control-plane nodes), the one nearest the selector first: a node's own
+// member, else the member in the zone of the pod "primary"/"replica" names, else the first.
+function etcdNodes(topology: Topology, selector: unknown): string[] {
+  const members = topology.zones.flatMap((z) => z.nodes.filter((n) => n.members.some((m) => m.kind === 'etcd')).map((n) => ({ node: n.name, zone: z.name })));
+  if (members.length === 0) throw new KdrillError(ErrorCode.STEP_FAILED, 'no etcd member is visible: kdrill reads them from kube-system (kind runs etcd as a static pod on each control-plane node)');
+  const wanted = String(selector ?? 'primary');
+  const own = members.find((m) => m.node === wanted);
+  const zone = wanted === 'primary' || wanted === 'replica' ? selectNode(topology, wanted).zone : undefined;
+  const first = own ?? members.find((m) => m.zone === zone) ?? members[0]!;
+  return [first.node, ...members.filter((m) => m !== first).map((m) => m.node)];
+}
+
 export const NODE_FAULTS: ReadonlyMap<FaultType, NodeFaultKind> = new Map<FaultType, NodeFaultKind>([
+  ['etcd-member-kill', { mechanism: 'etcd-stop', nodes: (params, topology) => etcdNodes(topology, params.node).slice(0, 1) }],
+  [
+    'etcd-quorum-loss',
+    {
+      mechanism: 'etcd-stop',
+      nodes: (params, topology) => {
+        const all = etcdNodes(topology, 'primary');
+        const count = typeof params.members === 'number' ? params.members : Math.floor(all.length / 2) + 1;
+        if (count > all.length) throw new KdrillError(ErrorCode.STEP_FAILED, `etcd-quorum-loss of ${count} members, but the cluster has ${all.length}`);
+        return all.slice(0, count);
+      },
+    },
+  ],
   ['node-crash', oneNode('crash')],
   ['node-freeze', oneNode('freeze')],
   ['node-isolation', oneNode('isolate')],
@@ -63,6 +97,7 @@ export function refuseNodeFault(type: FaultType, target: KubernetesTarget): stri
     return `${type} stops nodes: on provider "generic" it needs \`target.nodeCommands\` (the stop and start commands of your cloud), or provider "kind"`;
   }
   if (kind.mechanism === 'freeze' || kind.mechanism === 'isolate') return `${type} acts on kind's node containers: it needs provider "kind"`;
+  if (kind.mechanism === 'etcd-stop') return `${type} stops etcd's static pod on kind's control-plane nodes: it needs provider "kind" (a managed control plane's etcd is out of reach)`;
   return undefined;
 }
 
@@ -93,7 +128,7 @@ async function startNode(env: NodeFaultEnv, data: NodeFaultData, node: string): 
 
 // The workload's pods still bound to the failed nodes.
 async function podsOn(env: NodeFaultEnv, data: NodeFaultData): Promise<string[]> {
-  const pods = await env.client.list({ apiVersion: 'v1', kind: 'Pod', namespace: data.namespace, labelSelector: `cluster-name=${data.statefulSet}` });
+  const pods = await env.client.list({ apiVersion: 'v1', kind: 'Pod', namespace: data.namespace, labelSelector: data.podSelector });
   return pods.items.filter((p) => data.nodes.includes(String((p.spec as { nodeName?: string } | undefined)?.nodeName))).map((p) => p.metadata.name!);
 }
 
@@ -136,6 +171,9 @@ export async function harmNodes(env: NodeFaultEnv, data: NodeFaultData, options:
       return;
     case 'drain':
       for (const node of data.nodes) await drainNode(env.client, node, { timeoutMs: env.timeouts.drainMs, signal: options.signal, log: env.log });
+      return;
+    case 'etcd-stop':
+      for (const node of data.nodes) await env.kind.exec(node, STOP_ETCD);
   }
 }
 
@@ -156,5 +194,11 @@ export async function healNodes(env: NodeFaultEnv, data: NodeFaultData): Promise
       return;
     case 'drain':
       for (const node of data.nodes) await setUnschedulable(env.client, node, false);
+      return;
+    case 'etcd-stop':
+      for (const node of data.nodes) await env.kind.exec(node, START_ETCD);
+      // Without quorum the API server answered nothing: healed is when it answers again.
+      await waitApiAnswers(env.client, env.timeouts.readyMs);
+      await waitReady(env.client, data.nodes, env.timeouts.readyMs);
   }
 }

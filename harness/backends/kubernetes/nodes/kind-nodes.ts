@@ -12,6 +12,8 @@ export interface KindNodeOps {
   disconnect(node: string): Promise<string | undefined>;
   connect(node: string, address: string | undefined): Promise<void>;
   state(node: string): Promise<{ running: boolean; paused: boolean; networks: string[] }>;
+  // A shell script inside the node container (as root), for etcd's static pod.
+  exec(node: string, script: string): Promise<string>;
 }
 
 // Through the docker CLI. Each operation is idempotent: stopping a stopped node, starting a
@@ -59,5 +61,6 @@ export function dockerKindNodes(docker = 'docker'): KindNodeOps {
       await runCommand([docker, 'network', 'connect', KIND_NETWORK, node]);
     },
     state,
+    exec: (node, script) => runCommand([docker, 'exec', node, 'sh', '-c', script], { timeoutMs: 60_000 }),
   };
 }

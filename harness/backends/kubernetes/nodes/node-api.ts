@@ -49,6 +49,20 @@ export async function waitReady(client: KubeClient, nodes: readonly string[], ti
   );
 }
 
+// Waits until the API server answers again (it fails every request while etcd lacks quorum).
+export async function waitApiAnswers(client: KubeClient, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.list({ apiVersion: 'v1', kind: 'Namespace' });
+      return;
+    } catch (error) {
+      if (performance.now() >= deadline) throw new KdrillError(ErrorCode.REVERT_FAILED, `the API server did not answer within ${formatDuration(timeoutMs)} of etcd's restart`, { cause: error });
+      await sleep(2_000, undefined, signal ? { signal } : undefined);
+    }
+  }
+}
+
 // Pods a drain evicts: everything on the node but DaemonSet pods and static (mirror) pods.
 function evictable(pod: KubeObject): boolean {
   const owners = (pod.metadata.ownerReferences as { kind?: string }[] | undefined) ?? [];

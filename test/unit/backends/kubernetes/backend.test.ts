@@ -109,6 +109,67 @@ describe('kubernetes backend: connecting', () => {
   });
 });
 
+describe('kubernetes backend: Patroni through the pod proxy', () => {
+  beforeEach(() => start());
+
+  // Patroni as the pods would answer: a switchover relabels the pods, then says so.
+  function patroni(): string[] {
+    const asked: string[] = [];
+    api.onProxy((_ns, pod, port, path, method, body) => {
+      asked.push(`${method} ${pod}:${port}${path} ${body}`);
+      if (method === 'GET' && path === '/patroni') return { status: 200, body: JSON.stringify({ state: 'running', role: pod === 'postgres-2' ? 'replica' : 'master' }) };
+      if (method === 'POST' && (path === '/switchover' || path === '/failover')) {
+        const { candidate } = JSON.parse(body) as { candidate: string };
+        setTimeout(() => {
+          for (const [name, node] of [['postgres-0', WORKERS[0]!.name], ['postgres-1', WORKERS[2]!.name], ['postgres-2', WORKERS[4]!.name]] as const) {
+            api.put(memberPod(name, node, name === candidate ? 'master' : 'replica'));
+          }
+        }, 20);
+        return { status: 200, body: `Successfully ${path === '/switchover' ? 'switched over' : 'failed over'} to "${candidate}"`, contentType: 'text/plain' };
+      }
+      return undefined;
+    });
+    return asked;
+  }
+
+  it('switchover asks the leader to hand over, then waits until the candidate leads', async () => {
+    await seedKindCluster(api);
+    const asked = patroni();
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    const result = await connected.act('switchover', { to: 'postgres-2' }, { runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal });
+    expect(result).toMatchObject({ from: 'postgres-0', to: 'postgres-2', patroni: 'Successfully switched over to "postgres-2"' });
+    expect(asked).toEqual(['POST postgres-0:8008/switchover {"leader":"postgres-0","candidate":"postgres-2"}']);
+    const failover = await connected.act('failover', {}, { runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal });
+    expect(failover).toMatchObject({ from: 'postgres-2', to: 'postgres-0' });
+    expect(asked[1]).toBe('POST postgres-0:8008/failover {"candidate":"postgres-0"}');
+  });
+
+  it('replication-caught-up holds when Patroni reports every replica at lag 0', async () => {
+    await seedKindCluster(api);
+    let lag: number | string = 'unknown';
+    api.onProxy((_ns, pod, _port, path) =>
+      path === '/cluster' && pod === 'postgres-0'
+        ? { status: 200, body: JSON.stringify({ members: [{ name: 'postgres-0', role: 'leader' }, { name: 'postgres-1', role: 'replica', lag: 0 }, { name: 'postgres-2', role: 'replica', lag }] }) }
+        : undefined,
+    );
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    const ctx = { runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal };
+    expect(await connected.check('replication-caught-up', ctx)).toMatchObject({ met: false, detail: { lags: { 'postgres-1': 0 } } });
+    lag = 0;
+    expect(await connected.check('replication-caught-up', ctx)).toMatchObject({ met: true, detail: { lags: { 'postgres-1': 0, 'postgres-2': 0 } } });
+  });
+
+  it('asks Patroni for the role of a pod without a role label (an existing StatefulSet kdrill did not deploy)', async () => {
+    await seedKindCluster(api);
+    const asked = patroni();
+    api.put(memberPod('postgres-2', WORKERS[4]!.name, undefined));
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    const roles = (await connected.topology()).zones.flatMap((z) => z.nodes.flatMap((n) => n.members.filter((m) => m.kind === 'postgresql').map((m) => [m.name, m.role])));
+    expect(roles).toEqual([['postgres-0', 'primary'], ['postgres-1', 'replica'], ['postgres-2', 'replica']]);
+    expect(asked.every((a) => a.startsWith('GET postgres-2:8008/patroni'))).toBe(true);
+  });
+});
+
 describe('kubernetes backend: Chaos Mesh faults', () => {
   let connected: ConnectedBackend;
   const injectContext = (journal: MemoryJournal, faultId = 'f1') => ({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
@@ -153,7 +214,7 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     expect(object.spec).toMatchObject({
       action: 'partition',
       direction: 'both',
-      selector: { namespaces: [NS], labelSelectors: { 'cluster-name': 'postgres' }, nodeSelectors: { 'topology.kubernetes.io/zone': 'zone-a' } },
+      selector: { namespaces: [NS], labelSelectors: { 'app.kubernetes.io/instance': 'postgres', 'cluster-name': 'postgres' }, nodeSelectors: { 'topology.kubernetes.io/zone': 'zone-a' } },
       target: { mode: 'all', selector: { nodes: [CONTROL_PLANE.name, ...WORKERS.slice(2).map((w) => w.name)] } },
       externalTargets: [CONTROL_PLANE.address],
     });

@@ -5,11 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../../../harness/backends/kubernetes/client/kube-client.js';
 import { connectKubernetes } from '../../../../harness/backends/kubernetes/connected.js';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
+import { START_ETCD, STOP_ETCD } from '../../../../harness/backends/kubernetes/injectors/node-faults.js';
 import type { KindNodeOps } from '../../../../harness/backends/kubernetes/nodes/kind-nodes.js';
 import type { ConnectedBackend, RunContext } from '../../../../harness/backends/types.js';
 import { MemoryJournal } from '../../../../harness/engine/journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
-import { memberPod, NS, seedKindCluster, WORKERS } from '../../../helpers/kube-api/kind-like.js';
+import { CONTROL_PLANE, memberPod, NS, seedKindCluster, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
@@ -58,6 +59,10 @@ const fakeKind = (): KindNodeOps => {
     },
     connect: async (n, address) => void calls.push(`connect ${n} ${address ?? '-'}`),
     state: async () => ({ running: true, paused: false, networks: ['kind'] }),
+    exec: async (n, script) => {
+      calls.push(`exec ${n} ${script === STOP_ETCD ? 'stop etcd' : script === START_ETCD ? 'start etcd' : script}`);
+      return '';
+    },
   };
 };
 
@@ -172,12 +177,33 @@ describe('node faults on kind', () => {
   });
 });
 
+describe('etcd faults on kind', () => {
+  it('etcd-member-kill parks the static pod’s manifest on the control-plane node, and the revert waits for the API', async () => {
+    await connectWith();
+    const injector = connected.injector('etcd-member-kill');
+    const plan = injector.plan({ node: 'primary' }, await connected.topology());
+    expect(plan.targets).toEqual([CONTROL_PLANE.name]);
+    const handle = await injector.inject(plan, runCtx());
+    await handle.revert();
+    expect(calls).toEqual([`exec ${CONTROL_PLANE.name} stop etcd`, `exec ${CONTROL_PLANE.name} start etcd`]);
+  });
+
+  it('etcd-quorum-loss asks for more members than there are, and says so', async () => {
+    await connectWith();
+    expect(() => connected.injector('etcd-quorum-loss').plan({ members: 2 }, { zones: [] })).toThrow(/no etcd member is visible/);
+    const topology = await connected.topology();
+    expect(() => connected.injector('etcd-quorum-loss').plan({ members: 2 }, topology)).toThrow('etcd-quorum-loss of 2 members, but the cluster has 1');
+    expect(connected.injector('etcd-quorum-loss').plan({}, topology).targets).toEqual([CONTROL_PLANE.name]);
+  });
+});
+
 describe('node faults outside kind', () => {
   it('are refused at validation without a way to stop nodes', () => {
     const generic = targetOf({ provider: 'generic' });
     expect(kubernetesBackend.refuse?.('zone-outage', generic)).toMatch(/needs `target.nodeCommands`/);
     expect(kubernetesBackend.refuse?.('node-freeze', generic)).toMatch(/needs provider "kind"/);
     expect(kubernetesBackend.refuse?.('node-drain', generic)).toBeUndefined();
+    expect(kubernetesBackend.refuse?.('etcd-member-kill', generic)).toMatch(/a managed control plane's etcd is out of reach/);
     expect(kubernetesBackend.refuse?.('zone-outage', targetOf({ provider: 'generic', nodeCommands: { stop: ['stop', '{node}'], start: ['start', '{node}'] } }))).toBeUndefined();
   });
 });

@@ -194,10 +194,22 @@ describe('KubeClient reads and writes', () => {
     expect(await client.evict(NS, 'postgres-0')).toBe('gone');
   });
 
-  it('reads a pod’s port through the API server proxy', async () => {
+  it('talks to a pod’s port through the API server proxy: GET retried, POST with a JSON body, errors with the pod’s words', async () => {
     api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'postgres-1', namespace: NS }, spec: { containers: [{ name: 'pg', image: 'postgres' }] } });
-    api.onProxy((ns, pod, port, path) => (pod === 'postgres-1' && port === 8008 && path === '/patroni' ? { status: 200, body: JSON.stringify({ role: 'replica', ns }) } : undefined));
-    const answer = await client.proxyGet(NS, 'postgres-1', 8008, '/patroni');
-    expect(JSON.parse(typeof answer === 'string' ? answer : JSON.stringify(answer))).toEqual({ role: 'replica', ns: NS });
+    const seen: string[] = [];
+    api.onProxy((ns, pod, port, path, method, body) => {
+      seen.push(`${method} ${pod}:${port}${path} ${body}`);
+      if (method === 'GET' && path === '/patroni') return { status: 200, body: JSON.stringify({ role: 'replica', ns }) };
+      if (method === 'POST' && path === '/switchover') return { status: 412, body: 'candidate name does not match with sync_standby', contentType: 'text/plain' };
+      return undefined;
+    });
+    expect(JSON.parse(await client.proxyRequest('GET', NS, 'postgres-1', 8008, '/patroni'))).toEqual({ role: 'replica', ns: NS });
+    await expect(client.proxyRequest('POST', NS, 'postgres-1', 8008, '/switchover', { leader: 'postgres-0', candidate: 'postgres-1' })).rejects.toThrow(
+      'POST /switchover on pod kdrill-pg/postgres-1:8008: 412 Unknown: candidate name does not match with sync_standby',
+    );
+    expect(seen).toEqual(['GET postgres-1:8008/patroni ', 'POST postgres-1:8008/switchover {"leader":"postgres-0","candidate":"postgres-1"}']);
+    api.failNext({ method: 'GET', path: /proxy/, status: 503, reason: 'ServiceUnavailable', times: 1 });
+    expect(await client.proxyRequest('GET', NS, 'postgres-1', 8008, '/patroni')).toContain('replica');
+    await expect(client.proxyRequest('GET', NS, 'postgres-1', 8008, '/nothing')).rejects.toMatchObject({ status: 503 });
   });
 });

@@ -58,6 +58,13 @@ describe('kind node containers through the docker CLI', () => {
     expect(calls().filter((c) => c.startsWith('network'))).toHaveLength(3);
   });
 
+  it('exec runs one sh -c script in the node container', async () => {
+    await ops().exec('kdrill-worker', 'mv /etc/kubernetes/manifests/etcd.yaml /tmp/x');
+    expect(calls().at(-1)).toBe('exec kdrill-worker sh -c mv /etc/kubernetes/manifests/etcd.yaml /tmp/x');
+    await ops().crash('kdrill-worker');
+    await expect(ops().exec('kdrill-worker', 'true')).rejects.toThrow(/container kdrill-worker is not running/);
+  });
+
   it('an unknown container fails with docker’s own words', async () => {
     await expect(ops().crash('kdrill-worker9')).rejects.toThrow(/inspect .* kdrill-worker9` exited 1: Error response from daemon: No such container: kdrill-worker9/);
   });
