@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
+import { WebSocketServer } from 'ws';
 import { managedFieldsJson, recordUpdate, serverSideApply } from './apply.js';
 import { isObject, jsonPatch, mergePatch, strategicMergePatch, type Json, type JsonObject } from './patch.js';
 import { apiVersionOf, groupList, RESOURCE_TYPES, resourceByKind, resourceByPath, resourceList, type ResourceType } from './resources.js';
@@ -33,6 +34,9 @@ export interface KubeTestServerOptions {
   readonly withoutGroups?: readonly string[];
 }
 
+// What a command run in a pod printed and how it ended, as the test decides.
+export type ExecHandler = (namespace: string, pod: string, container: string, command: readonly string[]) => { stdout?: string; stderr?: string; exitCode?: number } | undefined;
+
 type ProxyHandler = (namespace: string, pod: string, port: number, path: string, method: string, body: string) => { status: number; body: string; contentType?: string } | undefined;
 
 const NAMESPACED = RESOURCE_TYPES.filter((t) => t.namespaced);
@@ -60,6 +64,8 @@ export class KubeTestServer {
   private readonly failures: InjectedFailure[] = [];
   private readonly watches = new Set<ServerResponse>();
   private proxyHandler: ProxyHandler = () => undefined;
+  private execHandler: ExecHandler = () => undefined;
+  private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
   private server!: Server;
   url = '';
 
@@ -68,6 +74,7 @@ export class KubeTestServer {
   static async start(options: KubeTestServerOptions = {}): Promise<KubeTestServer> {
     const api = new KubeTestServer(options);
     api.server = createServer((req, res) => void api.handle(req, res));
+    api.server.on('upgrade', (req, socket, head) => api.upgrade(req, socket as import('node:net').Socket, head));
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     api.url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     return api;
@@ -87,6 +94,8 @@ export class KubeTestServer {
 
   async close(): Promise<void> {
     this.closeWatches();
+    for (const ws of this.sockets.clients) ws.terminate();
+    this.sockets.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -116,6 +125,42 @@ export class KubeTestServer {
   // The next `times` requests matching answer `status` instead (retries, outages).
   failNext(failure: Omit<InjectedFailure, 'times' | 'reason'> & { times?: number; reason?: string }): void {
     this.failures.push({ reason: 'InternalError', times: 1, ...failure });
+  }
+
+  onExec(handler: ExecHandler): void {
+    this.execHandler = handler;
+  }
+
+  // pods/exec over WebSocket (channel protocol v4): stdout on channel 1, stderr on 2, then
+  // the Status on 3 (NonZeroExitCode with an ExitCode cause), as the kubelet's streams do.
+  private upgrade(req: IncomingMessage, socket: import('node:net').Socket, head: Buffer): void {
+    const url = new URL(req.url ?? '/', this.url);
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    const command = url.searchParams.getAll('command');
+    this.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) });
+    const refuse = (code: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${code} ${text}\r\ncontent-length: 0\r\n\r\n`);
+    };
+    if (!m) return refuse(404, 'Not Found');
+    if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) return refuse(401, 'Unauthorized');
+    const [, namespace, pod] = m as unknown as [string, string, string];
+    if (!this.store.get(resourceByKind('v1', 'Pod')!, namespace, pod)) return refuse(404, 'Not Found');
+    this.sockets.handleUpgrade(req, socket, head, (ws) => {
+      const answer = this.execHandler(namespace, pod, url.searchParams.get('container') ?? '', command);
+      const frame = (channel: number, text: string): Buffer => Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);
+      if (!answer) {
+        ws.send(frame(3, JSON.stringify({ metadata: {}, status: 'Failure', message: `exec: "${command[0]}": executable file not found in $PATH`, reason: 'InternalError', code: 500 })));
+      } else {
+        if (answer.stdout) ws.send(frame(1, answer.stdout));
+        if (answer.stderr) ws.send(frame(2, answer.stderr));
+        const exit = answer.exitCode ?? 0;
+        const status = exit === 0
+          ? { metadata: {}, status: 'Success' }
+          : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exit}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exit) }] } };
+        ws.send(frame(3, JSON.stringify(status)));
+      }
+      ws.close(1000);
+    });
   }
 
   onProxy(handler: ProxyHandler): void {

@@ -2,6 +2,7 @@ import { CoreV1Api, KubeConfig, PatchStrategy, Watch } from '@kubernetes/client-
 import { asKubeApiError, isStatus, KubeApiError } from './api-error.js';
 import { PathAwareObjectApi, type ObjectCalls } from './object-api.js';
 import { podProxyRequest, proxyBody } from './proxy.js';
+import { execInPod, type ExecResult } from './exec.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { describeRef, refOf, type CollectionQuery, type KubeObject, type ObjectRef } from './types.js';
 
@@ -145,6 +146,11 @@ export class KubeClient {
       }
     };
     return method === 'GET' ? withRetry(once, this.retry) : once();
+  }
+
+  // Runs a command in a pod's container (pods/exec over WebSocket); never retried.
+  async exec(namespace: string, pod: string, container: string, command: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
+    return execInPod(this.config, { namespace, pod, container }, command, timeoutMs);
   }
 
   // Whether the API server serves this kind at all (a CRD installed, an API group enabled).

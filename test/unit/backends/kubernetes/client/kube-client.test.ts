@@ -212,4 +212,19 @@ describe('KubeClient reads and writes', () => {
     expect(await client.proxyRequest('GET', NS, 'postgres-1', 8008, '/patroni')).toContain('replica');
     await expect(client.proxyRequest('GET', NS, 'postgres-1', 8008, '/nothing')).rejects.toMatchObject({ status: 503 });
   });
+
+  it('runs a command in a pod over the exec WebSocket: output, exit code, and the API’s refusal', async () => {
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'postgres-0', namespace: NS }, spec: { containers: [{ name: 'postgres', image: 'postgres' }] } });
+    api.onExec((_ns, _pod, container, command) => {
+      if (command.join(' ') === 'sh -c echo hi; echo oops >&2') return { stdout: 'hi\n', stderr: 'oops\n' };
+      if (command[0] === 'false') return { exitCode: 3, stderr: 'no luck' };
+      return container === 'postgres' ? undefined : { exitCode: 127 };
+    });
+    expect(await client.exec(NS, 'postgres-0', 'postgres', ['sh', '-c', 'echo hi; echo oops >&2'])).toEqual({ stdout: 'hi\n', stderr: 'oops\n', exitCode: 0 });
+    expect(await client.exec(NS, 'postgres-0', 'postgres', ['false'])).toMatchObject({ exitCode: 3, stderr: 'no luck' });
+    await expect(client.exec(NS, 'postgres-0', 'postgres', ['nothing'])).rejects.toThrow(/exec `nothing` in kdrill-pg\/postgres-0: 500 InternalError: exec: "nothing": executable file not found/);
+    await expect(client.exec(NS, 'postgres-9', 'postgres', ['true'])).rejects.toThrow(/exec `true` in kdrill-pg\/postgres-9/);
+    const exec = api.requests.find((r) => r.path.endsWith('/exec'))!;
+    expect(exec.query).toMatchObject({ container: 'postgres', stdout: 'true', stderr: 'true', stdin: 'false' });
+  });
 });
