@@ -6,6 +6,8 @@ import { KubeClient } from './client/kube-client.js';
 import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } from './cluster-view.js';
 import { checkCondition } from './conditions.js';
 import { handOver, patroniLags } from './actions.js';
+import { podBackupInventory, takePodBackup, type PgBackRestTarget } from './backup.js';
+import type { BackupType } from '../../backup/pgbackrest-info.js';
 import { CHAOS_FAULT_TYPES, chaosInjector, isNodeRecord, nodeInjector, revertChaosRecord } from './injectors/index.js';
 import { DEFAULT_NODE_TIMEOUTS, healNodes, NODE_FAULTS, type NodeFaultData, type NodeFaultEnv, type NodeTimeouts } from './injectors/node-faults.js';
 import { dockerKindNodes, type KindNodeOps } from './nodes/kind-nodes.js';
@@ -50,12 +52,14 @@ export async function connectKubernetes(
   if (!encoded) throw new BackendUnavailableError(`the Secret ${target.namespace}/${secretRef.name} has no key ${secretRef.key}`, [], { hint: 'set `target.passwordSecret` to the Secret and key of the database password' });
   const password = Buffer.from(encoded, 'base64').toString('utf8');
 
+  const backupTarget: PgBackRestTarget = { workload, stanza: target.backupStanza, container: target.container };
   let latest: ClusterView = await readClusterView(client, workload);
   const view = async (): Promise<ClusterView> => (latest = await readClusterView(client, workload));
   const chaosContext = (): ChaosContext => ({
     namespace: target.namespace,
     statefulSet: target.statefulSet,
     podLabels,
+    container: target.container,
     controlPlaneAddresses: latest.nodes.filter((n) => n.controlPlane).flatMap((n) => n.addresses),
   });
   const { host, readWritePort, readOnlyPort } = target.access;
@@ -77,8 +81,10 @@ export async function connectKubernetes(
     },
     act: async (type, params, actx) => {
       if (type === 'failover' || type === 'switchover') return handOver(client, workload, await view(), type, typeof params.to === 'string' ? params.to : undefined, { signal: actx.signal });
-      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version: it runs failover and switchover`);
+      if (type === 'backup') return takePodBackup(client, backupTarget, await view(), (params.type as BackupType | undefined) ?? 'full');
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version: it runs failover, switchover and backup`);
     },
+    backupInventory: async () => podBackupInventory(client, backupTarget, await view(), target.provider === 'kind' ? 'the kind host (/tmp/kdrill-backups, outside every node)' : 'the repository of the pods’ pgBackRest configuration'),
     check: async (condition) => checkCondition(condition, await view(), { replicas, service, lags: (leader) => patroniLags(client, workload, leader) }),
     versions: async () => {
       const image = ((statefulSet.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } }).template?.spec?.containers ?? [])[0]?.image;

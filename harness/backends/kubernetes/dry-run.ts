@@ -66,7 +66,7 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
     const { type, params } = step.fault;
     try {
       if (CHAOS_FAULTS.has(type)) {
-        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: nominalWorkload(target).podLabels, controlPlaneAddresses });
+        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: nominalWorkload(target).podLabels, container: target.container, controlPlaneAddresses });
         const object = structuredClone((planned.resolved as { object: ChaosObject }).object);
         object.metadata.name = chaosName(type, 'dry-run', step.id);
         object.metadata.labels = runLabels('<run id>', step.id);

@@ -20,8 +20,8 @@ export async function kindClusterCommand(verb: 'up' | 'down' | 'status', opts: K
   const plan = kindClusterPlan({ ha: opts.ha === true, synchronous: opts.synchronous === true });
   if (verb === 'up' && opts.dryRun) {
     output.out(`# kdrill cluster up --backend kind${opts.ha ? ' --ha' : ''}: what it would run and create (nothing was touched)`);
-    for (const argv of [plan.commands.create, plan.commands.build, plan.commands.load, ...plan.commands.chaosMesh]) output.out(`# $ ${argv.join(' ')}`);
-    output.out(`# then, in context ${plan.context} (Chaos Mesh ${CHAOS_MESH_VERSION} in chaos-mesh), server-side apply as field manager kdrill:`);
+    for (const argv of [plan.commands.clearBackups, plan.commands.create, plan.commands.build, plan.commands.load, ...plan.commands.chaosMesh]) output.out(`# $ ${argv.join(' ')}`);
+    output.out(`# then, in context ${plan.context} (Chaos Mesh ${CHAOS_MESH_VERSION} in chaos-mesh), server-side apply as field manager kdrill, and \`pgbackrest --stanza=kdrill stanza-create\` in the leader:`);
     output.out(renderManifests(fixtureObjects(plan, generatePasswords())));
     return ExitCode.passed;
   }

@@ -6,7 +6,7 @@ import { podChaos } from '../objects/chaos/pod-chaos.js';
 import { stressChaos } from '../objects/chaos/stress-chaos.js';
 import { timeChaos } from '../objects/chaos/time-chaos.js';
 import type { ChaosMeta, ChaosObject, ChaosSelector } from '../objects/chaos/types.js';
-import { DATA_MOUNT, POSTGRES_CONTAINER, ZONE_LABEL } from '../objects/postgres/options.js';
+import { DATA_MOUNT, ZONE_LABEL } from '../objects/postgres/options.js';
 import { nodesOfZone, selectPod, selectZone } from './select.js';
 
 // What a chaos fault needs to know beyond the topology.
@@ -15,6 +15,8 @@ export interface ChaosContext {
   readonly statefulSet: string;
   // The StatefulSet's pod selector: what a zone-wide or workload-wide fault selects.
   readonly podLabels: Readonly<Record<string, string>>;
+  // The container running PostgreSQL: stress, I/O and time faults act on it.
+  readonly container: string;
   // Addresses outside the pods that a cut-off zone loses too: the API server (Patroni's DCS)
   // and the control-plane nodes (where kind's NodePorts enter).
   readonly controlPlaneAddresses: readonly string[];
@@ -65,7 +67,7 @@ const stress =
   (stressorOf: (params: FaultParams) => Parameters<typeof stressChaos>[1]['stressor']): Build =>
   (params, topology, ctx, meta) => {
     const pod = selectPod(topology, params.pod).pod;
-    return { targets: [pod], object: stressChaos(meta, { selector: onePod(ctx, pod), stressor: stressorOf(params), containerNames: [POSTGRES_CONTAINER] }) };
+    return { targets: [pod], object: stressChaos(meta, { selector: onePod(ctx, pod), stressor: stressorOf(params), containerNames: [ctx.container] }) };
   };
 
 const io =
@@ -77,7 +79,7 @@ const io =
     const volumePath = path === DATA_MOUNT || path.startsWith(`${DATA_MOUNT}/`) ? DATA_MOUNT : path;
     return {
       targets: [pod],
-      object: ioChaos(meta, { selector: onePod(ctx, pod), effect: effectOf(params), volumePath, path, percent: Number(params.percent ?? 100), containerNames: [POSTGRES_CONTAINER] }),
+      object: ioChaos(meta, { selector: onePod(ctx, pod), effect: effectOf(params), volumePath, path, percent: Number(params.percent ?? 100), containerNames: [ctx.container] }),
     };
   };
 
@@ -123,7 +125,7 @@ export const CHAOS_FAULTS: ReadonlyMap<FaultType, Build> = new Map<FaultType, Bu
     (params, topology, ctx, meta) => {
       const pod = selectPod(topology, params.pod).pod;
       const offset = Number(params.offset) * (params.direction === 'behind' ? -1 : 1);
-      return { targets: [pod], object: timeChaos(meta, { selector: onePod(ctx, pod), offsetMs: offset, containerNames: [POSTGRES_CONTAINER] }) };
+      return { targets: [pod], object: timeChaos(meta, { selector: onePod(ctx, pod), offsetMs: offset, containerNames: [ctx.container] }) };
     },
   ],
 ]);

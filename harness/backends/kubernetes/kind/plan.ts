@@ -6,6 +6,9 @@ import { DEFAULT_FIXTURE, postgresFixture, type PostgresFixtureOptions, type Pos
 export const CHAOS_MESH_VERSION = '2.8.3';
 export const CHAOS_MESH_NAMESPACE = 'chaos-mesh';
 export const FIXTURE_NAMESPACE = 'kdrill-pg';
+// Where kind-config.yaml mounts the host's /tmp/kdrill-backups on every node.
+export const KIND_BACKUP_DIR = '/var/lib/kdrill-backups';
+export const KIND_HOST_BACKUP_DIR = '/tmp/kdrill-backups';
 
 // The two kind clusters kdrill knows: the default one (one control plane, six workers in
 // three zones) and the HA one (three control-plane nodes: a three-member etcd).
@@ -18,19 +21,23 @@ export interface KindClusterPlan {
   readonly cluster: (typeof KIND_CLUSTERS)[keyof typeof KIND_CLUSTERS];
   readonly context: string;
   readonly fixture: PostgresFixtureOptions;
-  readonly commands: { readonly create: string[]; readonly build: string[]; readonly load: string[]; readonly chaosMesh: string[][] };
+  readonly commands: { readonly create: string[]; readonly build: string[]; readonly load: string[]; readonly chaosMesh: string[][]; readonly clearBackups: string[] };
 }
 
 // Everything `kdrill cluster up --backend kind` will do, as data: printed by --dry-run.
 export function kindClusterPlan(options: { ha: boolean; synchronous: boolean }): KindClusterPlan {
   const cluster = options.ha ? KIND_CLUSTERS.ha : KIND_CLUSTERS.default;
-  const fixture: PostgresFixtureOptions = { ...DEFAULT_FIXTURE, namespace: FIXTURE_NAMESPACE, nodePorts: { readWrite: 30432, readOnly: 30433 }, synchronous: options.synchronous };
+  const fixture: PostgresFixtureOptions = { ...DEFAULT_FIXTURE, namespace: FIXTURE_NAMESPACE, nodePorts: { readWrite: 30432, readOnly: 30433 }, synchronous: options.synchronous, backupHostPath: KIND_BACKUP_DIR };
   return {
     cluster,
     context: `kind-${cluster.name}`,
     fixture,
     commands: {
       create: ['kind', 'create', 'cluster', '--config', cluster.config, '--wait', '120s'],
+      // The repository of an earlier cluster belongs to another database (its system id):
+      // emptied before a new cluster and after `down`. Its files are the pods' (uid 999), so a
+      // container removes them.
+      clearBackups: ['docker', 'run', '--rm', '--user', '0', '--volume', `${KIND_HOST_BACKUP_DIR}:/backups`, 'debian:bookworm-slim', 'sh', '-c', 'rm -rf /backups/repo'],
       build: ['docker', 'build', '--tag', fixture.image, path.join(PACKAGE_ROOT, 'fixtures/kubernetes/image')],
       load: ['kind', 'load', 'docker-image', fixture.image, '--name', cluster.name],
       // kind nodes run containerd: the chaos daemon talks to its socket.

@@ -7,7 +7,8 @@ import type { KubeObject } from '../client/types.js';
 import { observe } from '../client/observe.js';
 import { roleOfPod } from '../cluster-view.js';
 import { runCommand } from '../nodes/commands.js';
-import { generatePasswords, SECRET_KEYS, type PostgresPasswords } from '../objects/postgres/index.js';
+import { generatePasswords, POSTGRES_CONTAINER, SECRET_KEYS, STANZA, type PostgresPasswords } from '../objects/postgres/index.js';
+import { requireSuccess } from '../client/exec.js';
 import { fixtureObjects, type KindClusterPlan } from './plan.js';
 
 export interface KindEnv {
@@ -67,6 +68,7 @@ export async function kindClusterUp(plan: KindClusterPlan, env: KindEnv): Promis
   if (clusters.includes(plan.cluster.name)) env.log(`kind cluster ${plan.cluster.name} exists: reusing it`);
   else {
     env.log(`creating kind cluster ${plan.cluster.name} from ${plan.cluster.config}`);
+    await env.run(plan.commands.clearBackups, { timeoutMs: 5 * 60_000 });
     await env.run(plan.commands.create, { timeoutMs: 10 * 60_000 });
   }
   env.log(`building ${plan.fixture.image} and loading it into the nodes`);
@@ -90,6 +92,9 @@ export async function kindClusterUp(plan: KindClusterPlan, env: KindEnv): Promis
     },
     { timeoutMs: env.readyTimeoutMs, what: `the ${plan.fixture.name} pods to be Ready with one leader` },
   );
+  // The stanza, so that the WAL archive fills from now on (archive-push fails until it exists).
+  const stanza = await client.exec(plan.fixture.namespace, primary, POSTGRES_CONTAINER, ['pgbackrest', `--stanza=${STANZA}`, 'stanza-create'], 120_000);
+  requireSuccess(`pgbackrest stanza-create in ${primary}`, stanza);
   const tookMs = performance.now() - began;
   env.log(`kind cluster ${plan.cluster.name} is up in ${formatDuration(tookMs)}; ${primary} leads`);
   return { tookMs, primary };
@@ -99,5 +104,6 @@ export async function kindClusterDown(plan: KindClusterPlan, env: Pick<KindEnv, 
   const clusters = (await env.run(['kind', 'get', 'clusters']).catch(() => '')).split('\n').map((l) => l.trim());
   if (!clusters.includes(plan.cluster.name)) return false;
   await env.run(['kind', 'delete', 'cluster', '--name', plan.cluster.name], { timeoutMs: 5 * 60_000 });
+  await env.run(plan.commands.clearBackups, { timeoutMs: 5 * 60_000 });
   return true;
 }

@@ -1,25 +1,10 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import { backupsOfStanza, type BackupRecord, type BackupType } from '../../../backup/pgbackrest-info.js';
 import { pgbackrestConfigPath, STANZA } from '../config/pgbackrest.js';
 import { asPostgres, run } from '../exec.js';
 import type { ClusterState } from '../state.js';
 
-export const BACKUP_TYPES = ['full', 'diff', 'incr'] as const;
-export type BackupType = (typeof BACKUP_TYPES)[number];
-
-// One backup as the repository describes it (`pgbackrest info --output=json`).
-export interface BackupRecord {
-  readonly label: string;
-  readonly type: BackupType;
-  readonly prior?: string; // the backup a diff or incr builds on
-  readonly startedAt: string; // wall time, ISO 8601
-  readonly stoppedAt: string;
-  readonly databaseBytes: number; // the database's size when backed up
-  readonly backupBytes: number; // what this backup had to copy (its delta)
-  readonly repoBytes: number; // its whole set in the repository, compressed
-  readonly repoDeltaBytes: number; // what it added to the repository, compressed
-  readonly walStart?: string;
-  readonly walStop?: string;
-}
+export { BACKUP_TYPES, recordOf, type BackupRecord, type BackupType } from '../../../backup/pgbackrest-info.js';
 
 // One pgBackRest command on the cluster's stanza, as the postgres user; its stdout.
 export async function pgbackrest(state: ClusterState, args: readonly string[], timeoutMs: number): Promise<string> {
@@ -37,35 +22,7 @@ export async function takeBackup(state: ClusterState, type: BackupType, timeoutM
   return backup;
 }
 
-interface InfoBackup {
-  label: string;
-  type: string;
-  prior?: string | null;
-  timestamp: { start: number; stop: number };
-  info: { size: number; delta: number; repository: { size: number; delta: number } };
-  archive?: { start?: string | null; stop?: string | null };
-}
-
 // Every backup of the stanza, oldest first.
 export async function listBackups(state: ClusterState): Promise<BackupRecord[]> {
-  const parsed = JSON.parse(await pgbackrest(state, ['--output=json', 'info'], 60_000)) as { name: string; backup?: InfoBackup[] }[];
-  const stanza = parsed.find((s) => s.name === STANZA);
-  return (stanza?.backup ?? []).map(recordOf);
-}
-
-export function recordOf(b: InfoBackup): BackupRecord {
-  if (!(BACKUP_TYPES as readonly string[]).includes(b.type)) throw new KdrillError(ErrorCode.INTERNAL, `pgBackRest listed a backup of unknown type ${b.type}`);
-  return {
-    label: b.label,
-    type: b.type as BackupType,
-    ...(b.prior ? { prior: b.prior } : {}),
-    startedAt: new Date(b.timestamp.start * 1000).toISOString(),
-    stoppedAt: new Date(b.timestamp.stop * 1000).toISOString(),
-    databaseBytes: b.info.size,
-    backupBytes: b.info.delta,
-    repoBytes: b.info.repository.size,
-    repoDeltaBytes: b.info.repository.delta,
-    ...(b.archive?.start ? { walStart: b.archive.start } : {}),
-    ...(b.archive?.stop ? { walStop: b.archive.stop } : {}),
-  };
+  return backupsOfStanza(await pgbackrest(state, ['--output=json', 'info'], 60_000), STANZA);
 }

@@ -170,6 +170,59 @@ describe('kubernetes backend: Patroni through the pod proxy', () => {
   });
 });
 
+describe('kubernetes backend: backups with pgBackRest in the leader’s pod', () => {
+  beforeEach(() => start());
+
+  const info = (labels: string[]) =>
+    JSON.stringify([
+      {
+        name: 'kdrill',
+        backup: labels.map((label, i) => ({
+          label,
+          type: 'full',
+          prior: null,
+          timestamp: { start: 1_790_000_000 + i * 100, stop: 1_790_000_010 + i * 100 },
+          info: { size: 31_000_000, delta: 31_000_000, repository: { size: 4_000_000, delta: 4_000_000 } },
+          archive: { start: '000000010000000000000003', stop: '000000010000000000000003' },
+        })),
+      },
+    ]);
+
+  it('backup runs stanza-create, then the backup, in the leader’s postgres container, and returns the new backup', async () => {
+    await seedKindCluster(api);
+    const labels: string[] = ['20261124-120000F'];
+    const ran: string[] = [];
+    api.onExec((_ns, pod, container, command) => {
+      ran.push(`${pod}/${container}: ${command.join(' ')}`);
+      if (command.includes('info')) return { stdout: info(labels) };
+      if (command.includes('backup')) labels.push('20261124-130000F');
+      return { stdout: '' };
+    });
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    const result = await connected.act('backup', { type: 'full' }, { runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal });
+    expect(result).toMatchObject({ label: '20261124-130000F', type: 'full', pod: 'postgres-0', backupBytes: 31_000_000, walStart: '000000010000000000000003' });
+    expect(ran).toEqual([
+      'postgres-0/postgres: pgbackrest --stanza=kdrill stanza-create',
+      'postgres-0/postgres: pgbackrest --stanza=kdrill --output=json info',
+      'postgres-0/postgres: pgbackrest --stanza=kdrill --type=full backup',
+      'postgres-0/postgres: pgbackrest --stanza=kdrill --output=json info',
+    ]);
+    const inventory = await connected.backupInventory!();
+    expect(inventory.backups.map((b) => b.label)).toEqual(['20261124-120000F', '20261124-130000F']);
+    expect(inventory.locations).toContainEqual({ what: 'member postgres-1', region: 'zone-b' });
+    expect(inventory.repository.region).toMatch(/kind host/);
+  });
+
+  it('a failed backup fails the step with pgBackRest’s words', async () => {
+    await seedKindCluster(api);
+    api.onExec((_ns, _pod, _c, command) => (command.includes('backup') ? { exitCode: 82, stderr: 'ERROR: [082]: WAL segment 000000010000000000000004 was not archived before the 60000ms timeout' } : { stdout: info([]) }));
+    await using connected = await kubernetesBackend.connect(targetOf(), runContext());
+    await expect(connected.act('backup', {}, { runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal })).rejects.toThrow(
+      /pgbackrest --stanza=kdrill --type=full backup in postgres-0 exited 82: ERROR: \[082\]: WAL segment .* was not archived/,
+    );
+  });
+});
+
 describe('kubernetes backend: Chaos Mesh faults', () => {
   let connected: ConnectedBackend;
   const injectContext = (journal: MemoryJournal, faultId = 'f1') => ({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });

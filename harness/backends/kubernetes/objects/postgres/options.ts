@@ -14,6 +14,10 @@ export interface PostgresFixtureOptions {
   readonly synchronous: boolean;
   // Patroni timing, as in the local backend's profiles.
   readonly timing: { readonly ttl: number; readonly loopWait: number; readonly retryTimeout: number };
+  // A directory on every node that is the same directory for all of them (kind's
+  // extraMounts of one host directory): the pgBackRest repository, outside the cluster.
+  // Unset: no archiving and no repository (attach your own).
+  readonly backupHostPath?: string;
 }
 
 // Built from fixtures/kubernetes/image/Dockerfile: Debian bookworm's PostgreSQL 15, Patroni
@@ -30,6 +34,10 @@ export const POSTGRES_CONTAINER = 'postgres';
 export const PG_PORT = 5432;
 export const PATRONI_PORT = 8008;
 export const POSTGRES_UID = 999;
+// pgBackRest's stanza, and where the pods see the repository and their configuration.
+export const STANZA = 'kdrill';
+export const BACKUP_MOUNT = '/var/lib/kdrill-backups';
+export const PGBACKREST_CONFIG = '/etc/patroni/pgbackrest.conf';
 
 export const DEFAULT_FIXTURE: Omit<PostgresFixtureOptions, 'namespace'> = {
   name: 'postgres',

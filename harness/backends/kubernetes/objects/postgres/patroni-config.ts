@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { DATA_MOUNT, PATRONI_PORT, PG_PORT, podSelectorLabels, ROLE_LABEL, type PostgresFixtureOptions } from './options.js';
+import { BACKUP_MOUNT, DATA_MOUNT, PATRONI_PORT, PG_PORT, podSelectorLabels, ROLE_LABEL, STANZA, type PostgresFixtureOptions } from './options.js';
 
 // Patroni's configuration for the pods, without secrets or per-pod values: those come from
 // the environment (PATRONI_NAME, PATRONI_KUBERNETES_POD_IP, the passwords from the Secret).
@@ -33,6 +33,9 @@ export function patroniConfig(o: PostgresFixtureOptions): string {
             wal_log_hints: 'on',
             max_connections: 100,
             synchronous_commit: 'on',
+            // Every WAL segment into the repository (a switch at least each minute): the
+            // restore drills replay it.
+            ...(o.backupHostPath ? { archive_mode: 'on', archive_timeout: '60s', archive_command: `pgbackrest --stanza=${STANZA} archive-push %p` } : {}),
           },
         },
       },
@@ -48,4 +51,27 @@ export function patroniConfig(o: PostgresFixtureOptions): string {
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   });
+}
+
+// pgBackRest's configuration in the pods (PGBACKREST_CONFIG points at it): a filesystem
+// repository on the shared backup directory, each pod its own pg1.
+export function pgbackrestConfig(): string {
+  return [
+    '[global]',
+    `repo1-path=${BACKUP_MOUNT}/repo`,
+    'repo1-retention-full=2',
+    'log-path=/var/log/pgbackrest',
+    'lock-path=/tmp/pgbackrest',
+    'log-level-console=warn',
+    'log-level-file=info',
+    'start-fast=y',
+    'compress-type=lz4',
+    '',
+    `[${STANZA}]`,
+    `pg1-path=${DATA_MOUNT}/pgdata`,
+    'pg1-socket-path=/tmp',
+    `pg1-port=${PG_PORT}`,
+    'pg1-user=postgres',
+    '',
+  ].join('\n');
 }

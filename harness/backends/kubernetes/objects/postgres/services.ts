@@ -1,7 +1,7 @@
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { patroniConfig } from './patroni-config.js';
+import { patroniConfig, pgbackrestConfig } from './patroni-config.js';
 import { fixtureLabels, LEADER_ROLE_VALUES, PG_PORT, PATRONI_PORT, podSelectorLabels, ROLE_LABEL, type PostgresFixtureOptions } from './options.js';
 
 // Read-write follows the pod Patroni labels leader; read-only spreads over the replicas.
@@ -40,7 +40,7 @@ export function postgresServices(o: PostgresFixtureOptions): [IService, IService
 }
 
 export function patroniConfigMap(o: PostgresFixtureOptions): IConfigMap {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${o.name}-patroni`, namespace: o.namespace, labels: fixtureLabels(o) }, data: { 'patroni.yml': patroniConfig(o) } };
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${o.name}-patroni`, namespace: o.namespace, labels: fixtureLabels(o) }, data: { 'patroni.yml': patroniConfig(o), ...(o.backupHostPath ? { 'pgbackrest.conf': pgbackrestConfig() } : {}) } };
 }
 
 // One member may be down for voluntary disruptions (drains): two of three keep quorum and a

@@ -1,7 +1,9 @@
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import {
+  BACKUP_MOUNT,
   DATA_MOUNT,
+  PGBACKREST_CONFIG,
   fixtureLabels,
   HOSTNAME_LABEL,
   PATRONI_PORT,
@@ -75,6 +77,7 @@ export function postgresStatefulSet(o: PostgresFixtureOptions): IStatefulSet {
                 fromSecret('PATRONI_REPLICATION_PASSWORD', secret, SECRET_KEYS.replication),
                 { name: 'PATRONI_REWIND_USERNAME', value: 'rewinder' },
                 fromSecret('PATRONI_REWIND_PASSWORD', secret, SECRET_KEYS.rewind),
+                ...(o.backupHostPath ? [{ name: 'PGBACKREST_CONFIG', value: PGBACKREST_CONFIG }] : []),
               ],
               readinessProbe: { httpGet: { path: '/readiness', port: PATRONI_PORT }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
               // Generous: a member replaying WAL or being cloned must not be restarted for it.
@@ -83,10 +86,29 @@ export function postgresStatefulSet(o: PostgresFixtureOptions): IStatefulSet {
               volumeMounts: [
                 { name: 'data', mountPath: DATA_MOUNT },
                 { name: 'patroni-config', mountPath: '/etc/patroni', readOnly: true },
+                ...(o.backupHostPath ? [{ name: 'backups', mountPath: BACKUP_MOUNT }] : []),
               ],
             },
           ],
-          volumes: [{ name: 'patroni-config', configMap: { name: `${o.name}-patroni` } }],
+          // The shared backup directory belongs to root on the node: made the postgres user's once.
+          ...(o.backupHostPath
+            ? {
+                initContainers: [
+                  {
+                    name: 'backup-directory',
+                    image: o.image,
+                    imagePullPolicy: 'IfNotPresent',
+                    command: ['sh', '-c', `mkdir -p ${BACKUP_MOUNT}/repo && chown ${POSTGRES_UID}:${POSTGRES_UID} ${BACKUP_MOUNT} ${BACKUP_MOUNT}/repo`],
+                    securityContext: { runAsUser: 0, runAsNonRoot: false },
+                    volumeMounts: [{ name: 'backups', mountPath: BACKUP_MOUNT }],
+                  },
+                ],
+              }
+            : {}),
+          volumes: [
+            { name: 'patroni-config', configMap: { name: `${o.name}-patroni` } },
+            ...(o.backupHostPath ? [{ name: 'backups', hostPath: { path: o.backupHostPath, type: 'DirectoryOrCreate' as const } }] : []),
+          ],
         },
       },
       volumeClaimTemplates: [

@@ -12,6 +12,7 @@ import { schemaProblems, schemaValidator } from '../../../../helpers/kube-schema
 let api: KubeTestServer;
 let commands: string[][];
 let lines: string[];
+let execs: string[];
 
 // kind, docker and helm cannot run here: the runner records their argv; the API server is
 // the test server, where the StatefulSet's pods appear Ready once it is applied.
@@ -32,11 +33,16 @@ function envWith(options: { missing?: string[]; clusters?: string } = {}): KindE
 beforeEach(async () => {
   commands = [];
   lines = [];
+  execs = [];
   api = await KubeTestServer.start({
     validate: await schemaValidator([
       ['v1', 'Namespace'], ['v1', 'ServiceAccount'], ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'], ['v1', 'Secret'],
       ['v1', 'ConfigMap'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget'], ['apps/v1', 'StatefulSet'],
     ]),
+  });
+  api.onExec((_ns, pod, container, command) => {
+    execs.push(`${pod}/${container}: ${command.join(' ')}`);
+    return { stdout: '' };
   });
   api.store.subscribe((e) => {
     if (e.resource.kind === 'StatefulSet' && e.type === 'ADDED') {
@@ -54,7 +60,9 @@ describe('kdrill cluster up --backend kind', () => {
     const up = await kindClusterUp(kindClusterPlan({ ha: false, synchronous: false }), envWith());
     expect(up.primary).toBe('postgres-0');
     const run = commands.filter((c) => c[1] !== 'version').map((c) => c.slice(0, 3).join(' '));
-    expect(run).toEqual(['kind get clusters', 'kind create cluster', 'docker build --tag', 'kind load docker-image', 'helm repo add', 'helm upgrade --install']);
+    expect(run).toEqual(['kind get clusters', 'docker run --rm', 'kind create cluster', 'docker build --tag', 'kind load docker-image', 'helm repo add', 'helm upgrade --install']);
+    expect(commands.find((c) => c[1] === 'run')).toEqual(['docker', 'run', '--rm', '--user', '0', '--volume', '/tmp/kdrill-backups:/backups', 'debian:bookworm-slim', 'sh', '-c', 'rm -rf /backups/repo']);
+    expect(execs).toEqual(['postgres-0/postgres: pgbackrest --stanza=kdrill stanza-create']);
     expect(commands.find((c) => c[1] === 'create')).toContain(kindClusterPlan({ ha: false, synchronous: false }).cluster.config);
     expect(commands.find((c) => c[1] === 'upgrade')).toEqual(expect.arrayContaining(['--version', '2.8.3', 'chaosDaemon.runtime=containerd']));
     expect(api.objects('apps/v1', 'StatefulSet', NS).map((s) => s.metadata)).toEqual([expect.objectContaining({ name: 'postgres' })]);
@@ -66,7 +74,7 @@ describe('kdrill cluster up --backend kind', () => {
     const before = (api.object('v1', 'Secret', NS, 'postgres-passwords')!.data as Record<string, string>)['superuser-password'];
     commands = [];
     await kindClusterUp(kindClusterPlan({ ha: false, synchronous: false }), envWith({ clusters: 'kdrill\n' }));
-    expect(commands.some((c) => c[1] === 'create')).toBe(false);
+    expect(commands.some((c) => c[1] === 'create' || c[1] === 'run')).toBe(false);
     expect((api.object('v1', 'Secret', NS, 'postgres-passwords')!.data as Record<string, string>)['superuser-password']).toBe(before);
     expect(Buffer.from(before!, 'base64').toString().length).toBeGreaterThan(20);
   });
@@ -93,6 +101,7 @@ describe('kdrill cluster up --backend kind', () => {
     expect(text).toContain('# $ kind create cluster --config');
     const objects = parseAllDocuments(text).map((d) => d.toJSON() as Record<string, unknown>);
     expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'Service', 'Service', 'Service', 'PodDisruptionBudget', 'StatefulSet']);
+    expect((objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>)['pgbackrest.conf']).toContain('repo1-path=/var/lib/kdrill-backups/repo');
     expect(objects.find((o) => o.kind === 'Secret')!.stringData).toEqual({ 'superuser-password': '<redacted>', 'replication-password': '<redacted>', 'rewind-password': '<redacted>' });
     for (const object of objects) expect(await schemaProblems(object)).toEqual([]);
   });
@@ -100,7 +109,7 @@ describe('kdrill cluster up --backend kind', () => {
   it('down deletes the kind cluster, and says so when there is none', async () => {
     const plan = kindClusterPlan({ ha: false, synchronous: false });
     expect(await kindClusterDown(plan, envWith({ clusters: 'kdrill\nother\n' }))).toBe(true);
-    expect(commands.at(-1)).toEqual(['kind', 'delete', 'cluster', '--name', 'kdrill']);
+    expect(commands.slice(-2).map((c) => c.slice(0, 3).join(' '))).toEqual(['kind delete cluster', 'docker run --rm']);
     expect(await kindClusterDown(plan, envWith({ clusters: 'other\n' }))).toBe(false);
   });
 });

@@ -42,7 +42,7 @@ describe('Chaos Mesh objects against the v2.8.3 CRDs', () => {
 });
 
 describe('the PostgreSQL fixture against the Kubernetes schemas (kubernetes-models)', () => {
-  const kind = postgresFixture({ ...DEFAULT_FIXTURE, namespace: 'kdrill-pg', nodePorts: { readWrite: 30432, readOnly: 30433 } }, generatePasswords());
+  const kind = postgresFixture({ ...DEFAULT_FIXTURE, namespace: 'kdrill-pg', nodePorts: { readWrite: 30432, readOnly: 30433 }, backupHostPath: '/var/lib/kdrill-backups' }, generatePasswords());
   const generic = postgresFixture({ ...DEFAULT_FIXTURE, namespace: 'db', name: 'orders', storageClassName: 'gp3', synchronous: true }, generatePasswords());
 
   it.each([...kind, ...generic].map((o) => [`${o.kind} ${o.metadata.namespace}/${o.metadata.name}`, o] as const))('%s is valid', async (_, object) => {
