@@ -1,11 +1,8 @@
 import { stringify } from 'yaml';
+import { patroniBootstrapDcs, type PatroniTiming } from '../../../db/patroni-dcs.js';
 import type { AddressPlan, NodePlan } from '../address-plan.js';
 
-export interface PatroniTiming {
-  readonly ttl: number;
-  readonly loopWait: number;
-  readonly retryTimeout: number;
-}
+export type { PatroniTiming };
 
 // The documented profiles. Patroni requires loop_wait + 2 × retry_timeout ≤ ttl.
 export const PATRONI_PROFILES: Readonly<Record<'fast' | 'default', PatroniTiming>> = {
@@ -47,30 +44,7 @@ export function patroniConfig(plan: AddressPlan, node: NodePlan, o: PatroniOptio
     restapi: { listen: `${node.address}:${PATRONI_PORT}`, connect_address: `${node.address}:${PATRONI_PORT}` },
     [o.dcs]: { hosts },
     bootstrap: {
-      dcs: {
-        ttl: o.timing.ttl,
-        loop_wait: o.timing.loopWait,
-        retry_timeout: o.timing.retryTimeout,
-        maximum_lag_on_failover: 1048576,
-        synchronous_mode: o.synchronous,
-        postgresql: {
-          use_pg_rewind: true,
-          use_slots: true,
-          parameters: {
-            wal_level: 'replica',
-            hot_standby: 'on',
-            max_wal_senders: 10,
-            max_replication_slots: 10,
-            wal_log_hints: 'on',
-            shared_buffers: '32MB',
-            max_connections: 100,
-            // Durability as a tier-0 system would run it: every commit flushed.
-            synchronous_commit: 'on',
-            fsync: 'on',
-            ...(o.archiveCommand ? { archive_mode: 'on', archive_timeout: '60s' } : {}),
-          },
-        },
-      },
+      dcs: patroniBootstrapDcs(o.timing, o.synchronous, { shared_buffers: '32MB', ...(o.archiveCommand ? { archive_mode: 'on', archive_timeout: '60s' } : {}) }),
       initdb: [{ encoding: 'UTF8' }, 'data-checksums'],
       ...(o.bootstrapCommand ? { method: 'pgbackrest', pgbackrest: { command: o.bootstrapCommand, keep_existing_recovery_conf: true, no_params: true } } : {}),
     },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AddressPlan } from '../address-plan.js';
+import { pgbackrestGlobalSection } from '../../../backup/pgbackrest-config.js';
 
 export const STANZA = 'kdrill';
 
@@ -18,16 +19,7 @@ export function pgbackrestConfigPath(clusterDir: string): string {
 export function pgbackrestConfig(plan: AddressPlan, clusterDir: string, pgDirOf: (node: string) => string): string {
   const region = backupRegionDir(clusterDir);
   const lines = [
-    '[global]',
-    `repo1-path=${path.join(region, 'repo')}`,
-    'repo1-retention-full=2',
-    `log-path=${path.join(region, 'log')}`,
-    `lock-path=${path.join(region, 'lock')}`,
-    `spool-path=${path.join(region, 'spool')}`,
-    'log-level-console=warn',
-    'log-level-file=info',
-    'start-fast=y',
-    'compress-type=lz4',
+    ...pgbackrestGlobalSection({ repo: path.join(region, 'repo'), log: path.join(region, 'log'), lock: path.join(region, 'lock'), spool: path.join(region, 'spool') }),
     '',
     `[${STANZA}]`,
   ];

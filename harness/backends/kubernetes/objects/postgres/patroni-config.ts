@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { patroniBootstrapDcs } from '../../../../db/patroni-dcs.js';
+import { pgbackrestGlobalSection } from '../../../../backup/pgbackrest-config.js';
 import { BACKUP_MOUNT, DATA_MOUNT, PATRONI_PORT, PG_PORT, podSelectorLabels, ROLE_LABEL, STANZA, type PostgresFixtureOptions } from './options.js';
 
 // Patroni's configuration for the pods, without secrets or per-pod values: those come from
@@ -16,29 +18,13 @@ export function patroniConfig(o: PostgresFixtureOptions): string {
     },
     restapi: { listen: `0.0.0.0:${PATRONI_PORT}` },
     bootstrap: {
-      dcs: {
-        ttl: o.timing.ttl,
-        loop_wait: o.timing.loopWait,
-        retry_timeout: o.timing.retryTimeout,
-        maximum_lag_on_failover: 1048576,
-        synchronous_mode: o.synchronous,
-        postgresql: {
-          use_pg_rewind: true,
-          use_slots: true,
-          parameters: {
-            wal_level: 'replica',
-            hot_standby: 'on',
-            max_wal_senders: 10,
-            max_replication_slots: 10,
-            wal_log_hints: 'on',
-            max_connections: 100,
-            synchronous_commit: 'on',
-            // Every WAL segment into the repository (a switch at least each minute): the
-            // restore drills replay it.
-            ...(o.backupHostPath ? { archive_mode: 'on', archive_timeout: '60s', archive_command: `pgbackrest --stanza=${STANZA} archive-push %p` } : {}),
-          },
-        },
-      },
+      // Every WAL segment into the repository (a switch at least each minute): the restore
+      // drills replay it.
+      dcs: patroniBootstrapDcs(
+        o.timing,
+        o.synchronous,
+        o.backupHostPath ? { archive_mode: 'on', archive_timeout: '60s', archive_command: `pgbackrest --stanza=${STANZA} archive-push %p` } : {},
+      ),
       initdb: [{ encoding: 'UTF8' }, 'data-checksums'],
     },
     postgresql: {
@@ -57,15 +43,7 @@ export function patroniConfig(o: PostgresFixtureOptions): string {
 // repository on the shared backup directory, each pod its own pg1.
 export function pgbackrestConfig(): string {
   return [
-    '[global]',
-    `repo1-path=${BACKUP_MOUNT}/repo`,
-    'repo1-retention-full=2',
-    'log-path=/var/log/pgbackrest',
-    'lock-path=/tmp/pgbackrest',
-    'log-level-console=warn',
-    'log-level-file=info',
-    'start-fast=y',
-    'compress-type=lz4',
+    ...pgbackrestGlobalSection({ repo: `${BACKUP_MOUNT}/repo`, log: '/var/log/pgbackrest', lock: '/tmp/pgbackrest' }),
     '',
     `[${STANZA}]`,
     `pg1-path=${DATA_MOUNT}/pgdata`,
