@@ -87,8 +87,10 @@ export async function connectKubernetes(
     backupInventory: async () => podBackupInventory(client, backupTarget, await view(), target.provider === 'kind' ? 'the kind host (/tmp/kdrill-backups, outside every node)' : 'the repository of the pods’ pgBackRest configuration'),
     check: async (condition) => checkCondition(condition, await view(), { replicas, service, lags: (leader) => patroniLags(client, workload, leader) }),
     versions: async () => {
-      const image = ((statefulSet.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } }).template?.spec?.containers ?? [])[0]?.image;
-      return { ...(image ? { 'postgres image': image } : {}) };
+      const containers = (statefulSet.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } }).template?.spec?.containers ?? [];
+      const image = containers.find((c) => c.name === target.container)?.image;
+      const server = await client.serverVersion().catch(() => undefined);
+      return { ...(server ? { Kubernetes: server } : {}), ...(image ? { 'PostgreSQL image': image } : {}) };
     },
     revertFromRecord,
     [Symbol.asyncDispose]: async () => {},

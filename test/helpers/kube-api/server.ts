@@ -228,6 +228,7 @@ export class KubeTestServer {
 
   private discovery(path: string): object | undefined {
     if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
+    if (path === '/version') return { major: '1', minor: '33', gitVersion: 'v1.33.1', gitCommit: '0000000', gitTreeState: 'clean', buildDate: '2025-05-15T00:00:00Z', goVersion: 'go1.24.2', compiler: 'gc', platform: 'linux/amd64' };
     if (path === '/apis') return groupList();
     if (path === '/api/v1') return resourceList('', 'v1');
     const m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);

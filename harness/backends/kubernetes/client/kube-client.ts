@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig, PatchStrategy, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, PatchStrategy, VersionApi, Watch } from '@kubernetes/client-node';
 import { asKubeApiError, isStatus, KubeApiError } from './api-error.js';
 import { PathAwareObjectApi, type ObjectCalls } from './object-api.js';
 import { podProxyRequest, proxyBody } from './proxy.js';
@@ -151,6 +151,12 @@ export class KubeClient {
   // Runs a command in a pod's container (pods/exec over WebSocket); never retried.
   async exec(namespace: string, pod: string, container: string, command: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
     return execInPod(this.config, { namespace, pod, container }, command, timeoutMs);
+  }
+
+  // The API server's version (GET /version), like "v1.33.1".
+  async serverVersion(): Promise<string> {
+    const info = await withRetry(() => this.call('GET /version', () => this.config.makeApiClient(VersionApi).getCode()), this.retry);
+    return info.gitVersion;
   }
 
   // Whether the API server serves this kind at all (a CRD installed, an API group enabled).

@@ -94,6 +94,7 @@ describe('kubernetes backend: connecting', () => {
     const endpoints = await connected.endpoints();
     expect(endpoints).toMatchObject({ readWrite: 'postgresql://postgres@127.0.0.1:5432/postgres', readOnly: 'postgresql://postgres@127.0.0.1:5433/postgres', user: 'postgres' });
     expect(endpoints.password).toBe(passwords.superuser);
+    expect(await connected.versions!()).toEqual({ Kubernetes: 'v1.33.1', 'PostgreSQL image': 'kdrill/postgres-patroni:15-bookworm' });
     expect(lines.join('\n')).not.toContain(passwords.superuser);
   });
 
