@@ -14,13 +14,16 @@ import { dockerKindNodes, type KindNodeOps } from './nodes/kind-nodes.js';
 import type { ChaosContext } from './injectors/chaos-faults.js';
 import { DEFAULT_CHAOS_TIMEOUTS, type ChaosTimeouts } from './injectors/chaos-lifecycle.js';
 import { passwordSecretOf, type KubernetesTarget } from './target.js';
+import { restorePointOf } from '../../actions/restore-point.js';
+import { removeRestorePod, restoreIntoPod } from './restore/scratch.js';
+import { KIND_RESTORE_NODE_PORT } from './kind/plan.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
 // cluster: disposing the connection leaves it standing (faults are reverted by the engine).
 export async function connectKubernetes(
   target: KubernetesTarget,
   client: KubeClient,
-  ctx: Pick<RunContext, 'log' | 'attachOnly'>,
+  ctx: Pick<RunContext, 'log' | 'attachOnly' | 'keepRestored'>,
   options: { chaos?: ChaosTimeouts; nodes?: NodeTimeouts; kind?: KindNodeOps } = {},
 ): Promise<ConnectedBackend> {
   const timeouts = options.chaos ?? DEFAULT_CHAOS_TIMEOUTS;
@@ -62,7 +65,9 @@ export async function connectKubernetes(
     container: target.container,
     controlPlaneAddresses: latest.nodes.filter((n) => n.controlPlane).flatMap((n) => n.addresses),
   });
-  const { host, readWritePort, readOnlyPort } = target.access;
+  const { host, readWritePort, readOnlyPort, restorePort } = target.access;
+  // Instances this run restored, oldest first; removed when the run ends unless kept.
+  const restored: { name: string; url: string }[] = [];
   const service = { host, port: readWritePort, user: secretRef.user, password, database: 'postgres' };
   ctx.log(`connected to ${target.context}: StatefulSet ${target.namespace}/${target.statefulSet}, ${latest.pods.length} pods on ${latest.nodes.length} nodes`);
 
@@ -71,6 +76,7 @@ export async function connectKubernetes(
     endpoints: async (): Promise<Endpoints> => ({
       readWrite: `postgresql://${encodeURIComponent(secretRef.user)}@${host}:${readWritePort}/postgres`,
       readOnly: `postgresql://${encodeURIComponent(secretRef.user)}@${host}:${readOnlyPort}/postgres`,
+      ...(restored.length ? { restored: [...restored] } : {}),
       user: secretRef.user,
       password,
     }),
@@ -82,7 +88,22 @@ export async function connectKubernetes(
     act: async (type, params, actx) => {
       if (type === 'failover' || type === 'switchover') return handOver(client, workload, await view(), type, typeof params.to === 'string' ? params.to : undefined, { signal: actx.signal });
       if (type === 'backup') return takePodBackup(client, backupTarget, await view(), (params.type as BackupType | undefined) ?? 'full');
-      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type} in this version: it runs failover, switchover and backup`);
+      if (type === 'restore' && params.into !== 'fresh-cluster') {
+        const point = restorePointOf(params, actx.entries ?? []);
+        const decided = performance.now();
+        const result = await restoreIntoPod(client, backupTarget, statefulSet, await view(), {
+          point,
+          runId: actx.runId,
+          timeoutMs: 60 * 60_000,
+          log: actx.log ?? ctx.log,
+          signal: actx.signal,
+          access: { host, port: restorePort, ...(target.provider === 'kind' ? { nodePort: KIND_RESTORE_NODE_PORT } : {}) },
+          user: secretRef.user,
+          onCreated: (name, url) => restored.push({ name, url }),
+        });
+        return { ...result, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
+      }
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type === 'restore' ? 'a restore into a fresh cluster' : type} in this version: it runs failover, switchover, backup and restore into a scratch instance`);
     },
     backupInventory: async () => podBackupInventory(client, backupTarget, await view(), target.provider === 'kind' ? 'the kind host (/tmp/kdrill-backups, outside every node)' : 'the repository of the pods’ pgBackRest configuration'),
     check: async (condition) => checkCondition(condition, await view(), { replicas, service, lags: (leader) => patroniLags(client, workload, leader) }),
@@ -93,7 +114,16 @@ export async function connectKubernetes(
       return { ...(server ? { Kubernetes: server } : {}), ...(image ? { 'PostgreSQL image': image } : {}) };
     },
     revertFromRecord,
-    [Symbol.asyncDispose]: async () => {},
+    [Symbol.asyncDispose]: async () => {
+      for (const { name, url } of restored.splice(0)) {
+        if (ctx.keepRestored) {
+          ctx.log(`kept restored instance ${name} (${url}); delete its Pod and Service when done`);
+          continue;
+        }
+        ctx.log(`removing restored instance ${name}`);
+        await removeRestorePod(client, target.namespace, name);
+      }
+    },
   };
 }
 

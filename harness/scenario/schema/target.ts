@@ -52,9 +52,10 @@ export const kubernetesTargetSchema = z.strictObject({
       host: z.string().min(1).default('127.0.0.1').describe('the host name or address kdrill reaches PostgreSQL at'),
       readWritePort: z.number().int().min(1).max(65535).default(5432).describe('the port of the read-write Service as seen from kdrill'),
       readOnlyPort: z.number().int().min(1).max(65535).default(5433).describe('the port of the read-only Service as seen from kdrill'),
+      restorePort: z.number().int().min(1).max(65535).default(5434).describe('the port of a restored scratch instance as seen from kdrill'),
     })
-    .default({ host: '127.0.0.1', readWritePort: 5432, readOnlyPort: 5433 })
-    .describe("where kdrill reaches the database from outside the cluster (kind maps NodePorts 30432/30433 to 127.0.0.1:5432/5433)"),
+    .default({ host: '127.0.0.1', readWritePort: 5432, readOnlyPort: 5433, restorePort: 5434 })
+    .describe("where kdrill reaches the database from outside the cluster (kind maps NodePorts 30432/30433/30434 to 127.0.0.1:5432/5433/5434)"),
   passwordSecret: z
     .strictObject({
       name: dnsLabel.optional().describe('the Secret holding the superuser password; default "<statefulSet>-passwords"'),

@@ -39,7 +39,7 @@ export async function seedKindCluster(api: KubeTestServer): Promise<{ passwords:
   api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 2, baseDelayMs: 5 } });
   const passwords = generatePasswords();
-  for (const object of postgresFixture({ ...DEFAULT_FIXTURE, namespace: NS, nodePorts: { readWrite: 30432, readOnly: 30433 } }, passwords)) await client.apply(object);
+  for (const object of postgresFixture({ ...DEFAULT_FIXTURE, namespace: NS, nodePorts: { readWrite: 30432, readOnly: 30433 }, backupHostPath: '/var/lib/kdrill-backups' }, passwords)) await client.apply(object);
   const placement = [WORKERS[0]!, WORKERS[2]!, WORKERS[4]!];
   placement.forEach((w, i) => {
     const pod = `postgres-${i}`;

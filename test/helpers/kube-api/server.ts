@@ -65,6 +65,7 @@ export class KubeTestServer {
   private readonly watches = new Set<ServerResponse>();
   private proxyHandler: ProxyHandler = () => undefined;
   private execHandler: ExecHandler = () => undefined;
+  private readonly logs = new Map<string, string>();
   private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
   private server!: Server;
   url = '';
@@ -125,6 +126,11 @@ export class KubeTestServer {
   // The next `times` requests matching answer `status` instead (retries, outages).
   failNext(failure: Omit<InjectedFailure, 'times' | 'reason'> & { times?: number; reason?: string }): void {
     this.failures.push({ reason: 'InternalError', times: 1, ...failure });
+  }
+
+  // What a pod's container wrote, for pods/log.
+  setLog(namespace: string, pod: string, text: string): void {
+    this.logs.set(`${namespace}/${pod}`, text);
   }
 
   onExec(handler: ExecHandler): void {
@@ -240,6 +246,12 @@ export class KubeTestServer {
     const { resource, namespace, name } = route;
     if (route.subresource === 'eviction' && method === 'POST') return this.evict(route);
     if (route.subresource === 'proxy') return this.proxy(route, method, body);
+    if (route.subresource === 'log' && method === 'GET') {
+      if (!this.store.get(route.resource, route.namespace, route.name!)) throw notFound('pods', route.name!);
+      const lines = (this.logs.get(`${route.namespace}/${route.name}`) ?? '').split('\n');
+      const tail = query.tailLines ? lines.slice(-Number(query.tailLines)) : lines;
+      return [200, new RawBody(tail.join('\n'), 'text/plain')];
+    }
     if (route.subresource && route.subresource !== 'status') throw new ApiStatus(404, 'NotFound', `subresource ${route.subresource} is not served here`);
     if (!name) {
       if (method === 'GET') return [200, this.list(route, query)];

@@ -153,6 +153,11 @@ export class KubeClient {
     return execInPod(this.config, { namespace, pod, container }, command, timeoutMs);
   }
 
+  // The last lines a pod's container wrote (pods/log), for the evidence of a failure.
+  async podLog(namespace: string, pod: string, container: string, tailLines = 20): Promise<string> {
+    return withRetry(() => this.call(`log of ${namespace}/${pod}`, () => this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines })), this.retry);
+  }
+
   // The API server's version (GET /version), like "v1.33.1".
   async serverVersion(): Promise<string> {
     const info = await withRetry(() => this.call('GET /version', () => this.config.makeApiClient(VersionApi).getCode()), this.retry);

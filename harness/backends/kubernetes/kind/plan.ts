@@ -9,6 +9,8 @@ export const FIXTURE_NAMESPACE = 'kdrill-pg';
 // Where kind-config.yaml mounts the host's /tmp/kdrill-backups on every node.
 export const KIND_BACKUP_DIR = '/var/lib/kdrill-backups';
 export const KIND_HOST_BACKUP_DIR = '/tmp/kdrill-backups';
+// The NodePort of a restored scratch instance, mapped to 127.0.0.1:5434 by kind-config.yaml.
+export const KIND_RESTORE_NODE_PORT = 30434;
 
 // The two kind clusters kdrill knows: the default one (one control plane, six workers in
 // three zones) and the HA one (three control-plane nodes: a three-member etcd).

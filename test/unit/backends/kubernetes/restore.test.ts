@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
+import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
+import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
+import type { JsonObject } from '../../../helpers/kube-api/patch.js';
+import { KubeTestServer } from '../../../helpers/kube-api/server.js';
+import { schemaValidator } from '../../../helpers/kube-schemas.js';
+
+let api: KubeTestServer;
+let dir: string;
+const targetOf = () =>
+  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
+const actx = () => ({ runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal, entries: [] });
+
+const INFO = JSON.stringify([
+  {
+    name: 'kdrill',
+    backup: [
+      {
+        label: '20261124-120000F',
+        type: 'full',
+        timestamp: { start: 1_790_000_000, stop: 1_790_000_030 },
+        info: { size: 31_000_000, delta: 31_000_000, repository: { size: 4_000_000, delta: 4_000_000 } },
+        archive: { start: '000000010000000000000003', stop: '000000010000000000000003' },
+      },
+    ],
+  },
+]);
+
+// The kubelet and the pods as a restore sees them: the scratch pod runs and turns Ready (or
+// ends Failed with pgBackRest's words); PostgreSQL in it is in recovery once, then promoted.
+function simulate(options: { fail?: string } = {}): string[] {
+  const ran: string[] = [];
+  let asked = 0;
+  api.store.subscribe((e) => {
+    const meta = e.object.metadata as JsonObject;
+    if (e.resource.kind !== 'Pod' || e.type !== 'ADDED' || !(meta.labels as Record<string, string> | undefined)?.['kdrill.dev/restore']) return;
+    setImmediate(() => {
+      const pod = api.object('v1', 'Pod', NS, String(meta.name))!;
+      if (options.fail) api.setLog(NS, String(meta.name), options.fail);
+      api.put({ ...pod, status: options.fail ? { phase: 'Failed' } : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+    });
+  });
+  api.onExec((_ns, pod, _container, command) => {
+    const line = command.join(' ');
+    ran.push(`${pod}: ${line}`);
+    if (line.includes('info')) return { stdout: INFO };
+    if (line.includes('pg_is_in_recovery')) return { stdout: asked++ === 0 ? 't\n' : 'f\n' };
+    if (line.includes('pg_control_checkpoint')) return { stdout: '2\n' };
+    if (command[0] === 'du') return { stdout: `33554432\t${command[2]}\n` };
+    return { stdout: '' };
+  });
+  return ran;
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-restore-'));
+  api = await KubeTestServer.start({
+    validate: await schemaValidator([
+      ['v1', 'Pod'], ['v1', 'Service'], ['v1', 'ServiceAccount'], ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+      ['v1', 'Secret'], ['v1', 'ConfigMap'], ['policy/v1', 'PodDisruptionBudget'], ['apps/v1', 'StatefulSet'],
+    ]),
+  });
+  writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
+});
+
+afterEach(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kubernetes backend: restore into a scratch pod', () => {
+  it('restores the latest backup in a pod of its own (never the StatefulSet’s volumes), waits for promotion and a write, and removes it at the end', async () => {
+    await seedKindCluster(api);
+    const ran = simulate();
+    let result: Record<string, unknown>;
+    let name: string;
+    {
+      await using connected = await kubernetesBackend.connect(targetOf(), { runId: 'run-1', runDir: dir, journal: new MemoryJournal(), signal: new AbortController().signal, log: () => {} });
+      result = await connected.act('restore', { from: 'latest', into: 'scratch-instance' }, actx());
+      name = String(result.name);
+      expect(result).toMatchObject({ into: 'scratch-instance', target: 'latest', timeline: 2, restoredBytes: 33_554_432, url: 'postgresql://postgres@127.0.0.1:5434/postgres', backup: { label: '20261124-120000F' } });
+      expect((await connected.endpoints()).restored).toEqual([{ name, url: 'postgresql://postgres@127.0.0.1:5434/postgres' }]);
+      const pod = api.object('v1', 'Pod', NS, name)!;
+      const spec = pod.spec as { restartPolicy: string; containers: { command: string[]; env: { name: string }[] }[]; volumes: JsonObject[] };
+      expect(spec.restartPolicy).toBe('Never');
+      expect(spec.containers[0]!.command[2]).toBe(
+        "set -e; pgbackrest --stanza='kdrill' '--pg1-path=/var/lib/postgresql/data/pgdata' '--set=20261124-120000F' '--archive-mode=off' 'restore'; exec postgres -D '/var/lib/postgresql/data/pgdata' -c listen_addresses='*' -c port=5432 -c unix_socket_directories=/tmp",
+      );
+      expect(spec.containers[0]!.env.map((e) => e.name)).toEqual(['PGBACKREST_CONFIG']);
+      expect(spec.volumes).toContainEqual({ name: 'data', emptyDir: {} });
+      expect(spec.volumes).toContainEqual({ name: 'backups', hostPath: { path: '/var/lib/kdrill-backups', type: 'DirectoryOrCreate' } });
+      expect((api.object('v1', 'Service', NS, name)!.spec as JsonObject).ports).toEqual([{ name: 'postgresql', port: 5432, targetPort: 5432, protocol: 'TCP', nodePort: 30434 }]);
+      expect(ran.filter((r) => r.startsWith(name)).map((r) => r.slice(name.length + 2).replace('psql -h /tmp -U postgres -d postgres -Atc ', 'sql: '))).toEqual([
+        'sql: select pg_is_in_recovery()',
+        'sql: select pg_is_in_recovery()',
+        'sql: create table if not exists kdrill_restore_probe (at timestamptz); insert into kdrill_restore_probe values (now())',
+        'sql: select timeline_id from pg_control_checkpoint()',
+        'du -sb /var/lib/postgresql/data/pgdata',
+      ]);
+    }
+    expect(api.object('v1', 'Pod', NS, name)).toBeUndefined();
+    expect(api.object('v1', 'Service', NS, name)).toBeUndefined();
+  });
+
+  it('a backup pgBackRest cannot restore fails the drill with its words, and the pod is still removed', async () => {
+    await seedKindCluster(api);
+    simulate({ fail: 'P00  ERROR: [039]: FormatError: lz4 decompress error: ERROR_frameType_unknown' });
+    {
+      await using connected = await kubernetesBackend.connect(targetOf(), { runId: 'run-1', runDir: dir, journal: new MemoryJournal(), signal: new AbortController().signal, log: () => {} });
+      const error = await connected.act('restore', { from: 'latest', into: 'scratch-instance' }, actx()).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'RestoreFailed', code: 'RECOVERY_FAILED' });
+      expect((error as Error).message).toMatch(/pgBackRest could not restore backup 20261124-120000F: .*FormatError: lz4 decompress error/);
+    }
+    expect(api.objects('v1', 'Pod', NS).filter((p) => (p.metadata as JsonObject).name !== undefined && String((p.metadata as JsonObject).name).startsWith('kdrill-restore'))).toEqual([]);
+  });
+});
