@@ -117,4 +117,17 @@ export interface ConnectedBackend extends AsyncDisposable {
   versions?(): Promise<Readonly<Record<string, string>>>;
   // Reverts a fault from its persisted record alone (after a harness crash).
   revertFromRecord(record: import('../faults/types.js').RevertRecord): Promise<void>;
+  // k6 run inside the cluster (a Job), for when k6 is not installed where kdrill runs.
+  startK6Job?(request: InClusterK6Request): Promise<import('../load/types.js').RunningLoad>;
+}
+
+export interface InClusterK6Request {
+  readonly script: string; // a file on this machine
+  readonly runId: string;
+  readonly rate: number | 'max';
+  readonly concurrency: number;
+  readonly maxDurationMs: number;
+  readonly database: string;
+  readonly clock: import('../engine/clock.js').Clock;
+  readonly log: (line: string) => void;
 }

@@ -10,11 +10,11 @@ import { Ledger } from './ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from './ledger-driver/index.js';
 import { preparePgbenchTable, startPgbenchLoad } from './pgbench/driver.js';
 import { withWalVolume } from './wal-volume.js';
-import { K6_SUMMARY_FILE, startK6Load } from './k6/driver.js';
+import { K6_SUMMARY_FILE, k6Installed, startK6Load } from './k6/driver.js';
 
 // The scenario's load on this backend, started; undefined when there is nothing to load
 // (driver "none", or a backend without a database, such as the in-memory fake).
-export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000, database?: string, scenarioFile?: string): Promise<StartedLoad | undefined> {
+export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000, database?: string, scenarioFile?: string, runId?: string): Promise<StartedLoad | undefined> {
   if (spec.driver === 'none') return undefined;
   const endpoints = await connected.endpoints();
   const endpoint = dbTargetOf(endpoints);
@@ -32,6 +32,11 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
   if (spec.driver === 'k6') {
     if (!spec.script) throw new KdrillError(ErrorCode.SCENARIO_INVALID, 'the k6 load driver needs `load.script`');
     const script = scenarioFile ? path.resolve(path.dirname(scenarioFile), spec.script) : path.resolve(spec.script);
+    // k6 where kdrill runs when it is installed; otherwise inside the cluster, as a Job.
+    if (connected.startK6Job && !(await k6Installed())) {
+      const job = await connected.startK6Job({ script, runId: runId ?? path.basename(runDir), rate: spec.rate, concurrency: spec.concurrency, maxDurationMs, database: target.database, clock, log });
+      return { driver: 'k6', detail: { script: spec.script, concurrency: spec.concurrency, where: 'a Job in the cluster' }, running: await withWalVolume(job, target), save: async () => undefined };
+    }
     const running = await withWalVolume(await startK6Load({ script, target, rate: spec.rate, concurrency: spec.concurrency, clock, runDir, maxDurationMs, log }), target);
     return { driver: 'k6', detail: { script: spec.script, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => K6_SUMMARY_FILE };
   }

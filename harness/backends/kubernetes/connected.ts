@@ -17,6 +17,7 @@ import { passwordSecretOf, type KubernetesTarget } from './target.js';
 import { restorePointOf } from '../../actions/restore-point.js';
 import { removeRestorePod, restoreIntoPod } from './restore/scratch.js';
 import { KIND_RESTORE_NODE_PORT } from './kind/plan.js';
+import { startK6Job } from './load/k6-job.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
 // cluster: disposing the connection leaves it standing (faults are reverted by the engine).
@@ -114,6 +115,13 @@ export async function connectKubernetes(
       return { ...(server ? { Kubernetes: server } : {}), ...(image ? { 'PostgreSQL image': image } : {}) };
     },
     revertFromRecord,
+    startK6Job: (request) =>
+      startK6Job(client, {
+        ...request,
+        namespace: target.namespace,
+        db: { host: `${target.readWriteService ?? target.statefulSet}.${target.namespace}.svc`, port: 5432, user: secretRef.user, database: request.database },
+        passwordSecret: { name: secretRef.name, key: secretRef.key },
+      }),
     [Symbol.asyncDispose]: async () => {
       for (const { name, url } of restored.splice(0)) {
         if (ctx.keepRestored) {

@@ -59,7 +59,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       kdrillVersion: KDRILL_VERSION,
       keepRestored: opts.keepRestored === true,
       startLoad: async (connected, clock) => {
-        const load = await startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database, loaded.file);
+        const load = await startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database, loaded.file, runId);
         if (live && load) live.state.load = () => load.running.stats();
         return load;
       },

@@ -22,6 +22,12 @@ export interface K6Options {
   readonly k6?: string;
 }
 
+// Whether `k6` runs here.
+export async function k6Installed(binary = 'k6'): Promise<boolean> {
+  const result = await execa(binary, ['version'], { reject: false, timeout: 10_000 });
+  return !result.failed;
+}
+
 // k6 runs the script with `concurrency` virtual users for at most the drill's length, and is
 // stopped (SIGINT: it finishes its iterations and writes the summary) when the drill stops
 // the load. The script reads where the database is from KDRILL_* variables; the password

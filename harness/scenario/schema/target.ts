@@ -36,6 +36,7 @@ export const kubernetesTargetSchema = z.strictObject({
     .describe('how a node failure completes: "none" (wait for eviction), "out-of-service-taint" or "delete-node"'),
   podEvictionTimeout: durationSchema.optional().describe('how long to wait for pods of a failed node to be evicted'),
   roleLabel: z.string().min(1).default('role').describe("the pod label holding each member's role (Patroni's Kubernetes DCS writes `role`); pods without it are asked through Patroni's REST API"),
+  readWriteService: dnsLabel.optional().describe('the read-write Service inside the cluster (an in-cluster load connects to it); default the StatefulSet\'s name'),
   container: z.string().min(1).default('postgres').describe('the container of each pod that runs PostgreSQL (and pgBackRest)'),
   backupStanza: z.string().min(1).default('kdrill').describe("the pgBackRest stanza the pods' configuration names"),
   patroniPort: z.number().int().min(1).max(65535).default(8008).describe("Patroni's REST API port in the pods, asked through the API server's pod proxy"),

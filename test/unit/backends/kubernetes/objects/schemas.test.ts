@@ -72,3 +72,20 @@ describe('fixtures/kubernetes/postgres.yaml', () => {
     for (const object of objects) expect(await schemaProblems(object)).toEqual([]);
   });
 });
+
+describe('Jobs, scratch pods and their objects against the Kubernetes schemas', () => {
+  it('the k6 Job and its script ConfigMap are valid', async () => {
+    const { k6Job, k6ScriptConfigMap } = await import('../../../../../harness/backends/kubernetes/objects/jobs/k6-job.js');
+    const options = { name: 'kdrill-k6-1a2b3c4d', namespace: 'kdrill-pg', labels: runLabels('run1'), script: 'export default function () {}', vus: 4, maxDurationMs: 600_000, rate: 'max' as const, db: { host: 'postgres.kdrill-pg.svc', port: 5432, user: 'postgres', database: 'kdrill' }, passwordSecret: { name: 'postgres-passwords', key: 'superuser-password' } };
+    expect(await schemaProblems(k6Job(options) as never)).toEqual([]);
+    expect(await schemaProblems(k6ScriptConfigMap(options) as never)).toEqual([]);
+  });
+
+  it('a restore’s scratch pod, built from the fixture’s template, and its Service are valid', async () => {
+    const { scratchPod, scratchService } = await import('../../../../../harness/backends/kubernetes/restore/scratch-pod.js');
+    const statefulSet = postgresFixture({ ...DEFAULT_FIXTURE, namespace: 'kdrill-pg', backupHostPath: '/var/lib/kdrill-backups' }, generatePasswords()).find((o) => o.kind === 'StatefulSet')! as KubeObject & { spec: { template: never } };
+    const o = { name: 'kdrill-restore-1a2b3c4d-1', namespace: 'kdrill-pg', labels: runLabels('run1'), template: statefulSet.spec.template, claimNames: ['data'], container: 'postgres', stanza: 'kdrill', restoreArgs: ['--pg1-path=/var/lib/postgresql/data/pgdata', '--set=20261124-120000F', 'restore'], dataDir: '/var/lib/postgresql/data/pgdata', nodePort: 30434 };
+    expect(await schemaProblems(scratchPod(o) as never)).toEqual([]);
+    expect(await schemaProblems(scratchService(o) as never)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+
+// grafana/k6, the stock image (no custom image): the script comes from a ConfigMap.
+export const K6_IMAGE = 'grafana/k6:1.3.0';
+// The line the Job's last output starts with; the rest of it is k6's --summary-export.
+export const SUMMARY_MARKER = 'KDRILL-K6-SUMMARY ';
+
+export interface K6JobOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly script: string;
+  readonly vus: number;
+  readonly maxDurationMs: number;
+  readonly rate: number | 'max';
+  // Where the database is from inside the cluster, and the Secret holding the password.
+  readonly db: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+  readonly passwordSecret: { readonly name: string; readonly key: string };
+  readonly image?: string;
+}
+
+export function k6ScriptConfigMap(o: K6JobOptions): IConfigMap {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: o.name, namespace: o.namespace, labels: { ...o.labels } }, data: { 'script.js': o.script } };
+}
+
+// A Job of one pod running `k6 run` for at most the drill's length. kdrill stops it early
+// with SIGINT (k6 then finishes and exports its summary), and reads the summary back from
+// the pod's log, where the shell prints it after k6 ends. The password is a secretKeyRef:
+// no object kdrill creates holds it.
+export function k6Job(o: K6JobOptions): IJob {
+  const seconds = Math.ceil(o.maxDurationMs / 1000);
+  const script = [
+    `k6 run --no-color --quiet --vus ${o.vus} --duration ${seconds}s --summary-export /tmp/summary.json /scripts/script.js`,
+    'code=$?',
+    `printf '\\n${SUMMARY_MARKER}%s\\n' "$(tr -d '\\n' < /tmp/summary.json 2>/dev/null)"`,
+    'exit $code',
+  ].join('; ');
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: o.name, namespace: o.namespace, labels: { ...o.labels } },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: seconds + 300,
+      ttlSecondsAfterFinished: 3600,
+      template: {
+        metadata: { labels: { ...o.labels } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'k6',
+              image: o.image ?? K6_IMAGE,
+              command: ['sh', '-c', script],
+              env: [
+                { name: 'KDRILL_DB_HOST', value: o.db.host },
+                { name: 'KDRILL_DB_PORT', value: String(o.db.port) },
+                { name: 'KDRILL_DB_USER', value: o.db.user },
+                { name: 'KDRILL_DB_NAME', value: o.db.database },
+                { name: 'KDRILL_RATE', value: String(o.rate) },
+                { name: 'KDRILL_DB_PASSWORD', valueFrom: { secretKeyRef: { name: o.passwordSecret.name, key: o.passwordSecret.key } } },
+              ],
+              resources: { requests: { cpu: '100m', memory: '128Mi' } },
+              volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
+            },
+          ],
+          volumes: [{ name: 'script', configMap: { name: o.name } }],
+        },
+      },
+    },
+  };
+}
