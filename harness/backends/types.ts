@@ -77,7 +77,7 @@ export interface Backend extends BackendCapabilities {
   connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend>;
   // `kdrill run --dry-run`: everything the plan's faults would create, resolved as far as
   // reading (never changing) the target allows. Printed after the plan.
-  describeDryRun?(plan: import('../scenario/plan-types.js').Plan, target: Scenario['target']): Promise<string>;
+  describeDryRun?(plan: import('../scenario/plan-types.js').Plan, target: Scenario['target'], load?: DryRunLoad): Promise<string>;
   // Removes what runs that died left behind (a cluster a crashed run created for itself).
   reap?(log: (line: string) => void): Promise<{ removed: string[]; problems: string[] }>;
 }
@@ -119,6 +119,28 @@ export interface ConnectedBackend extends AsyncDisposable {
   revertFromRecord(record: import('../faults/types.js').RevertRecord): Promise<void>;
   // k6 run inside the cluster (a Job), for when k6 is not installed where kdrill runs.
   startK6Job?(request: InClusterK6Request): Promise<import('../load/types.js').RunningLoad>;
+  // The ledger driver run inside the cluster (a Job), its events replayed into `ledger`.
+  startLedgerJob?(request: InClusterLedgerRequest): Promise<import('../load/types.js').RunningLoad>;
+}
+
+// The scenario's load, for a dry run to show the objects a load in the cluster would create.
+export interface DryRunLoad {
+  readonly spec: import('../scenario/schema/load.js').LoadSpec;
+  readonly database: string;
+  readonly maxDurationMs: number;
+  readonly script?: string; // the k6 script, resolved against the scenario's directory
+}
+
+export interface InClusterLedgerRequest {
+  readonly runId: string;
+  readonly rate: number | 'max';
+  readonly concurrency: number;
+  readonly writeTimeoutMs: number;
+  readonly maxDurationMs: number;
+  readonly database: string;
+  readonly clock: import('../engine/clock.js').Clock;
+  readonly ledger: import('../load/types.js').LedgerWriter;
+  readonly log: (line: string) => void;
 }
 
 export interface InClusterK6Request {

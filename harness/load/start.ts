@@ -16,6 +16,24 @@ import { K6_SUMMARY_FILE, k6Installed, startK6Load } from './k6/driver.js';
 // (driver "none", or a backend without a database, such as the in-memory fake).
 export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBackend, clock: Clock, runDir: string, log: (line: string) => void, maxDurationMs = 3_600_000, database?: string, scenarioFile?: string, runId?: string): Promise<StartedLoad | undefined> {
   if (spec.driver === 'none') return undefined;
+  const jobRunId = runId ?? path.basename(runDir);
+  if (spec.driver === 'k6' && !spec.script) throw new KdrillError(ErrorCode.SCENARIO_INVALID, 'the k6 load driver needs `load.script`');
+  const script = spec.script && (scenarioFile ? path.resolve(path.dirname(scenarioFile), spec.script) : path.resolve(spec.script));
+  // In the cluster when asked, and k6 also when it is not installed where kdrill runs. The
+  // Job reaches the database inside the cluster: nothing here connects to it.
+  if (await runsInCluster(spec, connected)) {
+    const db = database ?? 'postgres';
+    if (spec.driver === 'k6' && connected.startK6Job) {
+      const job = await connected.startK6Job({ script: script!, runId: jobRunId, rate: spec.rate, concurrency: spec.concurrency, maxDurationMs, database: db, clock, log });
+      return { driver: 'k6', detail: { script: spec.script, concurrency: spec.concurrency, runIn: 'cluster' }, running: job, save: async () => undefined };
+    }
+    if (spec.driver === 'ledger' && connected.startLedgerJob) {
+      const ledger = new Ledger();
+      const running = await connected.startLedgerJob({ runId: jobRunId, rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, maxDurationMs, database: db, clock, ledger, log });
+      return { driver: 'ledger', detail: { rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, runIn: 'cluster' }, running, ledger, save: saveLedgerIn(ledger, runDir) };
+    }
+    throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `this backend cannot run the ${spec.driver} load driver in the cluster`);
+  }
   const endpoints = await connected.endpoints();
   const endpoint = dbTargetOf(endpoints);
   if (!endpoint) {
@@ -30,14 +48,7 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
     return { driver: 'pgbench', detail: { rate: spec.rate, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => undefined };
   }
   if (spec.driver === 'k6') {
-    if (!spec.script) throw new KdrillError(ErrorCode.SCENARIO_INVALID, 'the k6 load driver needs `load.script`');
-    const script = scenarioFile ? path.resolve(path.dirname(scenarioFile), spec.script) : path.resolve(spec.script);
-    // k6 where kdrill runs when it is installed; otherwise inside the cluster, as a Job.
-    if (connected.startK6Job && !(await k6Installed())) {
-      const job = await connected.startK6Job({ script, runId: runId ?? path.basename(runDir), rate: spec.rate, concurrency: spec.concurrency, maxDurationMs, database: target.database, clock, log });
-      return { driver: 'k6', detail: { script: spec.script, concurrency: spec.concurrency, where: 'a Job in the cluster' }, running: await withWalVolume(job, target), save: async () => undefined };
-    }
-    const running = await withWalVolume(await startK6Load({ script, target, rate: spec.rate, concurrency: spec.concurrency, clock, runDir, maxDurationMs, log }), target);
+    const running = await withWalVolume(await startK6Load({ script: script!, target, rate: spec.rate, concurrency: spec.concurrency, clock, runDir, maxDurationMs, log }), target);
     return { driver: 'k6', detail: { script: spec.script, concurrency: spec.concurrency, endpoint: `${target.host}:${target.port}` }, running, save: async () => K6_SUMMARY_FILE };
   }
   if (spec.driver !== 'ledger') {
@@ -52,10 +63,18 @@ export async function startScenarioLoad(spec: LoadSpec, connected: ConnectedBack
     detail: { rate: spec.rate, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout, endpoint: `${target.host}:${target.port}` },
     running,
     ledger,
-    save: async () => {
-      const file = path.join(runDir, LEDGER_FILE);
-      await saveLedger(ledger, file);
-      return LEDGER_FILE;
-    },
+    save: saveLedgerIn(ledger, runDir),
+  };
+}
+
+async function runsInCluster(spec: LoadSpec, connected: ConnectedBackend): Promise<boolean> {
+  if (spec.runIn !== undefined) return spec.runIn === 'cluster';
+  return spec.driver === 'k6' && connected.startK6Job !== undefined && !(await k6Installed());
+}
+
+function saveLedgerIn(ledger: Ledger, runDir: string): () => Promise<string> {
+  return async () => {
+    await saveLedger(ledger, path.join(runDir, LEDGER_FILE));
+    return LEDGER_FILE;
   };
 }

@@ -5,7 +5,7 @@ import type { LoadSummary, RunningLoad } from './types.js';
 // (replication and backup bandwidth) are derived from. Read as pg_current_wal_lsn() through
 // the read-write endpoint when the load starts and when it stops.
 
-async function currentLsn(target: DbTarget): Promise<string | undefined> {
+export async function currentLsn(target: DbTarget): Promise<string | undefined> {
   return withDb(target, 5_000, async (c) => (await c.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]?.lsn).catch(() => undefined);
 }
 

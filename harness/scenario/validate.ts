@@ -91,6 +91,13 @@ function checkLoad(scenario: CheckableScenario, issues: PathIssue[]): void {
   if (load.driver !== 'k6' && load.script) {
     issues.push({ path: ['load', 'script'], key: true, message: `Expected \`load.script\` only with \`load.driver: k6\`, got it with driver "${load.driver}"` });
   }
+  if (load.runIn === 'cluster') {
+    if (scenario.target.backend !== 'kubernetes') {
+      issues.push({ path: ['load', 'runIn'], message: `Expected \`load.runIn: cluster\` only with \`target.backend: kubernetes\`, got backend "${scenario.target.backend}"` });
+    } else if (load.driver !== 'ledger' && load.driver !== 'k6') {
+      issues.push({ path: ['load', 'runIn'], message: `Expected \`load.runIn: cluster\` with driver "ledger" or "k6", got driver "${load.driver}"` });
+    }
+  }
 }
 
 function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue[]): void {

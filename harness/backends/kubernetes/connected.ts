@@ -13,11 +13,12 @@ import { DEFAULT_NODE_TIMEOUTS, healNodes, NODE_FAULTS, type NodeFaultData, type
 import { dockerKindNodes, type KindNodeOps } from './nodes/kind-nodes.js';
 import type { ChaosContext } from './injectors/chaos-faults.js';
 import { DEFAULT_CHAOS_TIMEOUTS, type ChaosTimeouts } from './injectors/chaos-lifecycle.js';
-import { passwordSecretOf, type KubernetesTarget } from './target.js';
+import { inClusterDatabase, passwordSecretOf, type KubernetesTarget } from './target.js';
 import { restorePointOf } from '../../actions/restore-point.js';
 import { removeRestorePod, restoreIntoPod } from './restore/scratch.js';
 import { KIND_RESTORE_NODE_PORT } from './kind/plan.js';
 import { startK6Job } from './load/k6-job.js';
+import { startLedgerJob } from './load/ledger-job.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
 // cluster: disposing the connection leaves it standing (faults are reverted by the engine).
@@ -70,6 +71,7 @@ export async function connectKubernetes(
   // Instances this run restored, oldest first; removed when the run ends unless kept.
   const restored: { name: string; url: string }[] = [];
   const service = { host, port: readWritePort, user: secretRef.user, password, database: 'postgres' };
+  const inCluster = (database: string) => inClusterDatabase(target, database);
   ctx.log(`connected to ${target.context}: StatefulSet ${target.namespace}/${target.statefulSet}, ${latest.pods.length} pods on ${latest.nodes.length} nodes`);
 
   return {
@@ -115,13 +117,8 @@ export async function connectKubernetes(
       return { ...(server ? { Kubernetes: server } : {}), ...(image ? { 'PostgreSQL image': image } : {}) };
     },
     revertFromRecord,
-    startK6Job: (request) =>
-      startK6Job(client, {
-        ...request,
-        namespace: target.namespace,
-        db: { host: `${target.readWriteService ?? target.statefulSet}.${target.namespace}.svc`, port: 5432, user: secretRef.user, database: request.database },
-        passwordSecret: { name: secretRef.name, key: secretRef.key },
-      }),
+    startK6Job: (request) => startK6Job(client, { ...request, ...inCluster(request.database) }),
+    startLedgerJob: (request) => startLedgerJob(client, { ...request, ...inCluster(request.database) }),
     [Symbol.asyncDispose]: async () => {
       for (const { name, url } of restored.splice(0)) {
         if (ctx.keepRestored) {

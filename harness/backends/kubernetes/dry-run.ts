@@ -1,6 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { k6Installed } from '../../load/k6/driver.js';
+import { bundleLedgerDriver } from '../../load/ledger-remote/bundle.js';
 import type { Plan } from '../../scenario/plan-types.js';
-import type { Topology } from '../types.js';
+import type { DryRunLoad, Topology } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
+import type { KubeObject } from './client/types.js';
 import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } from './cluster-view.js';
 import { podSelectorLabels } from './objects/postgres/options.js';
 import { CHAOS_FAULTS } from './injectors/chaos-faults.js';
@@ -10,7 +14,9 @@ import { loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
 import { runLabels } from './objects/labels.js';
 import { renderManifests } from './objects/render.js';
-import type { KubernetesTarget } from './target.js';
+import { k6Job, k6ScriptConfigMap } from './objects/jobs/k6-job.js';
+import { ledgerDriverConfigMap, ledgerDriverJob } from './objects/jobs/ledger-job.js';
+import { inClusterDatabase, type KubernetesTarget } from './target.js';
 
 // The kind cluster of kind-config.yaml with the fixture as `cluster up` leaves it: what a
 // dry run resolves selectors against when the cluster cannot be read.
@@ -51,7 +57,7 @@ async function liveView(target: KubernetesTarget): Promise<ClusterView | string>
 
 // Every object and node operation the plan's faults would create, resolved against the live
 // topology when the cluster can be read, otherwise against the nominal kind topology.
-export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTarget): Promise<string> {
+export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTarget, load?: DryRunLoad): Promise<string> {
   const view = await liveView(target);
   const topology = typeof view === 'string' ? nominalKindTopology(target) : view.topology;
   const out: string[] = [
@@ -82,7 +88,25 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
       out.push(`# step ${step.name}: ${(error as Error).message}`);
     }
   }
-  return [...out, objects.length ? renderManifests(objects) : '# no Chaos Mesh objects'].join('\n');
+  const jobs = load ? await loadJobObjects(load, target) : { lines: [], objects: [] };
+  return [...out, objects.length ? renderManifests(objects) : '# no Chaos Mesh objects', ...jobs.lines, ...(jobs.objects.length ? [renderManifests(jobs.objects)] : [])].join('\n');
+}
+
+// The Job and ConfigMap of a load that runs in the cluster; the bundled ledger driver is
+// shown by its size, not its 100 KB of minified code.
+async function loadJobObjects(load: DryRunLoad, target: KubernetesTarget): Promise<{ lines: string[]; objects: KubeObject[] }> {
+  const { spec } = load;
+  const inCluster = spec.runIn === 'cluster' || (spec.runIn === undefined && spec.driver === 'k6' && !(await k6Installed()));
+  if (!inCluster || (spec.driver !== 'ledger' && spec.driver !== 'k6')) return { lines: [], objects: [] };
+  const common = { labels: runLabels('<run id>'), rate: spec.rate, maxDurationMs: load.maxDurationMs, ...inClusterDatabase(target, load.database) };
+  if (spec.driver === 'k6') {
+    const script = load.script ? await readFile(load.script, 'utf8').catch((error: Error) => `# cannot read ${load.script}: ${error.message}`) : '';
+    const options = { ...common, name: 'kdrill-k6-dry-run', script, vus: spec.concurrency };
+    return { lines: ['# the load: k6 as a Job'], objects: [k6ScriptConfigMap(options), k6Job(options)] as KubeObject[] };
+  }
+  const bundle = await bundleLedgerDriver();
+  const options = { ...common, name: 'kdrill-ledger-dry-run', bundle: `<the bundled ledger driver, ${Math.round(Buffer.byteLength(bundle) / 1024)} KiB>`, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout };
+  return { lines: ['# the load: the ledger driver as a Job'], objects: [ledgerDriverConfigMap(options), ledgerDriverJob(options)] as KubeObject[] };
 }
 
 function nodeOperation(data: NodeFaultData, node: string): string {

@@ -59,5 +59,5 @@ export const kubernetesBackend: Backend = {
   refuse: (fault, target) => (target.backend === 'kubernetes' ? refuseNodeFault(fault, target) : undefined),
   preflight,
   connect,
-  describeDryRun: (plan, target) => describeKubernetesDryRun(plan, kubernetesTarget(target)),
+  describeDryRun: (plan, target, load) => describeKubernetesDryRun(plan, kubernetesTarget(target), load),
 };

@@ -24,7 +24,9 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   const plan = compilePlan(loaded);
   if (opts.dryRun) {
     output.out(formatPlan(plan));
-    const objects = await backendFor(plan.backend).describeDryRun?.(plan, loaded.scenario.target);
+    const { load, workload } = loaded.scenario;
+    const script = load.script ? path.resolve(path.dirname(loaded.file), load.script) : undefined;
+    const objects = await backendFor(plan.backend).describeDryRun?.(plan, loaded.scenario.target, { spec: load, database: workload.database, maxDurationMs: loaded.scenario.abort.maxDuration, ...(script ? { script } : {}) });
     if (objects) output.out(`\n${objects}`);
     output.out('\n--dry-run: nothing was created or touched.');
     return ExitCode.passed;

@@ -3,6 +3,8 @@ import { durationSchema, positiveDuration } from './duration.js';
 
 export const LOAD_DRIVERS = ['ledger', 'pgbench', 'k6', 'none'] as const;
 
+export const LOAD_PLACES = ['here', 'cluster'] as const;
+
 export const loadSchema = z.strictObject({
   driver: z.enum(LOAD_DRIVERS).default('ledger').describe('"ledger" (every write tracked), "pgbench", "k6" or "none"'),
   rate: z
@@ -13,5 +15,9 @@ export const loadSchema = z.strictObject({
   warmUp: durationSchema.default(0).describe('load before the first step, like "10s"'),
   writeTimeout: positiveDuration.default(2_000).describe('how long one write may take before it is in doubt, like "2s"'),
   script: z.string().min(1).optional().describe('the k6 script (driver k6 only), relative to the scenario'),
+  runIn: z
+    .enum(LOAD_PLACES)
+    .optional()
+    .describe('where the load runs: "here" (where kdrill runs) or "cluster" (a Job; kubernetes backend, ledger and k6 drivers); default here, except k6 without k6 installed'),
 });
 export type LoadSpec = z.infer<typeof loadSchema>;

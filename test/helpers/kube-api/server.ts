@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import http, { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
@@ -64,6 +64,7 @@ export class KubeTestServer {
   private readonly failures: InjectedFailure[] = [];
   private readonly watches = new Set<ServerResponse>();
   private proxyHandler: ProxyHandler = () => undefined;
+  private forwardTo: (namespace: string, pod: string, port: number) => { host: string; port: number } | undefined = () => undefined;
   private execHandler: ExecHandler = () => undefined;
   private readonly logs = new Map<string, string>();
   private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
@@ -173,6 +174,12 @@ export class KubeTestServer {
     this.proxyHandler = handler;
   }
 
+  // Proxied requests to a pod go over HTTP to a real server, as the API server sends them to
+  // the pod's IP: `to` gives the address for a pod and port, or undefined for onProxy's answer.
+  forwardProxy(to: (namespace: string, pod: string, port: number) => { host: string; port: number } | undefined): void {
+    this.forwardTo = to;
+  }
+
   // Ends every watch stream, as an API server does on its own timeout.
   closeWatches(): void {
     for (const res of this.watches) res.end();
@@ -224,6 +231,7 @@ export class KubeTestServer {
       if (route && this.options.withoutGroups?.includes(route.resource.group)) throw new ApiStatus(404, 'NotFound', 'the server could not find the requested resource');
       if (!route) throw new ApiStatus(404, 'NotFound', 'the server could not find the requested resource');
       if (req.method === 'GET' && !route.name && (query.watch === 'true' || query.watch === '1')) return this.watch(route, query, res);
+      if (route.subresource === 'proxy' && (await this.forward(route, req.method ?? 'GET', url.search, body, res))) return;
       const [status, result] = this.dispatch(req.method ?? 'GET', route, query, contentType, body);
       send(res, status, result);
     } catch (error) {
@@ -453,6 +461,28 @@ export class KubeTestServer {
     }
     this.store.remove(podType, route.namespace, route.name!);
     return [201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }];
+  }
+
+  private async forward(route: Route, method: string, search: string, body: string, res: ServerResponse): Promise<boolean> {
+    const [pod, port] = route.name!.split(':');
+    const to = this.forwardTo(route.namespace!, pod!, Number(port));
+    if (!to) return false;
+    if (!this.store.get(route.resource, route.namespace, pod!)) throw notFound('pods', pod!);
+    const answer = await new Promise<{ status: number; type: string; body: Buffer }>((resolve, reject) => {
+      const request = http.request({ host: to.host, port: to.port, method, path: `/${route.rest ?? ''}${search}` }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 502, type: String(r.headers['content-type'] ?? 'text/plain'), body: Buffer.concat(chunks) }));
+        r.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(body || undefined);
+    }).catch((error: unknown) => {
+      throw new ApiStatus(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${to.host}:${to.port}: ${(error as Error).message}`);
+    });
+    res.writeHead(answer.status, { 'content-type': answer.type, 'content-length': answer.body.length });
+    res.end(answer.body);
+    return true;
   }
 
   // The pod proxy passes the answer through as the pod gave it (Patroni: JSON or plain text).

@@ -411,6 +411,11 @@ const CASES: readonly Case[] = [
     expected: [at(13, 3, 'Expected `load.script` only with `load.driver: k6`, got it with driver "ledger"')],
   },
   {
+    name: 'a load in the cluster on the local backend',
+    yaml: edit(BASE, ['  rate: 50', '  rate: 50\n  runIn: cluster']),
+    expected: [at(13, 10, 'Expected `load.runIn: cluster` only with `target.backend: kubernetes`, got backend "local"')],
+  },
+  {
     name: 'ledger-readback without any load',
     yaml: edit(BASE, ['  driver: ledger', '  driver: none']),
     expected: [at(21, 13, 'Expected `verifications[0].verify` to be a check this drill can run, got `"ledger-readback"` (string): `load.driver` is "none", so there is no ledger to read back')],

@@ -1,7 +1,7 @@
 import { CoreV1Api, KubeConfig, PatchStrategy, VersionApi, Watch } from '@kubernetes/client-node';
 import { asKubeApiError, isStatus, KubeApiError } from './api-error.js';
 import { PathAwareObjectApi, type ObjectCalls } from './object-api.js';
-import { podProxyRequest, proxyBody } from './proxy.js';
+import { podProxyRequest, proxyBody, type ProxyAnswer } from './proxy.js';
 import { execInPod, type ExecResult } from './exec.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { describeRef, refOf, type CollectionQuery, type KubeObject, type ObjectRef } from './types.js';
@@ -146,6 +146,16 @@ export class KubeClient {
       }
     };
     return method === 'GET' ? withRetry(once, this.retry) : once();
+  }
+
+  // One request to a pod's port through the API server, its answer whatever the status: for
+  // callers that tell the pod's own refusals from the proxy's. Never retried.
+  async podRequest(method: 'GET' | 'POST', namespace: string, pod: string, port: number, path: string, timeoutMs = 15_000): Promise<ProxyAnswer> {
+    try {
+      return await podProxyRequest(this.config, { method, namespace, pod, port, path, timeoutMs });
+    } catch (error) {
+      throw asKubeApiError(error, `${method} ${path} on pod ${namespace}/${pod}:${port}`);
+    }
   }
 
   // Runs a command in a pod's container (pods/exec over WebSocket); never retried.

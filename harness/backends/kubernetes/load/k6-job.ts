@@ -6,9 +6,9 @@ import { summaryFromK6, type K6Export } from '../../../load/k6/summary.js';
 import type { RunningLoad } from '../../../load/types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
-import type { KubeObject } from '../client/types.js';
 import { k6Job, k6ScriptConfigMap, SUMMARY_MARKER } from '../objects/jobs/k6-job.js';
 import { objectName, runLabels } from '../objects/labels.js';
+import { podEnded, startLoadJob } from './job-pod.js';
 
 export interface K6JobRequest {
   readonly script: string; // a file on this machine
@@ -24,8 +24,6 @@ export interface K6JobRequest {
   readonly startTimeoutMs?: number;
 }
 
-const phaseOf = (pod: KubeObject | undefined): string | undefined => (pod?.status as { phase?: string } | undefined)?.phase;
-
 // k6 as a Job in the workload's namespace: ConfigMap and Job created, the load counted from
 // when its pod runs; stopping it sends k6 SIGINT, waits for the pod to end, reads the summary
 // from its log, and deletes the Job and ConfigMap.
@@ -33,29 +31,7 @@ export async function startK6Job(client: KubeClient, request: K6JobRequest): Pro
   const name = objectName('kdrill-k6', createHash('sha256').update(request.runId).digest('hex').slice(0, 8));
   const labels = runLabels(request.runId);
   const options = { name, namespace: request.namespace, labels, script: await readFile(request.script, 'utf8'), vus: request.concurrency, maxDurationMs: request.maxDurationMs, rate: request.rate, db: request.db, passwordSecret: request.passwordSecret };
-  const remove = async (): Promise<void> => {
-    await client.delete({ apiVersion: 'batch/v1', kind: 'Job', namespace: request.namespace, name }, { propagation: 'Background' });
-    await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: request.namespace, name });
-  };
-  await client.apply(k6ScriptConfigMap(options) as KubeObject, { force: true });
-  await client.create(k6Job(options) as KubeObject);
-  const podQuery = { apiVersion: 'v1', kind: 'Pod', namespace: request.namespace, labelSelector: `job-name=${name}` };
-  let pod: string;
-  try {
-    pod = await observe(
-      client,
-      podQuery,
-      (pods) => {
-        const p = pods[0];
-        if (phaseOf(p) === 'Failed' || phaseOf(p) === 'Succeeded') throw new KdrillError(ErrorCode.STEP_FAILED, `the k6 Job's pod ${p!.metadata.name} ended before the drill began`);
-        return phaseOf(p) === 'Running' ? p!.metadata.name! : undefined;
-      },
-      { timeoutMs: request.startTimeoutMs ?? 5 * 60_000, what: `the k6 Job ${request.namespace}/${name} to run` },
-    );
-  } catch (error) {
-    await remove().catch(() => undefined);
-    throw error;
-  }
+  const { pod, podQuery, remove } = await startLoadJob(client, { namespace: request.namespace, name, configMap: k6ScriptConfigMap(options), job: k6Job(options), what: 'the k6 Job', ...(request.startTimeoutMs ? { startTimeoutMs: request.startTimeoutMs } : {}) });
   const startedAt = request.clock.now();
   request.log(`load: k6 ${request.script} as Job ${request.namespace}/${name}, ${request.concurrency} virtual users, against ${request.db.host}:${request.db.port}`);
   return {
@@ -63,7 +39,7 @@ export async function startK6Job(client: KubeClient, request: K6JobRequest): Pro
     stop: async () => {
       try {
         await client.exec(request.namespace, pod, 'k6', ['sh', '-c', 'pkill -INT k6 || true'], 30_000).catch(() => undefined);
-        await observe(client, podQuery, (pods) => (['Succeeded', 'Failed'].includes(phaseOf(pods[0]) ?? '') ? true : undefined), { timeoutMs: 120_000, what: `k6 in ${pod} to finish` });
+        await observe(client, podQuery, (pods) => (podEnded(pods[0]) ? true : undefined), { timeoutMs: 120_000, what: `k6 in ${pod} to finish` });
         const stoppedAt = request.clock.now();
         const log = await client.podLog(request.namespace, pod, 'k6', 50);
         const line = log.split('\n').reverse().find((l) => l.startsWith(SUMMARY_MARKER));

@@ -81,6 +81,13 @@ describe('Jobs, scratch pods and their objects against the Kubernetes schemas', 
     expect(await schemaProblems(k6ScriptConfigMap(options) as never)).toEqual([]);
   });
 
+  it('the ledger driver Job and its ConfigMap are valid', async () => {
+    const { ledgerDriverConfigMap, ledgerDriverJob } = await import('../../../../../harness/backends/kubernetes/objects/jobs/ledger-job.js');
+    const options = { name: 'kdrill-ledger-1a2b3c4d', namespace: 'kdrill-pg', labels: runLabels('run1'), bundle: '"use strict";', rate: 200, concurrency: 4, writeTimeoutMs: 2_000, maxDurationMs: 600_000, db: { host: 'postgres.kdrill-pg.svc', port: 5432, user: 'postgres', database: 'kdrill' }, passwordSecret: { name: 'postgres-passwords', key: 'superuser-password' } };
+    expect(await schemaProblems(ledgerDriverJob(options) as never)).toEqual([]);
+    expect(await schemaProblems(ledgerDriverConfigMap(options) as never)).toEqual([]);
+  });
+
   it('a restore’s scratch pod, built from the fixture’s template, and its Service are valid', async () => {
     const { scratchPod, scratchService } = await import('../../../../../harness/backends/kubernetes/restore/scratch-pod.js');
     const statefulSet = postgresFixture({ ...DEFAULT_FIXTURE, namespace: 'kdrill-pg', backupHostPath: '/var/lib/kdrill-backups' }, generatePasswords()).find((o) => o.kind === 'StatefulSet')! as KubeObject & { spec: { template: never } };
