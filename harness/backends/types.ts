@@ -63,6 +63,8 @@ export interface BackendCapabilities {
   readonly actions: ReadonlySet<ActionType>;
   // Faults refused in some target configurations (the local backend's loopback mode), with why.
   refuse?(fault: FaultType, target: Scenario['target']): string | undefined;
+  // Actions refused in some target configurations, with why.
+  refuseAction?(action: ActionType, target: Scenario['target']): string | undefined;
 }
 
 export interface Backend extends BackendCapabilities {

@@ -149,6 +149,9 @@ function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue
       const action = (step as ActionStep).action;
       if (backend && !backend.actions.has(action)) {
         issues.push({ path: [...at, 'action'], message: `Action \`${action}\` at \`steps[${index}].action\` is not supported by the ${backend.kind} backend; it supports: ${[...backend.actions].join(', ')}` });
+      } else {
+        const refusal = backend?.refuseAction?.(action, scenario.target);
+        if (refusal) issues.push({ path: [...at, 'action'], message: `Action \`${action}\` at \`steps[${index}].action\` cannot run here: ${refusal}` });
       }
       if (action === 'restore') checkRestore(step as unknown as Record<string, unknown>, index, faultsSoFar, clusterLost, issues);
     }

@@ -17,6 +17,8 @@ import { inClusterDatabase, passwordSecretOf, type KubernetesTarget } from './ta
 import { restorePointOf } from '../../actions/restore-point.js';
 import { removeRestorePod, restoreIntoPod } from './restore/scratch.js';
 import { KIND_RESTORE_NODE_PORT } from './kind/plan.js';
+import { restoreKindEtcd } from './etcd/restore.js';
+import { saveKindEtcdSnapshot, type KindEtcdSnapshot } from './etcd/snapshot.js';
 import { startK6Job } from './load/k6-job.js';
 import { startLedgerJob } from './load/ledger-job.js';
 
@@ -68,6 +70,8 @@ export async function connectKubernetes(
     controlPlaneAddresses: latest.nodes.filter((n) => n.controlPlane).flatMap((n) => n.addresses),
   });
   const { host, readWritePort, readOnlyPort, restorePort } = target.access;
+  // The etcd snapshots this run saved, oldest first: an etcd-restore uses the latest.
+  const etcdSnapshots: KindEtcdSnapshot[] = [];
   // Instances this run restored, oldest first; removed when the run ends unless kept.
   const restored: { name: string; url: string }[] = [];
   const service = { host, port: readWritePort, user: secretRef.user, password, database: 'postgres' };
@@ -106,7 +110,19 @@ export async function connectKubernetes(
         });
         return { ...result, ...(point.kind === 'time' ? { basis: point.basis } : {}), totalMs: performance.now() - decided };
       }
-      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type === 'restore' ? 'a restore into a fresh cluster' : type} in this version: it runs failover, switchover, backup and restore into a scratch instance`);
+      if (type === 'etcd-snapshot' || type === 'etcd-restore') {
+        if (target.provider !== 'kind') throw new KdrillError(ErrorCode.STEP_FAILED, `${type} needs provider "kind": kdrill reaches etcd through kind's control-plane node containers`);
+        const controlPlane = latest.nodes.filter((n) => n.controlPlane).map((n) => n.name);
+        if (type === 'etcd-snapshot') {
+          const snapshot = await saveKindEtcdSnapshot(nodeEnv.kind, controlPlane, actx.log ?? ctx.log);
+          etcdSnapshots.push(snapshot);
+          return { ...snapshot };
+        }
+        const snapshot = etcdSnapshots.at(-1);
+        if (!snapshot) throw new KdrillError(ErrorCode.STEP_FAILED, 'etcd-restore: no etcd snapshot was saved in this run; run an etcd-snapshot step first');
+        return { ...(await restoreKindEtcd(client, nodeEnv.kind, controlPlane, snapshot, actx.log ?? ctx.log, nodeEnv.timeouts.readyMs, actx.signal)) };
+      }
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the kubernetes backend does not run ${type === 'restore' ? 'a restore into a fresh cluster' : type} in this version: it runs failover, switchover, backup, restore into a scratch instance, etcd-snapshot and etcd-restore`);
     },
     backupInventory: async () => podBackupInventory(client, backupTarget, await view(), target.provider === 'kind' ? 'the kind host (/tmp/kdrill-backups, outside every node)' : 'the repository of the pods’ pgBackRest configuration'),
     check: async (condition) => checkCondition(condition, await view(), { replicas, service, lags: (leader) => patroniLags(client, workload, leader) }),

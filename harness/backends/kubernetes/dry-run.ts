@@ -9,7 +9,8 @@ import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } fr
 import { podSelectorLabels } from './objects/postgres/options.js';
 import { CHAOS_FAULTS } from './injectors/chaos-faults.js';
 import { chaosName, chaosPlan, nodePlan } from './injectors/index.js';
-import { NODE_FAULTS, START_ETCD, STOP_ETCD, type NodeFaultData } from './injectors/node-faults.js';
+import { START_ETCD, STOP_ETCD } from './etcd/static-pods.js';
+import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
 import { runLabels } from './objects/labels.js';

@@ -57,6 +57,10 @@ export const kubernetesBackend: Backend = {
   faults: KUBERNETES_FAULTS,
   actions: KUBERNETES_ACTIONS,
   refuse: (fault, target) => (target.backend === 'kubernetes' ? refuseNodeFault(fault, target) : undefined),
+  refuseAction: (action, target) =>
+    target.backend === 'kubernetes' && target.provider !== 'kind' && (action === 'etcd-snapshot' || action === 'etcd-restore')
+      ? `${action} reaches etcd through kind's control-plane node containers: it needs provider "kind" (a managed control plane's etcd belongs to its provider)`
+      : undefined,
   preflight,
   connect,
   describeDryRun: (plan, target, load) => describeKubernetesDryRun(plan, kubernetesTarget(target), load),

@@ -10,6 +10,7 @@ import type { KindNodeOps } from '../nodes/kind-nodes.js';
 import { drainNode, OUT_OF_SERVICE_TAINT, setTaint, setUnschedulable, waitApiAnswers, waitNotReady, waitReady } from '../nodes/node-api.js';
 import type { KubernetesTarget } from '../target.js';
 import { nodesOfZone, selectNode, selectZone } from './select.js';
+import { START_ETCD, STOP_ETCD } from '../etcd/static-pods.js';
 
 export type NodeMechanism = 'crash' | 'freeze' | 'isolate' | 'drain' | 'etcd-stop';
 export type Completion = KubernetesTarget['nodeFailureCompletion'];
@@ -49,12 +50,6 @@ interface NodeFaultKind {
 
 const oneNode = (mechanism: NodeMechanism): NodeFaultKind => ({ mechanism, nodes: (params, topology) => [selectNode(topology, params.node ?? 'primary').name] });
 
-// kubeadm runs etcd as a static pod: moving its manifest away makes the kubelet stop it,
-// and keeps it stopped (a killed container would be restarted); moving it back restarts it.
-const ETCD_MANIFEST = '/etc/kubernetes/manifests/etcd.yaml';
-const ETCD_PARKED = '/etc/kubernetes/kdrill-etcd.yaml.stopped';
-export const STOP_ETCD = `if [ -f ${ETCD_MANIFEST} ]; then mv ${ETCD_MANIFEST} ${ETCD_PARKED}; fi; for c in $(crictl ps -q --name '^etcd$'); do crictl stop --timeout 0 "$c"; done`;
-export const START_ETCD = `if [ -f ${ETCD_PARKED} ]; then mv ${ETCD_PARKED} ${ETCD_MANIFEST}; fi`;
 
 // The etcd members (control-plane nodes), the one nearest the selector first: a node's own
 // member, else the member in the zone of the pod "primary"/"replica" names, else the first.

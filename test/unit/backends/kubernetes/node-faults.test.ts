@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../../../harness/backends/kubernetes/client/kube-client.js';
 import { connectKubernetes } from '../../../../harness/backends/kubernetes/connected.js';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
-import { START_ETCD, STOP_ETCD } from '../../../../harness/backends/kubernetes/injectors/node-faults.js';
+import { START_ETCD, STOP_ETCD } from '../../../../harness/backends/kubernetes/etcd/static-pods.js';
 import type { KindNodeOps } from '../../../../harness/backends/kubernetes/nodes/kind-nodes.js';
 import type { ConnectedBackend, RunContext } from '../../../../harness/backends/types.js';
 import { MemoryJournal } from '../../../../harness/engine/journal.js';
