@@ -82,6 +82,10 @@ export interface Backend extends BackendCapabilities {
   describeDryRun?(plan: import('../scenario/plan-types.js').Plan, target: Scenario['target'], load?: DryRunLoad): Promise<string>;
   // Removes what runs that died left behind (a cluster a crashed run created for itself).
   reap?(log: (line: string) => void): Promise<{ removed: string[]; problems: string[] }>;
+  // Removes what one run that is not running created in its target and left there (a run
+  // that died: load Jobs, restore pods; or instances kept with --keep-restored), found by the
+  // run's id; names each object removed. Looks each run up once.
+  reapRun?(target: Scenario['target'], run: { readonly id: string; readonly dir: string; readonly ended: boolean }): Promise<string[]>;
 }
 
 export interface ActionContext {

@@ -20,6 +20,7 @@ import { KIND_RESTORE_NODE_PORT } from './kind/plan.js';
 import { restoreKindEtcd } from './etcd/restore.js';
 import { saveKindEtcdSnapshot, type KindEtcdSnapshot } from './etcd/snapshot.js';
 import { startK6Job } from './load/k6-job.js';
+import { markKept } from './reap-run.js';
 import { startLedgerJob } from './load/ledger-job.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
@@ -27,7 +28,7 @@ import { startLedgerJob } from './load/ledger-job.js';
 export async function connectKubernetes(
   target: KubernetesTarget,
   client: KubeClient,
-  ctx: Pick<RunContext, 'log' | 'attachOnly' | 'keepRestored'>,
+  ctx: Pick<RunContext, 'log' | 'attachOnly' | 'keepRestored'> & { readonly runDir?: string },
   options: { chaos?: ChaosTimeouts; nodes?: NodeTimeouts; kind?: KindNodeOps } = {},
 ): Promise<ConnectedBackend> {
   const timeouts = options.chaos ?? DEFAULT_CHAOS_TIMEOUTS;
@@ -138,7 +139,8 @@ export async function connectKubernetes(
     [Symbol.asyncDispose]: async () => {
       for (const { name, url } of restored.splice(0)) {
         if (ctx.keepRestored) {
-          ctx.log(`kept restored instance ${name} (${url}); delete its Pod and Service when done`);
+          ctx.log(`kept restored instance ${name} (${url}); \`kdrill cleanup\` removes its Pod and Service`);
+          if (ctx.runDir) await markKept(ctx.runDir, name);
           continue;
         }
         ctx.log(`removing restored instance ${name}`);

@@ -8,6 +8,7 @@ import { connectKubernetes } from './connected.js';
 import { describeKubernetesDryRun } from './dry-run.js';
 import { refuseNodeFault } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
+import { markReaped, needsReaping, reapRunObjects } from './reap-run.js';
 import type { KubernetesTarget } from './target.js';
 
 const KUBERNETES_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
@@ -63,5 +64,12 @@ export const kubernetesBackend: Backend = {
       : undefined,
   preflight,
   connect,
+  reapRun: async (target, run) => {
+    if (!(await needsReaping(run.dir, run.ended))) return [];
+    const t = kubernetesTarget(target);
+    const removed = await reapRunObjects(new KubeClient(loadKubeConfig(t), { retry: { attempts: 2, baseDelayMs: 200 } }), t.namespace, run.id);
+    await markReaped(run.dir);
+    return removed;
+  },
   describeDryRun: (plan, target, load) => describeKubernetesDryRun(plan, kubernetesTarget(target), load),
 };

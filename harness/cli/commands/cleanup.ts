@@ -12,12 +12,16 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
   const dirs = opts.run ? [path.resolve(opts.run)] : await listRunDirs(path.resolve(opts.reports));
   let pending = 0;
   let failed = 0;
+  let reaped = 0;
   for (const dir of dirs) {
     if (await isLive(dir)) {
       output.out(`${dir}: still running (its process is alive); left alone`);
       continue;
     }
     const { entries } = await readJournal(path.join(dir, JOURNAL_FILE));
+    const left = await reapRunObjects(dir, entries, output);
+    reaped += left.removed;
+    failed += left.failed;
     const todo = pendingReverts(entries);
     if (todo.length === 0) continue;
     pending += todo.length;
@@ -48,7 +52,6 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
     }
   }
   // Then what dead runs left besides faults: clusters they created for themselves.
-  let reaped = 0;
   for (const backend of BACKENDS.values()) {
     const result = await backend.reap?.((line) => output.err(line));
     if (!result) continue;
@@ -60,6 +63,23 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
   if (pending === 0 && reaped === 0 && failed === 0) output.out('nothing to clean up: no run left a fault armed or a cluster behind');
   else if (pending > 0 || failed > 0) output.out(failed === 0 ? `cleaned up: ${pending} fault${pending === 1 ? '' : 's'} reverted` : `cleanup incomplete: ${failed} problem${failed === 1 ? '' : 's'} left`);
   return failed === 0 ? ExitCode.passed : ExitCode.cleanupIncomplete;
+}
+
+// What the run left in its target besides faults (Jobs, restored pods), when its backend
+// keeps such things; a run whose target cannot be reached is a problem to report.
+async function reapRunObjects(dir: string, entries: readonly JournalEntry[], output: Output): Promise<{ removed: number; failed: number }> {
+  const start = entries.find((e) => e.kind === 'run-start');
+  if (start?.kind !== 'run-start') return { removed: 0, failed: 0 };
+  const backend = BACKENDS.get(start.plan.backend);
+  if (!backend?.reapRun) return { removed: 0, failed: 0 };
+  try {
+    const removed = await backend.reapRun(start.plan.scenarioDoc.target as never, { id: start.runId, dir, ended: entries.some((e) => e.kind === 'run-end') });
+    for (const name of removed) output.out(`${dir}: removed ${name}, left by run ${start.runId}`);
+    return { removed: removed.length, failed: 0 };
+  } catch (error) {
+    output.out(`${dir}: could not remove what run ${start.runId} left in its cluster: ${(error as Error).message.split('\n')[0]}`);
+    return { removed: 0, failed: 1 };
+  }
 }
 
 function targetOf(entries: readonly JournalEntry[]): unknown {
