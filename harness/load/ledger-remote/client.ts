@@ -13,6 +13,9 @@ export interface DriverTransport {
 // reach it, which is worth retrying.
 class DriverRefused extends Error {}
 
+// The events no longer add up (some lost, or a line unreadable): fetching again cannot help.
+class ReplayBroken extends Error {}
+
 async function call(transport: DriverTransport, method: 'GET' | 'POST', path: string): Promise<string> {
   const { status, body } = await transport.request(method, path);
   if (status >= 200 && status < 300) return body;
@@ -118,9 +121,15 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
 
   const fetchOnce = async (): Promise<EventBatch> => {
     const batch = JSON.parse(await call(o.transport, 'GET', `/events?from=${next}`)) as EventBatch;
-    if (batch.from !== next) throw new Error(`${o.what} sent events from ${batch.from}, kdrill expected ${next}: some were lost`);
-    for (const line of batch.events) apply(line);
-    next += batch.events.length;
+    if (batch.from !== next) throw new ReplayBroken(`${o.what} sent events from ${batch.from}, kdrill expected ${next}: some were lost`);
+    for (const line of batch.events) {
+      try {
+        apply(line);
+      } catch (error) {
+        throw new ReplayBroken(`${o.what}: ${(error as Error).message}`);
+      }
+      next++;
+    }
     remoteStats = batch.stats;
     last = batch;
     return batch;
@@ -138,11 +147,11 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
         failing = undefined;
         if (batch.events.length >= 20_000) continue; // more is waiting
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (message.includes('some were lost')) {
-          broken = error as Error;
+        if (error instanceof ReplayBroken) {
+          broken = error;
           return;
         }
+        const message = error instanceof Error ? error.message : String(error);
         if (!failing) o.log(`load: cannot fetch events from ${o.what} (${message}); the driver keeps them, retrying`);
         failing = message;
       }
@@ -163,6 +172,7 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
           try {
             return await attempt();
           } catch (error) {
+            if (error instanceof ReplayBroken) throw error;
             if (o.clock.now() > deadline) throw new Error(`${o.what}: ${what} failed until the stop deadline: ${error instanceof Error ? error.message : String(error)}`);
             await o.clock.sleep(1_000);
           }

@@ -82,6 +82,21 @@ describe('remote ledger driver: server and client', () => {
     expect(ledger.counts().pending).toBe(0);
   });
 
+  it('stops with an error when events went missing, instead of a ledger that silently lacks writes', async () => {
+    const clock = monotonicClock();
+    const answers: Record<string, unknown> = {
+      'GET /clock': { now: 0 },
+      'POST /start': { started: true },
+      'GET /events?from=0': { from: 3, events: ['s 4 1'], stats: { sent: 4, acked: 0, failed: 0, inDoubt: 0, connectFailures: 0 }, stopped: false },
+    };
+    const transport: DriverTransport = { request: async (method, p) => ({ status: 200, body: JSON.stringify(answers[`${method} ${p}`] ?? {}) }) };
+    const ledger = new Ledger();
+    const load = await startRemoteLedgerLoad({ transport, clock, ledger, log: () => {}, what: 'the driver', pollMs: 10 });
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(load.stop()).rejects.toThrow('the driver sent events from 3, kdrill expected 0: some were lost');
+    expect(ledger.size).toBe(0);
+  });
+
   it('fails with the driver\'s own reason when it cannot prepare the database', async () => {
     const clock = monotonicClock();
     await using server = await serveLedgerLoad({ clock, port: 0, host: '127.0.0.1', prepare: async () => Promise.reject(new Error('password authentication failed for user "postgres"')), start: fakeRemoteLoad(clock) });
