@@ -15,10 +15,11 @@ const commands = steps.flatMap((s) => (s.run ?? '').split('\n')).map((l) => l.tr
 // GitHub runs this workflow; here it is checked for what can be checked without Docker:
 // every kdrill command it runs parses, and every scenario it names validates.
 describe('.github/workflows/kind-drill.yml', () => {
-  it('runs the tier0 zone outage and the monthly restore check on kind and uploads the reports', () => {
+  it('runs the tier0 zone outage, the monthly restore check and the etcd restore on kind and uploads the reports', () => {
     expect(commands.filter((c) => c.includes(' run '))).toEqual([
       'node bin/kdrill.js run scenarios/kubernetes/tier0-zone-outage.yaml --out reports/k8s-tier0-zone-outage --non-interactive',
       'node bin/kdrill.js run scenarios/kubernetes/restore-check.yaml --out reports/k8s-restore-check --non-interactive',
+      'node bin/kdrill.js run scenarios/kubernetes/etcd-restore.yaml --out reports/k8s-etcd-restore --non-interactive',
     ]);
     expect(steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))).toMatchObject({ if: 'always()' });
     expect(steps.at(-1)).toMatchObject({ if: 'always()' });
