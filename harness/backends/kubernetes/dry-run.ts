@@ -13,7 +13,13 @@ import { START_ETCD, STOP_ETCD } from './etcd/static-pods.js';
 import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
-import { runLabels } from './objects/labels.js';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import { KIND_BACKUP_DIR, KIND_RESTORE_NODE_PORT } from './kind/plan.js';
+import { objectName, runLabels } from './objects/labels.js';
+import { postgresFixture } from './objects/postgres/index.js';
+import { DEFAULT_FIXTURE } from './objects/postgres/options.js';
+import { generatePasswords } from './objects/postgres/secret.js';
+import { dataMountOf, scratchPod, scratchService } from './restore/scratch-pod.js';
 import { renderManifests } from './objects/render.js';
 import { k6Job, k6ScriptConfigMap } from './objects/jobs/k6-job.js';
 import { ledgerDriverConfigMap, ledgerDriverJob } from './objects/jobs/ledger-job.js';
@@ -90,7 +96,46 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
     }
   }
   const jobs = load ? await loadJobObjects(load, target) : { lines: [], objects: [] };
-  return [...out, objects.length ? renderManifests(objects) : '# no Chaos Mesh objects', ...jobs.lines, ...(jobs.objects.length ? [renderManifests(jobs.objects)] : [])].join('\n');
+  const restores = await restoreObjects(plan, target, typeof view !== 'string');
+  return [
+    ...out,
+    objects.length ? renderManifests(objects) : '# no Chaos Mesh objects',
+    // Each part its own YAML documents: a comment does not end a document, `---` does.
+    ...[jobs, restores].flatMap((part) => (part.objects.length ? ['---', ...part.lines, renderManifests(part.objects)] : part.lines)),
+  ].join('\n');
+}
+
+// Each scratch-instance restore's pod and Service, built from the StatefulSet's pod template
+// (the live one when it can be read, else the fixture's); which backup it restores, and to
+// what point, is decided when the step runs.
+async function restoreObjects(plan: Plan, target: KubernetesTarget, readable: boolean): Promise<{ lines: string[]; objects: KubeObject[] }> {
+  const steps = plan.steps.filter((s) => s.kind === 'action' && s.action.type === 'restore' && s.action.params.into !== 'fresh-cluster');
+  if (steps.length === 0) return { lines: [], objects: [] };
+  let statefulSet: KubeObject | undefined;
+  if (readable) {
+    const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 } });
+    statefulSet = (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: target.namespace, name: target.statefulSet }).catch(() => undefined)) ?? undefined;
+  }
+  const source = statefulSet ? `the live StatefulSet ${target.namespace}/${target.statefulSet}` : "the fixture's StatefulSet";
+  statefulSet ??= postgresFixture({ ...DEFAULT_FIXTURE, namespace: target.namespace, name: target.statefulSet, backupHostPath: KIND_BACKUP_DIR }, generatePasswords()).find((o) => o.kind === 'StatefulSet');
+  const spec = statefulSet!.spec as { template: IPodTemplateSpec; volumeClaimTemplates?: { metadata?: { name?: string } }[] };
+  const claimNames = (spec.volumeClaimTemplates ?? []).map((c) => c.metadata?.name ?? '').filter(Boolean);
+  const lines: string[] = [];
+  const objects: KubeObject[] = [];
+  for (const [index, step] of steps.entries()) {
+    const name = objectName('kdrill-restore-dry-run', String(index + 1));
+    const labels = runLabels('<run id>');
+    try {
+      const dataDir = `${dataMountOf(spec.template, target.container, claimNames).mountPath}/pgdata`;
+      const restoreArgs = [`--pg1-path=${dataDir}`, '<--set and --target: the backup and point chosen when the step runs>', 'restore'];
+      objects.push(scratchPod({ name, namespace: target.namespace, labels, template: spec.template, claimNames, container: target.container, stanza: target.backupStanza, restoreArgs, dataDir }) as KubeObject);
+      objects.push(scratchService({ name, namespace: target.namespace, labels, ...(target.provider === 'kind' ? { nodePort: KIND_RESTORE_NODE_PORT } : {}) }) as KubeObject);
+      lines.push(`# step ${step.name}: a scratch pod and its Service, from ${source}`);
+    } catch (error) {
+      lines.push(`# step ${step.name}: ${(error as Error).message}`);
+    }
+  }
+  return { lines, objects };
 }
 
 // The Job and ConfigMap of a load that runs in the cluster; the bundled ledger driver is

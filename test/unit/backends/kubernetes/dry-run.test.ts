@@ -66,16 +66,19 @@ describe('kdrill run --dry-run on a kubernetes scenario', () => {
     expect(r.stdout).toContain('--dry-run: nothing was created or touched.');
   });
 
-  it('prints the Job and ConfigMap of a load that runs in the cluster, the bundled driver by its size', async () => {
+  it('prints the Job and ConfigMap of a load that runs in the cluster (the bundled driver by its size), and each restore\'s scratch pod and Service', async () => {
     const file = path.join(dir, 'k8s.yaml');
-    writeFileSync(file, scenario(path.join(dir, 'absent-kubeconfig')).replace('load: { driver: none }', 'load: { driver: ledger, rate: 100, runIn: cluster }\nabort: { maxDuration: 20m }'));
+    writeFileSync(file, `${scenario(path.join(dir, 'absent-kubeconfig')).replace('load: { driver: none }', 'load: { driver: ledger, rate: 100, runIn: cluster }\nabort: { maxDuration: 20m }')}  - name: take-backup\n    action: backup\n  - name: restore-it\n    action: restore\n`);
     const r = await runCliInProcess(['run', file, '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('# the load: the ledger driver as a Job');
     const yaml = r.stdout.slice(r.stdout.indexOf('# the load:'), r.stdout.indexOf('\n--dry-run: nothing'));
     const objects = parseAllDocuments(yaml).map((d) => d.toJSON() as Record<string, unknown> & { data?: Record<string, string>; spec?: { activeDeadlineSeconds: number } });
-    expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'Job']);
+    expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'Job', 'Pod', 'Service']);
     for (const object of objects) expect(await schemaProblems(object)).toEqual([]);
+    expect(r.stdout).toContain("# step restore-it: a scratch pod and its Service, from the fixture's StatefulSet");
+    expect(JSON.stringify(objects[2])).toContain('the backup and point chosen when the step runs');
+    expect(objects[3]!.spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30434 }] });
     expect(objects[0]!.data!['ledger-driver.cjs']).toMatch(/^<the bundled ledger driver, \d+ KiB>$/);
     expect(objects[1]!.spec!.activeDeadlineSeconds).toBe(20 * 60 + 900);
     expect(yaml).toContain('node:20-bookworm-slim');
