@@ -7,7 +7,6 @@
 // Usage: npx tsx bench/remote-ledger.ts [seconds=10] [rounds=3] [--concurrency 4]
 import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { withDb } from '../harness/db/target.js';
@@ -15,22 +14,16 @@ import { monotonicClock } from '../harness/engine/clock.js';
 import { Ledger } from '../harness/load/ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from '../harness/load/ledger-driver/index.js';
 import { bundleLedgerDriver } from '../harness/load/ledger-remote/bundle.js';
-import { startRemoteLedgerLoad, waitPrepared, type DriverTransport } from '../harness/load/ledger-remote/client.js';
+import { startRemoteLedgerLoad, waitPrepared } from '../harness/load/ledger-remote/client.js';
 import { cpus, withBenchCluster } from './lib/cluster.js';
+import { localDriverTransport } from '../test/helpers/driver-transport.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const args = process.argv.slice(2);
 const numbers = args.filter((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--')).map(Number);
 const seconds = numbers[0] ?? 10;
 const rounds = numbers[1] ?? 3;
 const concurrency = args.includes('--concurrency') ? Number(args[args.indexOf('--concurrency') + 1]) : 4;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 await withBenchCluster({ profile: 'fast' }, async (_cluster, target) => {
   const work = await mkdtemp(path.join(tmpdir(), 'kdrill-bench-'));
@@ -59,12 +52,7 @@ await withBenchCluster({ profile: 'fast' }, async (_cluster, target) => {
         env: { KDRILL_DB_HOST: target.host, KDRILL_DB_PORT: String(target.port), KDRILL_DB_USER: target.user, KDRILL_DB_PASSWORD: target.password, KDRILL_DB_NAME: target.database, KDRILL_RATE: 'max', KDRILL_CONCURRENCY: String(concurrency), KDRILL_WRITE_TIMEOUT_MS: '5000', KDRILL_PORT: String(port) },
       });
       try {
-        const transport: DriverTransport = {
-          request: async (method, p) => {
-            const res = await fetch(`http://127.0.0.1:${port}${p}`, { method });
-            return { status: res.status, body: await res.text() };
-          },
-        };
+        const transport = localDriverTransport(port);
         const clock = monotonicClock();
         await waitPrepared(transport, clock, 60_000, 'the driver');
         const ledger = new Ledger();

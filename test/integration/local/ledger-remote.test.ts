@@ -1,35 +1,19 @@
 import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { monotonicClock } from '../../../harness/engine/clock.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { bundleLedgerDriver } from '../../../harness/load/ledger-remote/bundle.js';
-import { startRemoteLedgerLoad, waitPrepared, type DriverTransport } from '../../../harness/load/ledger-remote/client.js';
+import { startRemoteLedgerLoad, waitPrepared } from '../../../harness/load/ledger-remote/client.js';
 import { OUTCOMES } from '../../../harness/load/types.js';
 import { ledgerIds } from '../../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
+import { localDriverTransport } from '../../helpers/driver-transport.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const unavailable = await localBackendUnavailable();
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function transportTo(port: number): DriverTransport {
-  return {
-    request: async (method, p) => {
-      const res = await fetch(`http://127.0.0.1:${port}${p}`, { method });
-      return { status: res.status, body: await res.text() };
-    },
-  };
-}
 
 // The bundle a Job's stock Node.js image runs, run here as a process of its own against a
 // real cluster: no node_modules beside it, the password only in its environment.
@@ -50,7 +34,7 @@ describe.skipIf(unavailable)(`the bundled ledger driver as a process${unavailabl
     });
     try {
       const clock = monotonicClock();
-      const transport = transportTo(port);
+      const transport = localDriverTransport(port);
       await waitPrepared(transport, clock, 60_000, 'the driver');
       const ledger = new Ledger();
       const load = await startRemoteLedgerLoad({ transport, clock, ledger, log: () => {}, what: 'the driver', pollMs: 100 });

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
@@ -12,26 +10,20 @@ import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/targ
 import { fakeRemoteLoad } from '../../../helpers/fake-remote-load.js';
 import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
-import { KubeTestServer } from '../../../helpers/kube-api/server.js';
-import { schemaValidator } from '../../../helpers/kube-schemas.js';
+import type { KubeTestServer } from '../../../helpers/kube-api/server.js';
+import { validatingApi } from '../../../helpers/kube-api/validating.js';
 
 let api: KubeTestServer;
 let dir: string;
+let server: Awaited<ReturnType<typeof validatingApi>>;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-ledger-job-'));
-  api = await KubeTestServer.start({
-    validate: await schemaValidator([
-      ['batch/v1', 'Job'], ['v1', 'ConfigMap'], ['v1', 'ServiceAccount'], ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
-      ['v1', 'Secret'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget'], ['apps/v1', 'StatefulSet'],
-    ]),
-  });
-  writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
+  server = await validatingApi('kdrill-ledger-job-', [['batch/v1', 'Job']]);
+  ({ api, dir } = server);
 });
 
 afterEach(async () => {
-  await api.close();
-  rmSync(dir, { recursive: true, force: true });
+  await server[Symbol.asyncDispose]();
 });
 
 describe('kubernetes backend: the ledger driver as a Job', () => {

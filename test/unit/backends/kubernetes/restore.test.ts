@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
@@ -7,11 +5,12 @@ import { MemoryJournal } from '../../../../harness/engine/journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
-import { KubeTestServer } from '../../../helpers/kube-api/server.js';
-import { schemaValidator } from '../../../helpers/kube-schemas.js';
+import type { KubeTestServer } from '../../../helpers/kube-api/server.js';
+import { validatingApi } from '../../../helpers/kube-api/validating.js';
 
 let api: KubeTestServer;
 let dir: string;
+let server: Awaited<ReturnType<typeof validatingApi>>;
 const targetOf = () =>
   kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
 const actx = () => ({ runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal, entries: [] });
@@ -58,19 +57,12 @@ function simulate(options: { fail?: string } = {}): string[] {
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-restore-'));
-  api = await KubeTestServer.start({
-    validate: await schemaValidator([
-      ['v1', 'Pod'], ['v1', 'Service'], ['v1', 'ServiceAccount'], ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
-      ['v1', 'Secret'], ['v1', 'ConfigMap'], ['policy/v1', 'PodDisruptionBudget'], ['apps/v1', 'StatefulSet'],
-    ]),
-  });
-  writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
+  server = await validatingApi('kdrill-k8s-restore-', [['v1', 'Pod']]);
+  ({ api, dir } = server);
 });
 
 afterEach(async () => {
-  await api.close();
-  rmSync(dir, { recursive: true, force: true });
+  await server[Symbol.asyncDispose]();
 });
 
 describe('kubernetes backend: restore into a scratch pod', () => {

@@ -1,12 +1,13 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { databaseEnv, type InClusterDatabase } from './database-env.js';
 
 // grafana/k6, the stock image (no custom image): the script comes from a ConfigMap.
 export const K6_IMAGE = 'grafana/k6:1.3.0';
 // The line the Job's last output starts with; the rest of it is k6's --summary-export.
 export const SUMMARY_MARKER = 'KDRILL-K6-SUMMARY ';
 
-export interface K6JobOptions {
+export interface K6JobOptions extends InClusterDatabase {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -14,9 +15,6 @@ export interface K6JobOptions {
   readonly vus: number;
   readonly maxDurationMs: number;
   readonly rate: number | 'max';
-  // Where the database is from inside the cluster, and the Secret holding the password.
-  readonly db: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
-  readonly passwordSecret: { readonly name: string; readonly key: string };
   readonly image?: string;
 }
 
@@ -53,14 +51,7 @@ export function k6Job(o: K6JobOptions): IJob {
               name: 'k6',
               image: o.image ?? K6_IMAGE,
               command: ['sh', '-c', script],
-              env: [
-                { name: 'KDRILL_DB_HOST', value: o.db.host },
-                { name: 'KDRILL_DB_PORT', value: String(o.db.port) },
-                { name: 'KDRILL_DB_USER', value: o.db.user },
-                { name: 'KDRILL_DB_NAME', value: o.db.database },
-                { name: 'KDRILL_RATE', value: String(o.rate) },
-                { name: 'KDRILL_DB_PASSWORD', valueFrom: { secretKeyRef: { name: o.passwordSecret.name, key: o.passwordSecret.key } } },
-              ],
+              env: databaseEnv(o),
               resources: { requests: { cpu: '100m', memory: '128Mi' } },
               volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
             },

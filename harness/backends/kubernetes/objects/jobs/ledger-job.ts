@@ -1,5 +1,6 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { databaseEnv, type InClusterDatabase } from './database-env.js';
 import { LEDGER_DRIVER_PORT } from '../../../../load/ledger-remote/protocol.js';
 
 // The stock Node.js image: the driver is one bundled file from a ConfigMap, no custom image.
@@ -8,7 +9,7 @@ export const LEDGER_DRIVER_FILE = 'ledger-driver.cjs';
 // A ConfigMap holds at most 1 MiB; the bundled driver is a fraction of that.
 export const CONFIG_MAP_LIMIT = 1024 * 1024 - 4096;
 
-export interface LedgerJobOptions {
+export interface LedgerJobOptions extends InClusterDatabase {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -17,8 +18,6 @@ export interface LedgerJobOptions {
   readonly concurrency: number;
   readonly writeTimeoutMs: number;
   readonly maxDurationMs: number;
-  readonly db: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
-  readonly passwordSecret: { readonly name: string; readonly key: string };
   readonly image?: string;
 }
 
@@ -59,16 +58,11 @@ export function ledgerDriverJob(o: LedgerJobOptions): IJob {
               image: o.image ?? LEDGER_DRIVER_IMAGE,
               command: ['node', `/driver/${LEDGER_DRIVER_FILE}`],
               env: [
-                { name: 'KDRILL_DB_HOST', value: o.db.host },
-                { name: 'KDRILL_DB_PORT', value: String(o.db.port) },
-                { name: 'KDRILL_DB_USER', value: o.db.user },
-                { name: 'KDRILL_DB_NAME', value: o.db.database },
-                { name: 'KDRILL_RATE', value: String(o.rate) },
+                ...databaseEnv(o),
                 { name: 'KDRILL_CONCURRENCY', value: String(o.concurrency) },
                 { name: 'KDRILL_WRITE_TIMEOUT_MS', value: String(o.writeTimeoutMs) },
                 { name: 'KDRILL_MAX_DURATION_MS', value: String(o.maxDurationMs) },
                 { name: 'KDRILL_PORT', value: String(LEDGER_DRIVER_PORT) },
-                { name: 'KDRILL_DB_PASSWORD', valueFrom: { secretKeyRef: { name: o.passwordSecret.name, key: o.passwordSecret.key } } },
               ],
               ports: [{ name: 'driver', containerPort: LEDGER_DRIVER_PORT }],
               readinessProbe: { httpGet: { path: '/healthz', port: 'driver' }, periodSeconds: 2 },
