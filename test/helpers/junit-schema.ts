@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,5 +32,7 @@ export async function junitSchemaErrors(file: string): Promise<string[]> {
     return [];
   } catch (error) {
     return String((error as { stderr?: string }).stderr ?? error).split('\n').filter((line) => line && !line.endsWith(' fails to validate'));
+  } finally {
+    await rm(xsd, { force: true });
   }
 }
