@@ -137,25 +137,22 @@ export interface DryRunLoad {
   readonly script?: string; // the k6 script, resolved against the scenario's directory
 }
 
-export interface InClusterLedgerRequest {
+// A load run inside the cluster, in the workload's database.
+export interface InClusterLoadRequest {
   readonly runId: string;
   readonly rate: number | 'max';
   readonly concurrency: number;
-  readonly writeTimeoutMs: number;
   readonly maxDurationMs: number;
   readonly database: string;
   readonly clock: import('../engine/clock.js').Clock;
-  readonly ledger: import('../load/types.js').LedgerWriter;
   readonly log: (line: string) => void;
 }
 
-export interface InClusterK6Request {
+export interface InClusterLedgerRequest extends InClusterLoadRequest {
+  readonly writeTimeoutMs: number;
+  readonly ledger: import('../load/types.js').LedgerWriter;
+}
+
+export interface InClusterK6Request extends InClusterLoadRequest {
   readonly script: string; // a file on this machine
-  readonly runId: string;
-  readonly rate: number | 'max';
-  readonly concurrency: number;
-  readonly maxDurationMs: number;
-  readonly database: string;
-  readonly clock: import('../engine/clock.js').Clock;
-  readonly log: (line: string) => void;
 }

@@ -13,13 +13,12 @@ import { START_ETCD, STOP_ETCD } from './etcd/static-pods.js';
 import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
-import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { KIND_BACKUP_DIR, KIND_RESTORE_NODE_PORT } from './kind/plan.js';
 import { objectName, runLabels } from './objects/labels.js';
 import { postgresFixture } from './objects/postgres/index.js';
 import { DEFAULT_FIXTURE } from './objects/postgres/options.js';
 import { generatePasswords } from './objects/postgres/secret.js';
-import { dataMountOf, scratchPod, scratchService } from './restore/scratch-pod.js';
+import { scratchLayout, scratchPod, scratchService } from './restore/scratch-pod.js';
 import { renderManifests } from './objects/render.js';
 import { k6Job, k6ScriptConfigMap } from './objects/jobs/k6-job.js';
 import { ledgerDriverConfigMap, ledgerDriverJob } from './objects/jobs/ledger-job.js';
@@ -118,17 +117,15 @@ async function restoreObjects(plan: Plan, target: KubernetesTarget, readable: bo
   }
   const source = statefulSet ? `the live StatefulSet ${target.namespace}/${target.statefulSet}` : "the fixture's StatefulSet";
   statefulSet ??= postgresFixture({ ...DEFAULT_FIXTURE, namespace: target.namespace, name: target.statefulSet, backupHostPath: KIND_BACKUP_DIR }, generatePasswords()).find((o) => o.kind === 'StatefulSet');
-  const spec = statefulSet!.spec as { template: IPodTemplateSpec; volumeClaimTemplates?: { metadata?: { name?: string } }[] };
-  const claimNames = (spec.volumeClaimTemplates ?? []).map((c) => c.metadata?.name ?? '').filter(Boolean);
   const lines: string[] = [];
   const objects: KubeObject[] = [];
   for (const [index, step] of steps.entries()) {
     const name = objectName('kdrill-restore-dry-run', String(index + 1));
     const labels = runLabels('<run id>');
     try {
-      const dataDir = `${dataMountOf(spec.template, target.container, claimNames).mountPath}/pgdata`;
+      const { template, claimNames, dataDir } = scratchLayout(statefulSet!, target.container);
       const restoreArgs = [`--pg1-path=${dataDir}`, '<--set and --target: the backup and point chosen when the step runs>', 'restore'];
-      objects.push(scratchPod({ name, namespace: target.namespace, labels, template: spec.template, claimNames, container: target.container, stanza: target.backupStanza, restoreArgs, dataDir }) as KubeObject);
+      objects.push(scratchPod({ name, namespace: target.namespace, labels, template, claimNames, container: target.container, stanza: target.backupStanza, restoreArgs, dataDir }) as KubeObject);
       objects.push(scratchService({ name, namespace: target.namespace, labels, ...(target.provider === 'kind' ? { nodePort: KIND_RESTORE_NODE_PORT } : {}) }) as KubeObject);
       lines.push(`# step ${step.name}: a scratch pod and its Service, from ${source}`);
     } catch (error) {

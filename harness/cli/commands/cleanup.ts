@@ -68,8 +68,8 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
 // What the run left in its target besides faults (Jobs, restored pods), when its backend
 // keeps such things; a run whose target cannot be reached is a problem to report.
 async function reapRunObjects(dir: string, entries: readonly JournalEntry[], output: Output): Promise<{ removed: number; failed: number }> {
-  const start = entries.find((e) => e.kind === 'run-start');
-  if (start?.kind !== 'run-start') return { removed: 0, failed: 0 };
+  const start = runStartOf(entries);
+  if (!start) return { removed: 0, failed: 0 };
   const backend = BACKENDS.get(start.plan.backend);
   if (!backend?.reapRun) return { removed: 0, failed: 0 };
   try {
@@ -82,7 +82,9 @@ async function reapRunObjects(dir: string, entries: readonly JournalEntry[], out
   }
 }
 
-function targetOf(entries: readonly JournalEntry[]): unknown {
+function runStartOf(entries: readonly JournalEntry[]): Extract<JournalEntry, { kind: 'run-start' }> | undefined {
   const start = entries.find((e) => e.kind === 'run-start');
-  return start?.kind === 'run-start' ? start.plan.scenarioDoc.target : undefined;
+  return start?.kind === 'run-start' ? start : undefined;
 }
+
+const targetOf = (entries: readonly JournalEntry[]): unknown => runStartOf(entries)?.plan.scenarioDoc.target;

@@ -7,6 +7,7 @@ import type { DbTarget } from '../../db/target.js';
 import type { Clock } from '../../engine/clock.js';
 import type { RunningLoad } from '../types.js';
 import { summaryFromK6, type K6Export } from './summary.js';
+import { driverVariables } from '../driver-variables.js';
 
 export const K6_SUMMARY_FILE = 'k6-summary.json';
 
@@ -42,11 +43,7 @@ export async function startK6Load(options: K6Options): Promise<RunningLoad> {
     '--summary-export', summaryFile,
     '--vus', String(options.concurrency),
     '--duration', `${Math.ceil(options.maxDurationMs / 1000)}s`,
-    '-e', `KDRILL_DB_HOST=${target.host}`,
-    '-e', `KDRILL_DB_PORT=${target.port}`,
-    '-e', `KDRILL_DB_USER=${target.user}`,
-    '-e', `KDRILL_DB_NAME=${target.database}`,
-    '-e', `KDRILL_RATE=${options.rate}`,
+    ...Object.entries(driverVariables(target, options.rate)).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
     options.script,
   ];
   const binary = options.k6 ?? 'k6';

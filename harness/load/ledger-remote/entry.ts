@@ -54,8 +54,8 @@ async function main(): Promise<void> {
   console.log(`ledger driver: preparing ${database}; answering kdrill on port ${served.port}`);
   await served.stopped;
   console.log('ledger driver: stopped');
+  // The server keeps the process up until then.
   setTimeout(() => process.exit(0), LINGER_MS).unref();
-  await new Promise<void>((resolve) => setTimeout(resolve, LINGER_MS));
 }
 
 process.on('SIGTERM', () => process.exit(0));

@@ -135,24 +135,18 @@ export class KubeClient {
   }
 
   // A request to a pod's port through the API server's proxy (Patroni's REST API), no
-  // port-forward. Reads retry transient failures; a POST is sent once.
+  // port-forward: its body, or the error a non-2xx answer means. Reads retry transient
+  // failures; a POST is sent once.
   async proxyRequest(method: 'GET' | 'POST', namespace: string, pod: string, port: number, path: string, body?: unknown): Promise<string> {
-    const what = `${method} ${path} on pod ${namespace}/${pod}:${port}`;
-    const once = async (): Promise<string> => {
-      try {
-        return proxyBody(what, await podProxyRequest(this.config, { method, namespace, pod, port, path, body }));
-      } catch (error) {
-        throw asKubeApiError(error, what);
-      }
-    };
+    const once = async (): Promise<string> => proxyBody(`${method} ${path} on pod ${namespace}/${pod}:${port}`, await this.podRequest(method, namespace, pod, port, path, { body }));
     return method === 'GET' ? withRetry(once, this.retry) : once();
   }
 
   // One request to a pod's port through the API server, its answer whatever the status: for
   // callers that tell the pod's own refusals from the proxy's. Never retried.
-  async podRequest(method: 'GET' | 'POST', namespace: string, pod: string, port: number, path: string, timeoutMs = 15_000): Promise<ProxyAnswer> {
+  async podRequest(method: 'GET' | 'POST', namespace: string, pod: string, port: number, path: string, options: { body?: unknown; timeoutMs?: number } = {}): Promise<ProxyAnswer> {
     try {
-      return await podProxyRequest(this.config, { method, namespace, pod, port, path, timeoutMs });
+      return await podProxyRequest(this.config, { method, namespace, pod, port, path, body: options.body, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
     } catch (error) {
       throw asKubeApiError(error, `${method} ${path} on pod ${namespace}/${pod}:${port}`);
     }

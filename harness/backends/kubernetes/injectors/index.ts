@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { revertOnceHandle } from '../../../faults/handle.js';
 import type { FaultParams, FaultPlan, FaultType, Injector, RevertRecord } from '../../../faults/types.js';
 import type { Topology } from '../../types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { ObjectRef } from '../client/types.js';
-import { objectName, runLabels } from '../objects/labels.js';
+import { objectName, runLabels, runHash } from '../objects/labels.js';
 import type { ChaosObject } from '../objects/chaos/types.js';
 import { CHAOS_FAULTS, type ChaosContext } from './chaos-faults.js';
 import { completionText, healNodes, harmNodes, NODE_FAULTS, refuseNodeFault, type NodeFaultData, type NodeFaultEnv, type NodeMechanism } from './node-faults.js';
@@ -16,8 +15,7 @@ const PLACEHOLDER = 'kdrill-planned';
 
 // Unique per run and fault, stable for the same pair: a retried injection finds its object.
 export function chaosName(type: FaultType, runId: string, faultId: string): string {
-  const run = createHash('sha256').update(runId).digest('hex').slice(0, 8);
-  return objectName('kdrill', type, faultId, run);
+  return objectName('kdrill', type, faultId, runHash(runId));
 }
 
 // The faults this backend injects through Chaos Mesh.

@@ -1,10 +1,12 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import { selectZoneOf } from '../../select-zone.js';
 import type { Topology, TopologyNode } from '../../types.js';
 
 export interface PodPlace {
   readonly pod: string;
   readonly node: string;
   readonly zone: string;
+  readonly role: string;
 }
 
 // Every PostgreSQL pod with where it runs now.
@@ -12,17 +14,13 @@ export function podPlaces(topology: Topology): PodPlace[] {
   return topology.zones.flatMap((z) => z.nodes.flatMap((n) => n.members.filter((m) => m.kind === 'postgresql').map((m) => ({ pod: m.name, node: n.name, zone: z.name, role: m.role }))));
 }
 
-function roleOf(topology: Topology, pod: string): string | undefined {
-  return topology.zones.flatMap((z) => z.nodes.flatMap((n) => n.members)).find((m) => m.kind === 'postgresql' && m.name === pod)?.role;
-}
-
 // "primary", "replica" or a pod name → the pod it means right now.
 export function selectPod(topology: Topology, selector: unknown): PodPlace {
   const wanted = String(selector ?? 'primary');
   const places = podPlaces(topology);
-  const found = wanted === 'primary' || wanted === 'replica' ? places.find((p) => roleOf(topology, p.pod) === wanted) : places.find((p) => p.pod === wanted);
+  const found = wanted === 'primary' || wanted === 'replica' ? places.find((p) => p.role === wanted) : places.find((p) => p.pod === wanted);
   if (!found) {
-    const roles = places.map((p) => `${p.pod}=${roleOf(topology, p.pod) ?? 'unknown'}`).join(', ') || 'no pods scheduled';
+    const roles = places.map((p) => `${p.pod}=${p.role}`).join(', ') || 'no pods scheduled';
     throw new KdrillError(ErrorCode.STEP_FAILED, `no pod is ${wanted === 'primary' || wanted === 'replica' ? `the ${wanted}` : `named ${wanted}`} right now (${roles})`);
   }
   return found;
@@ -30,12 +28,7 @@ export function selectPod(topology: Topology, selector: unknown): PodPlace {
 
 // "primary" or a zone name → the zone's name.
 export function selectZone(topology: Topology, selector: unknown): string {
-  const wanted = String(selector ?? 'primary');
-  if (wanted === 'primary') return selectPod(topology, 'primary').zone;
-  if (!topology.zones.some((z) => z.name === wanted)) {
-    throw new KdrillError(ErrorCode.STEP_FAILED, `no zone named ${wanted} (zones: ${topology.zones.map((z) => z.name).join(', ')})`);
-  }
-  return wanted;
+  return selectZoneOf(topology, selector, () => selectPod(topology, 'primary').zone);
 }
 
 export function nodesOfZone(topology: Topology, zone: string): readonly TopologyNode[] {

@@ -2,6 +2,20 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import type { KubeObject } from '../client/types.js';
+import type { Clock } from '../../../engine/clock.js';
+import type { InClusterDatabase } from '../objects/jobs/database-env.js';
+
+// What every load run as a Job is asked for.
+export interface LoadJobRequest extends InClusterDatabase {
+  readonly runId: string;
+  readonly namespace: string;
+  readonly rate: number | 'max';
+  readonly concurrency: number;
+  readonly maxDurationMs: number;
+  readonly clock: Clock;
+  readonly log: (line: string) => void;
+  readonly startTimeoutMs?: number;
+}
 
 export interface LoadJob {
   readonly pod: string;

@@ -1,34 +1,22 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import type { Clock } from '../../../engine/clock.js';
 import { summaryFromK6, type K6Export } from '../../../load/k6/summary.js';
 import type { RunningLoad } from '../../../load/types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import { k6Job, k6ScriptConfigMap, SUMMARY_MARKER } from '../objects/jobs/k6-job.js';
-import { objectName, runLabels } from '../objects/labels.js';
-import { podEnded, startLoadJob } from './job-pod.js';
+import { objectName, runLabels, runHash } from '../objects/labels.js';
+import { podEnded, startLoadJob, type LoadJobRequest } from './job-pod.js';
 
-export interface K6JobRequest {
+export interface K6JobRequest extends LoadJobRequest {
   readonly script: string; // a file on this machine
-  readonly runId: string;
-  readonly namespace: string;
-  readonly rate: number | 'max';
-  readonly concurrency: number;
-  readonly maxDurationMs: number;
-  readonly clock: Clock;
-  readonly log: (line: string) => void;
-  readonly db: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
-  readonly passwordSecret: { readonly name: string; readonly key: string };
-  readonly startTimeoutMs?: number;
 }
 
 // k6 as a Job in the workload's namespace: ConfigMap and Job created, the load counted from
 // when its pod runs; stopping it sends k6 SIGINT, waits for the pod to end, reads the summary
 // from its log, and deletes the Job and ConfigMap.
 export async function startK6Job(client: KubeClient, request: K6JobRequest): Promise<RunningLoad> {
-  const name = objectName('kdrill-k6', createHash('sha256').update(request.runId).digest('hex').slice(0, 8));
+  const name = objectName('kdrill-k6', runHash(request.runId));
   const labels = runLabels(request.runId);
   const options = { name, namespace: request.namespace, labels, script: await readFile(request.script, 'utf8'), vus: request.concurrency, maxDurationMs: request.maxDurationMs, rate: request.rate, db: request.db, passwordSecret: request.passwordSecret };
   const { pod, podQuery, remove } = await startLoadJob(client, { namespace: request.namespace, name, configMap: k6ScriptConfigMap(options), job: k6Job(options), what: 'the k6 Job', ...(request.startTimeoutMs ? { startTimeoutMs: request.startTimeoutMs } : {}) });

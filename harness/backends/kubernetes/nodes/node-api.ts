@@ -29,25 +29,21 @@ export async function setTaint(client: KubeClient, node: string, taint: Taint, p
   return updated !== undefined;
 }
 
-// Waits until the node controller has marked every node not Ready (a dead kubelet stops
-// renewing its lease; after node-monitor-grace-period the node reads Unknown).
-export async function waitNotReady(client: KubeClient, nodes: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+// Waits until every node reads as `wanted`: not Ready once the node controller has marked it
+// (a dead kubelet stops renewing its lease; after node-monitor-grace-period the node reads
+// Unknown; a deleted node counts too), or Ready again.
+async function waitNodes(client: KubeClient, nodes: readonly string[], wanted: 'ready' | 'not-ready', timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const holds = (node: KubeObject | undefined): boolean => (wanted === 'ready' ? node !== undefined && ready(node) : !node || !ready(node));
   await observe(
     client,
     { apiVersion: 'v1', kind: 'Node' },
-    (all) => (nodes.every((name) => { const n = all.find((x) => x.metadata.name === name); return !n || !ready(n); }) ? true : undefined),
-    { timeoutMs, what: `nodes ${nodes.join(', ')} to be marked not Ready`, ...(signal ? { signal } : {}) },
+    (all) => (nodes.every((name) => holds(all.find((x) => x.metadata.name === name))) ? true : undefined),
+    { timeoutMs, what: `nodes ${nodes.join(', ')} to be ${wanted === 'ready' ? 'Ready again' : 'marked not Ready'}`, ...(signal ? { signal } : {}) },
   );
 }
 
-export async function waitReady(client: KubeClient, nodes: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  await observe(
-    client,
-    { apiVersion: 'v1', kind: 'Node' },
-    (all) => (nodes.every((name) => { const n = all.find((x) => x.metadata.name === name); return n !== undefined && ready(n); }) ? true : undefined),
-    { timeoutMs, what: `nodes ${nodes.join(', ')} to be Ready again`, ...(signal ? { signal } : {}) },
-  );
-}
+export const waitNotReady = (client: KubeClient, nodes: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<void> => waitNodes(client, nodes, 'not-ready', timeoutMs, signal);
+export const waitReady = (client: KubeClient, nodes: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<void> => waitNodes(client, nodes, 'ready', timeoutMs, signal);
 
 // Waits until the API server answers again (it fails every request while etcd lacks quorum).
 export async function waitApiAnswers(client: KubeClient, timeoutMs: number, signal?: AbortSignal): Promise<void> {

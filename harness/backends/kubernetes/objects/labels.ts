@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // Labels on everything kdrill creates: `kdrill cleanup` finds a dead run's objects by them,
 // and an operator sees at a glance which drill made what.
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -23,6 +24,11 @@ export function objectName(...parts: string[]): string {
     .replace(/[^a-z0-9-]/g, '-')
     .replace(/-+/g, '-');
   return joined.slice(0, 63).replace(/^-+/, '').replace(/-+$/, '');
+}
+
+// A short stable stand-in for a run id in object names (a run id is longer than a name allows).
+export function runHash(runId: string): string {
+  return createHash('sha256').update(runId).digest('hex').slice(0, 8);
 }
 
 export function selectorOf(labels: Readonly<Record<string, string>>): string {

@@ -3,6 +3,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { PG_PORT } from '../objects/postgres/options.js';
+import type { KubeObject } from '../client/types.js';
 
 export interface ScratchPodOptions {
   readonly name: string;
@@ -29,6 +30,14 @@ export function dataMountOf(template: IPodTemplateSpec, container: string, claim
   const mount = mounts.find((m) => claimNames.includes(m.name));
   if (!mount) throw new KdrillError(ErrorCode.STEP_FAILED, `container ${container} mounts none of the StatefulSet's volume claims (${claimNames.join(', ') || 'none'}): kdrill cannot tell where its data lives`);
   return { volume: mount.name, mountPath: mount.mountPath };
+}
+
+// What a scratch pod takes from the StatefulSet: its pod template, the names of its volume
+// claims, and the data directory the container's claim holds.
+export function scratchLayout(statefulSet: KubeObject, container: string): { template: IPodTemplateSpec; claimNames: string[]; dataDir: string } {
+  const spec = statefulSet.spec as { template: IPodTemplateSpec; volumeClaimTemplates?: { metadata?: { name?: string } }[] };
+  const claimNames = (spec.volumeClaimTemplates ?? []).map((c) => c.metadata?.name ?? '').filter(Boolean);
+  return { template: spec.template, claimNames, dataDir: `${dataMountOf(spec.template, container, claimNames).mountPath}/pgdata` };
 }
 
 // A pod that restores the backup with pgBackRest and then runs PostgreSQL on it (recovery,

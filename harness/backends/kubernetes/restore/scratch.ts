@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { RestorePoint } from '../../../actions/restore-point.js';
 import { asRestoreFailure, chooseBackup, mib, restoreArgs, RestoreFailed } from '../../../backup/pgbackrest-restore.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
@@ -10,8 +8,8 @@ import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import type { KubeObject } from '../client/types.js';
 import type { ClusterView } from '../cluster-view.js';
-import { objectName, runLabels } from '../objects/labels.js';
-import { dataMountOf, scratchPod, scratchService } from './scratch-pod.js';
+import { objectName, runLabels, runHash } from '../objects/labels.js';
+import { scratchLayout, scratchPod, scratchService } from './scratch-pod.js';
 
 export interface PodRestoreRequest {
   readonly point: RestorePoint;
@@ -47,11 +45,9 @@ export async function restoreIntoPod(
   const leader = view.pods.find((p) => p.role === 'primary' && p.ready)?.name ?? view.pods.find((p) => p.ready)?.name;
   if (!leader) throw new KdrillError(ErrorCode.STEP_FAILED, 'no Ready pod to read the backup repository from');
   const backup = chooseBackup(await listPodBackups(client, t, leader), request.point);
-  const spec = statefulSet.spec as { template: IPodTemplateSpec; volumeClaimTemplates?: { metadata?: { name?: string } }[] };
-  const claimNames = (spec.volumeClaimTemplates ?? []).map((c) => c.metadata?.name ?? '').filter(Boolean);
-  const dataDir = `${dataMountOf(spec.template, t.container, claimNames).mountPath}/pgdata`;
+  const { template, claimNames, dataDir } = scratchLayout(statefulSet, t.container);
   const existing = (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace: t.workload.namespace, labelSelector: `${RESTORE_LABEL}` })).items.length;
-  const name = objectName('kdrill-restore', createHash('sha256').update(request.runId).digest('hex').slice(0, 8), String(existing + 1));
+  const name = objectName('kdrill-restore', runHash(request.runId), String(existing + 1));
   const labels = { ...runLabels(request.runId), [RESTORE_LABEL]: name };
   const url = `postgresql://${encodeURIComponent(request.user)}@${request.access.host}:${request.access.port}/postgres`;
   request.onCreated(name, url);
@@ -61,7 +57,7 @@ export async function restoreIntoPod(
   const began = performance.now();
   await client.create(scratchService({ name, namespace: t.workload.namespace, labels, ...(request.access.nodePort ? { nodePort: request.access.nodePort } : {}) }) as KubeObject);
   await client.create(
-    scratchPod({ name, namespace: t.workload.namespace, labels, template: spec.template, claimNames, container: t.container, stanza: t.stanza, restoreArgs: restoreArgs(dataDir, backup, request.point), dataDir }) as KubeObject,
+    scratchPod({ name, namespace: t.workload.namespace, labels, template, claimNames, container: t.container, stanza: t.stanza, restoreArgs: restoreArgs(dataDir, backup, request.point), dataDir }) as KubeObject,
   );
 
   // Ready (PostgreSQL accepts connections), or ended (pgBackRest or PostgreSQL failed).

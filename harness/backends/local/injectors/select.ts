@@ -1,4 +1,5 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
+import { selectZoneOf } from '../../select-zone.js';
 import type { Topology, TopologyNode } from '../../types.js';
 
 const allNodes = (topology: Topology): TopologyNode[] => topology.zones.flatMap((z) => z.nodes);
@@ -19,12 +20,7 @@ export function selectNode(topology: Topology, selector: unknown): TopologyNode 
 
 // "primary" or a zone name → the zone's name.
 export function selectZone(topology: Topology, selector: unknown): string {
-  const wanted = String(selector ?? 'primary');
-  if (wanted === 'primary') return selectNode(topology, 'primary').zone;
-  if (!topology.zones.some((z) => z.name === wanted)) {
-    throw new KdrillError(ErrorCode.STEP_FAILED, `no zone named ${wanted} (zones: ${topology.zones.map((z) => z.name).join(', ')})`);
-  }
-  return wanted;
+  return selectZoneOf(topology, selector, () => selectNode(topology, 'primary').zone);
 }
 
 export function nodesOfZone(topology: Topology, zone: string): string[] {
