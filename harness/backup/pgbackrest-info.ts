@@ -51,3 +51,13 @@ export function backupsOfStanza(infoJson: string, stanza: string): BackupRecord[
   const parsed = JSON.parse(infoJson) as { name: string; backup?: InfoBackup[] }[];
   return (parsed.find((s) => s.name === stanza)?.backup ?? []).map(recordOf);
 }
+
+// Runs `backup` and returns the backup it added, the newest the repository lists that it did
+// not list before; `where` ends the error when pgBackRest succeeded but added none.
+export async function backupMadeBy(list: () => Promise<BackupRecord[]>, backup: () => Promise<unknown>, type: BackupType, where = ''): Promise<BackupRecord> {
+  const before = new Set((await list()).map((b) => b.label));
+  await backup();
+  const made = (await list()).filter((b) => !before.has(b.label)).at(-1);
+  if (!made) throw new KdrillError(ErrorCode.STEP_FAILED, `pgBackRest reported success${where} but the repository lists no new ${type} backup`);
+  return made;
+}

@@ -1,5 +1,5 @@
 import { ErrorCode, KdrillError } from '../../common/errors.js';
-import { backupsOfStanza, BACKUP_TYPES, type BackupRecord, type BackupType } from '../../backup/pgbackrest-info.js';
+import { backupMadeBy, backupsOfStanza, BACKUP_TYPES, type BackupRecord, type BackupType } from '../../backup/pgbackrest-info.js';
 import type { BackupInventory } from '../types.js';
 import type { KubeClient } from './client/kube-client.js';
 import { requireSuccess } from './client/exec.js';
@@ -35,12 +35,17 @@ export async function takePodBackup(client: KubeClient, t: PgBackRestTarget, vie
   if (!(BACKUP_TYPES as readonly string[]).includes(type)) throw new KdrillError(ErrorCode.STEP_FAILED, `unknown backup type ${type}`);
   const pod = leaderOf(view);
   await pgbackrest(client, t, pod, ['stanza-create'], 120_000);
-  const before = new Set((await listPodBackups(client, t, pod)).map((b) => b.label));
-  const began = performance.now();
-  await pgbackrest(client, t, pod, [`--type=${type}`, 'backup'], BACKUP_TIMEOUT_MS);
-  const durationMs = performance.now() - began;
-  const made = (await listPodBackups(client, t, pod)).filter((b) => !before.has(b.label)).at(-1);
-  if (!made) throw new KdrillError(ErrorCode.STEP_FAILED, `pgBackRest reported success in ${pod} but the repository lists no new ${type} backup`);
+  let durationMs = 0;
+  const made = await backupMadeBy(
+    () => listPodBackups(client, t, pod),
+    async () => {
+      const began = performance.now();
+      await pgbackrest(client, t, pod, [`--type=${type}`, 'backup'], BACKUP_TIMEOUT_MS);
+      durationMs = performance.now() - began;
+    },
+    type,
+    ` in ${pod}`,
+  );
   return { ...made, pod, durationMs, throughputMiBps: made.backupBytes / 1024 / 1024 / (durationMs / 1000) };
 }
 

@@ -1,5 +1,4 @@
-import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import { backupsOfStanza, type BackupRecord, type BackupType } from '../../../backup/pgbackrest-info.js';
+import { backupMadeBy, backupsOfStanza, type BackupRecord, type BackupType } from '../../../backup/pgbackrest-info.js';
 import { pgbackrestConfigPath, STANZA } from '../config/pgbackrest.js';
 import { asPostgres, run } from '../exec.js';
 import type { ClusterState } from '../state.js';
@@ -14,12 +13,7 @@ export async function pgbackrest(state: ClusterState, args: readonly string[], t
 
 // Takes a backup from the current primary (pgBackRest finds it among pg1…pgN) and returns it.
 export async function takeBackup(state: ClusterState, type: BackupType, timeoutMs = 30 * 60_000): Promise<BackupRecord> {
-  const before = new Set((await listBackups(state)).map((b) => b.label));
-  await pgbackrest(state, [`--type=${type}`, 'backup'], timeoutMs);
-  const made = (await listBackups(state)).filter((b) => !before.has(b.label));
-  const backup = made.at(-1);
-  if (!backup) throw new KdrillError(ErrorCode.STEP_FAILED, `pgBackRest reported success but the repository lists no new ${type} backup`);
-  return backup;
+  return backupMadeBy(() => listBackups(state), () => pgbackrest(state, [`--type=${type}`, 'backup'], timeoutMs), type);
 }
 
 // Every backup of the stanza, oldest first.
