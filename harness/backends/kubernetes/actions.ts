@@ -3,6 +3,7 @@ import type { ActionType } from '../../actions/types.js';
 import type { KubeClient } from './client/kube-client.js';
 import { observe } from './client/observe.js';
 import { podSelectorOf, roleOfPod, type ClusterView, type WorkloadRef } from './cluster-view.js';
+import { conditionTrue } from './client/conditions.js';
 
 export const HANDOVER_TIMEOUT_MS = 120_000;
 
@@ -35,8 +36,7 @@ export async function handOver(
     { apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, labelSelector: podSelectorOf(workload) },
     (pods) => {
       const pod = pods.find((p) => p.metadata.name === candidate);
-      const ready = ((pod?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-      return pod && ready && roleOfPod(pod, workload.roleLabel) === 'primary' ? true : undefined;
+      return pod && conditionTrue(pod, 'Ready') && roleOfPod(pod, workload.roleLabel) === 'primary' ? true : undefined;
     },
     { timeoutMs: options.timeoutMs ?? HANDOVER_TIMEOUT_MS, what: `${candidate} to lead after the ${type}`, ...(options.signal ? { signal: options.signal } : {}) },
   );

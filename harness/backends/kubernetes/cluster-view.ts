@@ -2,6 +2,7 @@ import type { KubeClient } from './client/kube-client.js';
 import type { KubeObject } from './client/types.js';
 import { LEADER_ROLE_VALUES, ROLE_LABEL, ZONE_LABEL } from './objects/postgres/options.js';
 import type { MemberRole, Topology } from '../types.js';
+import { conditionTrue } from './client/conditions.js';
 
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 // Nodes that carry no zone label (kind's control plane) are grouped under these names.
@@ -57,8 +58,6 @@ export interface ClusterView {
 
 type Json = Record<string, unknown>;
 const get = (object: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((at, k) => (at as Json | undefined)?.[k], object);
-const conditionTrue = (object: KubeObject, type: string): boolean =>
-  ((get(object, 'status', 'conditions') as { type: string; status: string }[] | undefined) ?? []).some((c) => c.type === type && c.status === 'True');
 
 function nodeView(node: KubeObject): NodeView {
   const labels = node.metadata.labels ?? {};

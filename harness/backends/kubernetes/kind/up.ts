@@ -10,6 +10,7 @@ import { runCommand } from '../nodes/commands.js';
 import { generatePasswords, POSTGRES_CONTAINER, SECRET_KEYS, STANZA, type PostgresPasswords } from '../objects/postgres/index.js';
 import { requireSuccess } from '../client/exec.js';
 import { fixtureObjects, type KindClusterPlan } from './plan.js';
+import { conditionTrue } from '../client/conditions.js';
 
 export interface KindEnv {
   readonly run: (argv: readonly string[], options?: { timeoutMs?: number }) => Promise<string>;
@@ -86,7 +87,7 @@ export async function kindClusterUp(plan: KindClusterPlan, env: KindEnv): Promis
     client,
     { apiVersion: 'v1', kind: 'Pod', namespace: plan.fixture.namespace, labelSelector: `cluster-name=${plan.fixture.name}` },
     (pods: readonly KubeObject[]) => {
-      const ready = pods.filter((p) => ((p.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+      const ready = pods.filter((p) => conditionTrue(p, 'Ready'));
       const leaders = ready.filter((p) => roleOfPod(p) === 'primary');
       return ready.length === plan.fixture.replicas && leaders.length === 1 ? leaders[0]!.metadata.name! : undefined;
     },

@@ -4,13 +4,14 @@ import { formatDuration } from '../../../common/duration.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import type { KubeObject } from '../client/types.js';
+import { conditionTrue } from '../client/conditions.js';
 
 export const OUT_OF_SERVICE_TAINT = { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' } as const;
 
 type Taint = { key: string; value?: string; effect: string };
 const nodeRef = (name: string) => ({ apiVersion: 'v1', kind: 'Node', name });
 const taintsOf = (node: KubeObject): Taint[] => ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []).map((t) => ({ ...t }));
-const ready = (node: KubeObject): boolean => ((node.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (node: KubeObject): boolean => conditionTrue(node, 'Ready');
 
 export async function setUnschedulable(client: KubeClient, node: string, unschedulable: boolean): Promise<void> {
   await client.mergePatch(nodeRef(node), { spec: { unschedulable: unschedulable ? true : null } });

@@ -10,6 +10,7 @@ import type { KubeObject } from '../client/types.js';
 import type { ClusterView } from '../cluster-view.js';
 import { objectName, runLabels, runHash } from '../objects/labels.js';
 import { scratchLayout, scratchPod, scratchService } from './scratch-pod.js';
+import { conditionTrue } from '../client/conditions.js';
 
 export interface PodRestoreRequest {
   readonly point: RestorePoint;
@@ -66,9 +67,9 @@ export async function restoreIntoPod(
     { apiVersion: 'v1', kind: 'Pod', namespace: t.workload.namespace, fieldSelector: `metadata.name=${name}` },
     (pods) => {
       const pod = pods[0];
-      const status = pod?.status as { phase?: string; conditions?: { type: string; status: string }[] } | undefined;
-      if (status?.phase === 'Failed' || status?.phase === 'Succeeded') return 'ended';
-      return status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 'ready' : undefined;
+      const phase = (pod?.status as { phase?: string } | undefined)?.phase;
+      if (phase === 'Failed' || phase === 'Succeeded') return 'ended';
+      return pod && conditionTrue(pod, 'Ready') ? 'ready' : undefined;
     },
     { timeoutMs: request.timeoutMs, what: `the restore pod ${name} to accept connections`, ...(request.signal ? { signal: request.signal } : {}) },
   );
