@@ -1,5 +1,5 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import { isStatus } from '../client/api-error.js';
+import { conditionTrue } from '../client/conditions.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../client/types.js';
@@ -40,7 +40,7 @@ export async function injectChaos(client: KubeClient, object: KubeObject, signal
       { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace!, fieldSelector: `metadata.name=${ref.name}` },
       (objects) => {
         last = objects[0];
-        return conditionsOf(last).some((c) => c.type === 'AllInjected' && c.status === 'True') ? last : undefined;
+        return last && conditionTrue(last, 'AllInjected') ? last : undefined;
       },
       { timeoutMs: timeouts.injectMs, signal, what: `Chaos Mesh to inject ${describeRef(ref)}` },
     );
@@ -53,14 +53,8 @@ export async function injectChaos(client: KubeClient, object: KubeObject, signal
 // Deletes the chaos object and waits until it is gone: Chaos Mesh holds it with a finalizer
 // until every injected pod is recovered, so gone means reverted.
 export async function removeChaos(client: KubeClient, ref: ObjectRef, timeoutMs: number = DEFAULT_CHAOS_TIMEOUTS.recoverMs): Promise<void> {
-  let existed: boolean;
-  try {
-    existed = await client.delete(ref);
-  } catch (error) {
-    if (isStatus(error, 404)) return;
-    throw error;
-  }
-  if (!existed) return;
+  // false: it was already gone.
+  if (!(await client.delete(ref))) return;
   let last: KubeObject | undefined;
   try {
     await observe(
