@@ -95,28 +95,27 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
   let last: EventBatch | undefined;
   let failing: string | undefined;
 
-  const apply = (line: string): void => {
-    const writer: LedgerWriter = {
-      send: (at) => {
-        const id = o.ledger.send(at);
-        sentAt.set(id, at);
-        counts.sent++;
-        return id;
-      },
-      acked: (id, at, node) => {
-        o.ledger.acked(id, at, node);
-        latencySum += at - (sentAt.get(id) ?? at);
-        sentAt.delete(id);
-        counts.acked++;
-      },
-      failed: (id, at, outcome) => {
-        o.ledger.failed(id, at, outcome);
-        sentAt.delete(id);
-        if (outcome === 'failed') counts.failed++;
-        else counts.inDoubt++;
-      },
-    };
-    replayEvent(line, writer, toLocal);
+  // The run's ledger, counting as it goes (stats() is read often; the ledger's own counts
+  // walk every write).
+  const counting: LedgerWriter = {
+    send: (at) => {
+      const id = o.ledger.send(at);
+      sentAt.set(id, at);
+      counts.sent++;
+      return id;
+    },
+    acked: (id, at, node) => {
+      o.ledger.acked(id, at, node);
+      latencySum += at - (sentAt.get(id) ?? at);
+      sentAt.delete(id);
+      counts.acked++;
+    },
+    failed: (id, at, outcome) => {
+      o.ledger.failed(id, at, outcome);
+      sentAt.delete(id);
+      if (outcome === 'failed') counts.failed++;
+      else counts.inDoubt++;
+    },
   };
 
   const fetchOnce = async (): Promise<EventBatch> => {
@@ -124,7 +123,7 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
     if (batch.from !== next) throw new ReplayBroken(`${o.what} sent events from ${batch.from}, kdrill expected ${next}: some were lost`);
     for (const line of batch.events) {
       try {
-        apply(line);
+        replayEvent(line, counting, toLocal);
       } catch (error) {
         throw new ReplayBroken(`${o.what}: ${(error as Error).message}`);
       }
