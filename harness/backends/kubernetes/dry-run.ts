@@ -48,14 +48,16 @@ function nominalWorkload(target: KubernetesTarget): WorkloadRef {
   return { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: podSelectorLabels({ name: target.statefulSet }), roleLabel: target.roleLabel, patroniPort: target.patroniPort };
 }
 
-// Reads the live view (nothing is changed) or says why it could not.
-async function liveView(target: KubernetesTarget): Promise<ClusterView | string> {
+// Reads the live view (nothing is changed), with the client that read it, or says why it
+// could not.
+async function liveView(target: KubernetesTarget): Promise<{ view: ClusterView; client: KubeClient } | string> {
   try {
     const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 } });
-    return await Promise.race([
+    const view = await Promise.race([
       readClusterView(client, nominalWorkload(target)),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10s')), 10_000).unref()),
     ]);
+    return { view, client };
   } catch (error) {
     return (error as Error).message.split('\n')[0]!;
   }
@@ -64,11 +66,11 @@ async function liveView(target: KubernetesTarget): Promise<ClusterView | string>
 // Every object and node operation the plan's faults would create, resolved against the live
 // topology when the cluster can be read, otherwise against the nominal kind topology.
 export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTarget, load?: DryRunLoad): Promise<string> {
-  const view = await liveView(target);
-  const topology = typeof view === 'string' ? nominalKindTopology(target) : view.topology;
+  const live = await liveView(target);
+  const topology = typeof live === 'string' ? nominalKindTopology(target) : live.view.topology;
   const out: string[] = [
-    typeof view === 'string'
-      ? `# Selectors resolved against the nominal kind topology (the cluster could not be read: ${view}); a run resolves them against the live cluster when each fault starts.`
+    typeof live === 'string'
+      ? `# Selectors resolved against the nominal kind topology (the cluster could not be read: ${live}); a run resolves them against the live cluster when each fault starts.`
       : `# Selectors resolved against context ${target.context} as it is now; a run resolves them again when each fault starts.`,
   ];
   const controlPlaneAddresses = topology.zones.find((z) => z.name === 'control-plane')?.nodes.flatMap((n) => (n.address ? [n.address] : [])) ?? [];
@@ -95,7 +97,7 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
     }
   }
   const jobs = load ? await loadJobObjects(load, target) : { lines: [], objects: [] };
-  const restores = await restoreObjects(plan, target, typeof view !== 'string');
+  const restores = await restoreObjects(plan, target, typeof live === 'string' ? undefined : live.client);
   return [
     ...out,
     objects.length ? renderManifests(objects) : '# no Chaos Mesh objects',
@@ -107,14 +109,10 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
 // Each scratch-instance restore's pod and Service, built from the StatefulSet's pod template
 // (the live one when it can be read, else the fixture's); which backup it restores, and to
 // what point, is decided when the step runs.
-async function restoreObjects(plan: Plan, target: KubernetesTarget, readable: boolean): Promise<{ lines: string[]; objects: KubeObject[] }> {
+async function restoreObjects(plan: Plan, target: KubernetesTarget, client: KubeClient | undefined): Promise<{ lines: string[]; objects: KubeObject[] }> {
   const steps = plan.steps.filter((s) => s.kind === 'action' && s.action.type === 'restore' && s.action.params.into !== 'fresh-cluster');
   if (steps.length === 0) return { lines: [], objects: [] };
-  let statefulSet: KubeObject | undefined;
-  if (readable) {
-    const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 } });
-    statefulSet = (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: target.namespace, name: target.statefulSet }).catch(() => undefined)) ?? undefined;
-  }
+  let statefulSet = (await client?.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: target.namespace, name: target.statefulSet }).catch(() => undefined)) ?? undefined;
   const source = statefulSet ? `the live StatefulSet ${target.namespace}/${target.statefulSet}` : "the fixture's StatefulSet";
   statefulSet ??= postgresFixture({ ...DEFAULT_FIXTURE, namespace: target.namespace, name: target.statefulSet, backupHostPath: KIND_BACKUP_DIR }, generatePasswords()).find((o) => o.kind === 'StatefulSet');
   const lines: string[] = [];
