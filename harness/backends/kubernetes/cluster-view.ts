@@ -138,9 +138,9 @@ export async function readClusterView(client: KubeClient, workload: WorkloadRef)
           name: pod.metadata.name!,
           ...(node ? { node } : {}),
           role,
-        ready: conditionTrue(pod, 'Ready'),
-        phase: String(get(pod, 'status', 'phase') ?? 'Unknown'),
-        ...(ip ? { ip } : {}),
+          ready: conditionTrue(pod, 'Ready'),
+          phase: String(get(pod, 'status', 'phase') ?? 'Unknown'),
+          ...(ip ? { ip } : {}),
           terminating: pod.metadata.deletionTimestamp !== undefined,
           ...(claim ? { claim } : {}),
         };
