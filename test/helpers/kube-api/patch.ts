@@ -7,11 +7,17 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 
 // RFC 7386 JSON merge patch: objects merge, null deletes, anything else (lists too) replaces.
 export function mergePatch(target: Json, patch: Json): Json {
+  return mergeObject(target, patch, mergePatch);
+}
+
+// Both patches' rule for objects: keys merge (each by `merge`), null deletes; a patch that
+// is not an object replaces the target.
+function mergeObject(target: Json, patch: Json, merge: (target: Json, patch: Json) => Json): Json {
   if (!isObject(patch)) return patch;
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key] ?? null, value);
+    else out[key] = merge(out[key] ?? null, value);
   }
   return out;
 }
@@ -31,13 +37,7 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
     }
     return out;
   }
-  if (!isObject(patch)) return patch;
-  const out: JsonObject = isObject(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = strategicMergePatch(out[key] ?? null, value);
-  }
-  return out;
+  return mergeObject(target, patch, strategicMergePatch);
 }
 
 // RFC 6902 JSON patch, every operation; a failed `test` is a 422 as on a real server.
