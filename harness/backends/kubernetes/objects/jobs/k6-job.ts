@@ -1,5 +1,6 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { onePodJob } from './one-pod-job.js';
 import { databaseEnv, type InClusterDatabase } from './database-env.js';
 
 // grafana/k6, the stock image (no custom image): the script comes from a ConfigMap.
@@ -34,31 +35,17 @@ export function k6Job(o: K6JobOptions): IJob {
     `printf '\\n${SUMMARY_MARKER}%s\\n' "$(tr -d '\\n' < /tmp/summary.json 2>/dev/null)"`,
     'exit $code',
   ].join('; ');
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: o.name, namespace: o.namespace, labels: { ...o.labels } },
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: seconds + 300,
-      ttlSecondsAfterFinished: 3600,
-      template: {
-        metadata: { labels: { ...o.labels } },
-        spec: {
-          restartPolicy: 'Never',
-          containers: [
-            {
-              name: 'k6',
-              image: o.image ?? K6_IMAGE,
-              command: ['sh', '-c', script],
-              env: databaseEnv(o),
-              resources: { requests: { cpu: '100m', memory: '128Mi' } },
-              volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
-            },
-          ],
-          volumes: [{ name: 'script', configMap: { name: o.name } }],
-        },
+  return onePodJob(o, seconds + 300, {
+    containers: [
+      {
+        name: 'k6',
+        image: o.image ?? K6_IMAGE,
+        command: ['sh', '-c', script],
+        env: databaseEnv(o),
+        resources: { requests: { cpu: '100m', memory: '128Mi' } },
+        volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }],
       },
-    },
-  };
+    ],
+    volumes: [{ name: 'script', configMap: { name: o.name } }],
+  });
 }

@@ -1,5 +1,6 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { onePodJob } from './one-pod-job.js';
 import { databaseEnv, type InClusterDatabase } from './database-env.js';
 import { LEDGER_DRIVER_PORT } from '../../../../load/ledger-remote/protocol.js';
 
@@ -32,48 +33,34 @@ export function ledgerDriverConfigMap(o: LedgerJobOptions): IConfigMap {
 // secretKeyRef: no object kdrill creates holds it.
 export function ledgerDriverJob(o: LedgerJobOptions): IJob {
   const seconds = Math.ceil(o.maxDurationMs / 1000);
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: o.name, namespace: o.namespace, labels: { ...o.labels } },
-    spec: {
-      backoffLimit: 0,
-      // The drill's longest length, then time for kdrill to fetch the last events.
-      activeDeadlineSeconds: seconds + 900,
-      ttlSecondsAfterFinished: 3600,
-      template: {
-        metadata: { labels: { ...o.labels } },
-        spec: {
-          restartPolicy: 'Never',
-          affinity: {
-            nodeAffinity: {
-              preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }] } }],
-            },
-          },
-          tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
-          containers: [
-            {
-              name: 'ledger',
-              image: o.image ?? LEDGER_DRIVER_IMAGE,
-              command: ['node', `/driver/${LEDGER_DRIVER_FILE}`],
-              env: [
-                ...databaseEnv(o),
-                { name: 'KDRILL_CONCURRENCY', value: String(o.concurrency) },
-                { name: 'KDRILL_WRITE_TIMEOUT_MS', value: String(o.writeTimeoutMs) },
-                { name: 'KDRILL_MAX_DURATION_MS', value: String(o.maxDurationMs) },
-                { name: 'KDRILL_PORT', value: String(LEDGER_DRIVER_PORT) },
-              ],
-              ports: [{ name: 'driver', containerPort: LEDGER_DRIVER_PORT }],
-              readinessProbe: { httpGet: { path: '/healthz', port: 'driver' }, periodSeconds: 2 },
-              resources: { requests: { cpu: '100m', memory: '128Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [{ name: 'driver', mountPath: '/driver', readOnly: true }],
-            },
-          ],
-          volumes: [{ name: 'driver', configMap: { name: o.name } }],
-        },
+  // The drill's longest length, then time for kdrill to fetch the last events.
+  return onePodJob(o, seconds + 900, {
+    affinity: {
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }] } }],
       },
     },
-  };
+    tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+    containers: [
+      {
+        name: 'ledger',
+        image: o.image ?? LEDGER_DRIVER_IMAGE,
+        command: ['node', `/driver/${LEDGER_DRIVER_FILE}`],
+        env: [
+          ...databaseEnv(o),
+          { name: 'KDRILL_CONCURRENCY', value: String(o.concurrency) },
+          { name: 'KDRILL_WRITE_TIMEOUT_MS', value: String(o.writeTimeoutMs) },
+          { name: 'KDRILL_MAX_DURATION_MS', value: String(o.maxDurationMs) },
+          { name: 'KDRILL_PORT', value: String(LEDGER_DRIVER_PORT) },
+        ],
+        ports: [{ name: 'driver', containerPort: LEDGER_DRIVER_PORT }],
+        readinessProbe: { httpGet: { path: '/healthz', port: 'driver' }, periodSeconds: 2 },
+        resources: { requests: { cpu: '100m', memory: '128Mi' } },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'driver', mountPath: '/driver', readOnly: true }],
+      },
+    ],
+    volumes: [{ name: 'driver', configMap: { name: o.name } }],
+  });
 }
