@@ -77,3 +77,14 @@ export function simulateChaosMesh(api: KubeTestServer, options: { inject?: boole
   });
   return seen;
 }
+
+// The Job controller and the kubelet: each new Job gets one pod (named `<job>-<suffix>`,
+// labelled job-name), Running at once.
+export function simulateJobController(api: KubeTestServer, container: { name: string; image: string }, suffix: string): void {
+  api.store.subscribe((e) => {
+    if (e.resource.kind !== 'Job' || e.type !== 'ADDED') return;
+    const job = String((e.object.metadata as JsonObject).name);
+    const namespace = String((e.object.metadata as JsonObject).namespace);
+    setImmediate(() => api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${job}-${suffix}`, namespace, labels: { 'job-name': job } }, spec: { containers: [container] }, status: { phase: 'Running' } }));
+  });
+}

@@ -5,7 +5,7 @@ import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index
 import { SUMMARY_MARKER } from '../../../../harness/backends/kubernetes/objects/jobs/k6-job.js';
 import { MemoryJournal, monotonicClock } from '../../../../harness/engine/index.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
-import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
+import { NS, seedKindCluster, simulateJobController } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
 import type { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { validatingApi } from '../../../helpers/kube-api/validating.js';
@@ -27,13 +27,7 @@ describe('kubernetes backend: k6 as a Job', () => {
   it('creates the script ConfigMap and a Job of the stock k6 image, stops k6 with SIGINT, reads its summary from the log, and deletes both', async () => {
     const { passwords } = await seedKindCluster(api);
     // The Job controller and kubelet: a pod for the Job, Running; SIGINT ends it with the summary.
-    api.store.subscribe((e) => {
-      if (e.resource.kind !== 'Job' || e.type !== 'ADDED') return;
-      const job = String((e.object.metadata as JsonObject).name);
-      setImmediate(() =>
-        api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${job}-x7k2p`, namespace: NS, labels: { 'job-name': job } }, spec: { containers: [{ name: 'k6', image: 'grafana/k6:1.3.0' }] }, status: { phase: 'Running' } }),
-      );
-    });
+    simulateJobController(api, { name: 'k6', image: 'grafana/k6:1.3.0' }, 'x7k2p');
     const signals: string[] = [];
     api.onExec((_ns, pod, container, command) => {
       signals.push(`${pod}/${container}: ${command.join(' ')}`);

@@ -8,7 +8,7 @@ import { LEDGER_DRIVER_PORT } from '../../../../harness/load/ledger-remote/proto
 import { serveLedgerLoad, type LedgerServer } from '../../../../harness/load/ledger-remote/server.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { fakeRemoteLoad } from '../../../helpers/fake-remote-load.js';
-import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
+import { NS, seedKindCluster, simulateJobController } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
 import type { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { validatingApi } from '../../../helpers/kube-api/validating.js';
@@ -33,11 +33,7 @@ describe('kubernetes backend: the ledger driver as a Job', () => {
     // port (here an in-process server, reached over HTTP as the API server reaches a pod).
     const clock = monotonicClock();
     const drivers: LedgerServer[] = [];
-    api.store.subscribe((e) => {
-      if (e.resource.kind !== 'Job' || e.type !== 'ADDED') return;
-      const job = String((e.object.metadata as JsonObject).name);
-      setImmediate(() => api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${job}-q8z4m`, namespace: NS, labels: { 'job-name': job } }, spec: { containers: [{ name: 'ledger', image: 'node:20-bookworm-slim' }] }, status: { phase: 'Running' } }));
-    });
+    simulateJobController(api, { name: 'ledger', image: 'node:20-bookworm-slim' }, 'q8z4m');
     drivers.push(await serveLedgerLoad({ clock, port: 0, host: '127.0.0.1', prepare: async () => {}, start: fakeRemoteLoad(clock) }));
     api.forwardProxy((_ns, pod, port) => (pod.startsWith('kdrill-ledger-') && port === LEDGER_DRIVER_PORT ? { host: '127.0.0.1', port: drivers[0]!.port } : undefined));
 
@@ -81,11 +77,7 @@ describe('kubernetes backend: the ledger driver as a Job', () => {
   it('removes the Job and ConfigMap when the driver cannot prepare the database, with its reason', async () => {
     await seedKindCluster(api);
     const clock = monotonicClock();
-    api.store.subscribe((e) => {
-      if (e.resource.kind !== 'Job' || e.type !== 'ADDED') return;
-      const job = String((e.object.metadata as JsonObject).name);
-      setImmediate(() => api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${job}-q8z4m`, namespace: NS, labels: { 'job-name': job } }, spec: { containers: [{ name: 'ledger', image: 'node:20-bookworm-slim' }] }, status: { phase: 'Running' } }));
-    });
+    simulateJobController(api, { name: 'ledger', image: 'node:20-bookworm-slim' }, 'q8z4m');
     await using driver = await serveLedgerLoad({ clock, port: 0, host: '127.0.0.1', prepare: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND postgres.kdrill-pg.svc')), start: fakeRemoteLoad(clock) });
     api.forwardProxy(() => ({ host: '127.0.0.1', port: driver.port }));
     const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
