@@ -49,6 +49,12 @@ export type JournalEntry =
   // A later run of an action step with `every` (the step's own entries hold the first).
   | { kind: 'action-repeat'; at: MonoTime; step: string; run: number; outcome: 'ok' | 'fail'; detail?: unknown; error?: SerializedError }
   | { kind: 'fault-armed'; at: MonoTime; fault: string; step: string; revert: RevertRecord }
+  // The moment the fault's harm took effect (the kill, the link down, the object created),
+  // journalled by the injector before any waiting that completes the fault: t0 of its window.
+  | { kind: 'fault-effective'; at: MonoTime; fault: string; detail?: Readonly<Record<string, unknown>> }
+  // A later step of a fault that completes in the background (NotReady, tainted, evicted).
+  | { kind: 'fault-milestone'; at: MonoTime; fault: string; milestone: string; detail?: Readonly<Record<string, unknown>> }
+  // The injector returned: the fault is armed and its handle registered.
   | { kind: 'fault-injected'; at: MonoTime; fault: string }
   | { kind: 'fault-reverted'; at: MonoTime; fault: string; reason: RevertReason }
   | { kind: 'fault-revert-failed'; at: MonoTime; fault: string; error: SerializedError }

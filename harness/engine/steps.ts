@@ -7,6 +7,7 @@ import type { RunSignals } from './abort.js';
 import type { Clock } from './clock.js';
 import type { Journal, JournalEntry } from './journal-types.js';
 import { handleFromRecord, type ArmedFaults, type Recorder } from './revert.js';
+import { injectContext } from '../faults/inject-context.js';
 
 type StepOf<K extends PlannedStep['kind']> = Extract<PlannedStep, { kind: K }>;
 export type CheckpointStep = StepOf<'checkpoint'>;
@@ -159,8 +160,9 @@ async function faultStep(step: StepOf<'fault'>, ctx: StepContext): Promise<unkno
     },
   };
   let handle: FaultHandle;
+  const injecting = injectContext({ runId: ctx.runId, faultId, journal: watching, signal: ctx.signals.signal });
   try {
-    handle = await injector.inject(faultPlan, { runId: ctx.runId, faultId, journal: watching, signal: ctx.signals.signal });
+    handle = await injector.inject(faultPlan, injecting);
   } catch (error) {
     // The record was journalled, so harm may have started: revert it from the record at the end.
     if (record) ctx.armed.register(handleFromRecord(record, ctx.connected), step.id);
@@ -172,6 +174,8 @@ async function faultStep(step: StepOf<'fault'>, ctx: StepContext): Promise<unkno
       hint: 'an Injector must append a fault-armed entry via ctx.journal before the fault takes effect',
     });
   }
+  // t0 is when the harm took effect; an injector that did not say so took effect by now.
+  if (!injecting.effectiveCalled()) await injecting.effective({ when: 'inject returned' });
   await ctx.journal.record({ kind: 'fault-injected', fault: faultId });
   if (durationMs !== undefined) {
     ctx.scheduled.push(

@@ -83,6 +83,14 @@ export interface InjectContext {
   readonly faultId: string;
   readonly journal: Journal;
   readonly signal: AbortSignal;
+  // Journals the moment the harm took effect (t0 of the fault's measurement window). Call it
+  // right after the harmful action (the kill, the link down, the object created), before any
+  // waiting that completes the fault; the first call counts. An injector that never calls it
+  // gets t0 when inject() returns.
+  effective(detail?: Readonly<Record<string, unknown>>): Promise<void>;
+  // Journals a later milestone of a fault that completes in the background, owned by its
+  // handle (the node NotReady, the out-of-service taint applied, the pods evicted).
+  milestone(name: string, detail?: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
 export interface Injector {

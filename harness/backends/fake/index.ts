@@ -183,6 +183,7 @@ async function inject(state: MutableState, plan: FaultPlan, ctx: InjectContext):
   for (const name of plan.targets) setOf(node(state, name), effect).add(fault);
   state.events.push({ op: 'harm', fault, effect, nodes: [...plan.targets] });
   electPrimary(state);
+  await ctx.effective();
   if (matches(state.failInjectAfterArm, fault)) throw new KdrillError(ErrorCode.STEP_FAILED, `fake: ${fault} failed half-way (failInjectAfterArm)`);
 
   return revertOnceHandle(record, async () => heal(state, record, 'handle'));

@@ -9,6 +9,7 @@ import type { ConnectedBackend } from '../../../harness/backends/types.js';
 import { MemoryJournal } from '../../../harness/engine/journal.js';
 import type { FaultHandle, FaultType } from '../../../harness/faults/types.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
+import { injectContext } from '../../../harness/faults/inject-context.js';
 
 const unavailable = await localBackendUnavailable();
 
@@ -38,7 +39,7 @@ describe.skipIf(unavailable)(`local backend faults on a real cluster${unavailabl
     const injector = backend.injector(type);
     const plan = injector.plan(params, await backend.topology());
     const faultId = `s${journal.entries.length + 1}-${type}`;
-    const handle = await injector.inject(plan, { runId: 'it', faultId, journal, signal: new AbortController().signal });
+    const handle = await injector.inject(plan, injectContext({ runId: 'it', faultId, journal, signal: new AbortController().signal }));
     // The revert record was journalled before the harm, with the cluster it belongs to.
     expect(journal.entries.at(-1)).toMatchObject({ kind: 'fault-armed', fault: faultId, revert: { backend: 'local', type, data: { clusterId: cluster.state.clusterId } } });
     return { handle, targets: plan.targets };

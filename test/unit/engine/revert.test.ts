@@ -6,6 +6,7 @@ import type { JournalEntry } from '../../../harness/engine/journal-types.js';
 import { ArmedFaults, cleanupFromJournal, handleFromRecord, pendingReverts } from '../../../harness/engine/revert.js';
 import type { FaultHandle, RevertRecord } from '../../../harness/faults/types.js';
 import { fakeTarget } from '../../helpers/plan-builder.js';
+import { injectContext } from '../../../harness/faults/inject-context.js';
 
 const record = (faultId: string, backend = 'fake'): RevertRecord => ({ backend, type: 'node-crash', faultId, runId: 'r1', data: { effect: 'down', nodes: ['a-1'] } });
 
@@ -168,7 +169,7 @@ describe('cleanupFromJournal', () => {
     const runJournal = new MemoryJournal();
     const inject = async (faultId: string, type: 'node-crash' | 'zone-outage', params: Record<string, unknown>): Promise<FaultHandle> => {
       const injector = crashed.injector(type);
-      return injector.inject(injector.plan(params, await crashed.topology()), { runId: 'r1', faultId, journal: runJournal, signal: ctx.signal });
+      return injector.inject(injector.plan(params, await crashed.topology()), injectContext({ runId: 'r1', faultId, journal: runJournal, signal: ctx.signal }));
     };
     await inject('s1', 'node-crash', { node: 'c-1' });
     const second = await inject('s2', 'zone-outage', { zone: 'a' });

@@ -79,7 +79,7 @@ describe('runDrill', () => {
     const ops = drill.state.events.map((e) => e.op);
     expect(ops.indexOf('armed-journalled')).toBeGreaterThanOrEqual(0);
     expect(ops.indexOf('armed-journalled')).toBeLessThan(ops.indexOf('harm'));
-    expect(kinds(drill.journal.entries, 's1')).toEqual(['fault-armed', 'fault-injected', 'fault-reverted']);
+    expect(kinds(drill.journal.entries, 's1')).toEqual(['fault-armed', 'fault-effective', 'fault-injected', 'fault-reverted']);
     const armed = entriesOf(drill.journal.entries, 'fault-armed')[0]!;
     expect(armed).toMatchObject({ step: 's1', revert: { backend: 'fake', type: 'primary-crash', faultId: 's1', runId: 'run-test', data: { effect: 'down', nodes: ['a-1'] } } });
   });

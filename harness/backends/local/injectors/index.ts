@@ -43,6 +43,7 @@ export function localInjector(cluster: LocalCluster, type: FaultType): Injector 
       await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
       ctx.signal.throwIfAborted();
       await fault.harm(cluster, data);
+      await ctx.effective();
       return revertOnceHandle(record, () => fault.heal(cluster, data));
     },
   };

@@ -5,6 +5,7 @@ import { MemoryJournal } from '../../../../harness/engine/journal.js';
 import { ACTION_TYPES } from '../../../../harness/actions/types.js';
 import { FAULT_TYPES, type FaultHandle, type FaultType } from '../../../../harness/faults/types.js';
 import { fakeTarget } from '../../../helpers/plan-builder.js';
+import { injectContext } from '../../../../harness/faults/inject-context.js';
 
 function context(journal = new MemoryJournal()): RunContext {
   return { runId: 'r1', runDir: '/tmp/r1', journal, signal: new AbortController().signal, log: () => {} };
@@ -13,7 +14,7 @@ function context(journal = new MemoryJournal()): RunContext {
 async function inject(connected: ConnectedBackend, journal: MemoryJournal, faultId: string, type: FaultType, params: Record<string, unknown> = {}): Promise<FaultHandle> {
   const injector = connected.injector(type);
   const faultPlan = injector.plan(params, await connected.topology());
-  return injector.inject(faultPlan, { runId: 'r1', faultId, journal, signal: new AbortController().signal });
+  return injector.inject(faultPlan, injectContext({ runId: 'r1', faultId, journal, signal: new AbortController().signal }));
 }
 
 function roles(topology: Awaited<ReturnType<ConnectedBackend['topology']>>): Record<string, string> {
@@ -68,7 +69,9 @@ describe('fake backend', () => {
     });
     const connected = await backend.connect(fakeTarget(), context());
     await inject(connected, spying, 's1', 'zone-outage', { zone: 'b' });
-    expect(seen).toEqual([true]);
+    // The revert record while nothing is harmed yet; t0 (fault-effective) once the harm is done.
+    expect(seen).toEqual([true, false]);
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective']);
     expect(journal.entries[0]).toMatchObject({ kind: 'fault-armed', fault: 's1', revert: { data: { effect: 'down', nodes: ['b-1'] } } });
     expect(state.healthy()).toBe(false);
   });
@@ -118,7 +121,8 @@ describe('fake backend', () => {
     await expect(inject(connected, journal, 's3-boom', 'node-crash', { node: 'a-1' })).rejects.toThrow(/failInject/);
     await expect(inject(connected, journal, 's4-boomer', 'node-crash', { node: 'a-1' })).resolves.toBeDefined();
     expect(state.events.filter((e) => e.op === 'inject-refused')).toEqual([{ op: 'inject-refused', fault: 's3-boom' }]);
-    expect(journal.entries.map((e) => 'fault' in e && e.fault)).toEqual(['s4-boomer']);
+    // It failed after the harm: the record and t0 are on record, so the engine reverts it.
+    expect(journal.entries.map((e) => 'fault' in e && `${e.kind} ${e.fault}`)).toEqual(['fault-armed s4-boomer', 'fault-effective s4-boomer']);
   });
 
   it('follows a scripted wait condition, then the state', async () => {

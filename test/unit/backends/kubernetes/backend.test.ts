@@ -12,6 +12,7 @@ import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/targ
 import { CONTROL_PLANE, memberPod, NS, seedKindCluster, simulateChaosMesh, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
+import { injectContext } from '../../../../harness/faults/inject-context.js';
 
 let api: KubeTestServer;
 let dir: string;
@@ -226,7 +227,7 @@ describe('kubernetes backend: backups with pgBackRest in the leader’s pod', ()
 
 describe('kubernetes backend: Chaos Mesh faults', () => {
   let connected: ConnectedBackend;
-  const injectContext = (journal: MemoryJournal, faultId = 'f1') => ({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
+  const contextOf = (journal: MemoryJournal, faultId = 'f1') => injectContext({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
 
   async function connectWith(chaos: Parameters<typeof simulateChaosMesh>[1] = {}) {
     await seedKindCluster(api);
@@ -246,7 +247,7 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     const plan = injector.plan({ pod: 'primary', gracePeriod: 0 }, await connected.topology());
     expect(plan.targets).toEqual(['postgres-0']);
     const journal = new MemoryJournal();
-    const handle = await injector.inject(plan, injectContext(journal));
+    const handle = await injector.inject(plan, contextOf(journal));
     const armed = journal.entries.find((e) => e.kind === 'fault-armed');
     expect(armed).toMatchObject({ revert: { backend: 'kubernetes', type: 'pod-kill', data: { objects: [{ kind: 'PodChaos', namespace: NS }] } } });
     const name = (armed as unknown as { revert: { data: { objects: { name: string }[] } } }).revert.data.objects[0]!.name;
@@ -272,7 +273,7 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
       target: { mode: 'all', selector: { nodes: [CONTROL_PLANE.name, ...WORKERS.slice(2).map((w) => w.name)] } },
       externalTargets: [CONTROL_PLANE.address],
     });
-    const handle = await connected.injector('zone-partition').inject(plan, injectContext(new MemoryJournal()));
+    const handle = await connected.injector('zone-partition').inject(plan, contextOf(new MemoryJournal()));
     await handle.revert();
   });
 
@@ -283,7 +284,7 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     await using direct = await connectKubernetes(targetOf(), client, { log: () => {} }, { chaos: { injectMs: 300, recoverMs: 2_000 } });
     const injector = direct.injector('network-delay');
     const plan = injector.plan({ latency: 200, jitter: 0, correlation: 0 }, await direct.topology());
-    await expect(injector.inject(plan, injectContext(new MemoryJournal()))).rejects.toThrow(
+    await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal }))).rejects.toThrow(
       /Chaos Mesh did not inject NetworkChaos kdrill-pg\/kdrill-network-delay-f1-\w+ \(Selected=True, AllInjected=False\): is the chaos-daemon running/,
     );
     expect(api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS)).toEqual([]);
@@ -293,7 +294,7 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     const seen = await connectWith();
     const injector = connected.injector('cpu-stress');
     const journal = new MemoryJournal();
-    await injector.inject(injector.plan({ pod: 'replica', workers: 1, load: 50 }, await connected.topology()), injectContext(journal, 'f7'));
+    await injector.inject(injector.plan({ pod: 'replica', workers: 1, load: 50 }, await connected.topology()), contextOf(journal, 'f7'));
     const record = (journal.entries.find((e) => e.kind === 'fault-armed') as { revert: Parameters<ConnectedBackend['revertFromRecord']>[0] }).revert;
     await using cleanup = await kubernetesBackend.connect(targetOf(), { ...runContext(), attachOnly: true });
     await cleanup.revertFromRecord(record);
@@ -310,7 +311,7 @@ describe('kubernetes backend: without Chaos Mesh', () => {
     await using connected = await kubernetesBackend.connect(targetOf(), runContext());
     const injector = connected.injector('pod-failure');
     const plan = injector.plan({ pod: 'postgres-1' }, await connected.topology());
-    await expect(injector.inject(plan, { runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal })).rejects.toThrow(
+    await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal }))).rejects.toThrow(
       /Chaos Mesh is not installed in this cluster[\s\S]*helm install chaos-mesh/,
     );
   });

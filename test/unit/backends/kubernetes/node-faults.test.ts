@@ -14,6 +14,7 @@ import { CONTROL_PLANE, memberPod, NS, seedKindCluster, WORKERS } from '../../..
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
+import { injectContext } from '../../../../harness/faults/inject-context.js';
 
 let api: KubeTestServer;
 let dir: string;
@@ -66,7 +67,7 @@ const fakeKind = (): KindNodeOps => {
   };
 };
 
-const runCtx = (journal = new MemoryJournal()) => ({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal });
+const runCtx = (journal = new MemoryJournal()) => injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal });
 const quick = { notReadyMs: 3_000, readyMs: 3_000, drainMs: 1_500 };
 
 async function connectWith(overrides: Record<string, unknown> = {}): Promise<void> {
