@@ -67,6 +67,11 @@ export function formatIssue(issue: ScenarioIssue): string {
   return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
 }
 
+// The same for a warning: a problem that does not stop the scenario from loading.
+export function formatWarning(issue: ScenarioIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: warning: ${issue.message}`;
+}
+
 export class UnsupportedFaultError extends KdrillError {
   override readonly name = 'UnsupportedFaultError';
   constructor(shortMessage: string, options: KdrillErrorOptions = {}) {

@@ -222,20 +222,31 @@ function waitStep(step: StepOf<'wait'>, ctx: StepContext): Promise<unknown> {
 const PROGRESS_EVERY_MS = 10_000;
 
 async function pauseStep(step: StepOf<'pause'>, ctx: StepContext): Promise<unknown> {
-  let left = step.pause.ms;
+  await holdFor(step.pause.ms, ctx, (left) => `${step.id} pausing: ${formatDuration(left)} left`);
+  return undefined;
+}
+
+// Sleeps `ms` on the run's clock (stopped by its signal), saying every 10 s how long is left.
+async function holdFor(ms: number, ctx: StepContext, progress: (leftMs: number) => string): Promise<void> {
+  let left = ms;
   while (left > 0) {
     const slice = Math.min(left, PROGRESS_EVERY_MS);
     await ctx.clock.sleep(slice, ctx.signals.signal);
     left -= slice;
-    if (left > 0) ctx.log(`${step.id} pausing: ${formatDuration(left)} left`);
+    if (left > 0) ctx.log(progress(left));
   }
-  return undefined;
 }
 
+// With a facilitator: waits for their answer, up to the timeout. Without one: holds for the
+// rehearsal time (like a pause, stopped by the run's signal), so the faults armed before the
+// checkpoint have their effect, then journals that it was held.
 async function checkpointStep(step: CheckpointStep, ctx: StepContext): Promise<unknown> {
   const ask = ctx.interactive;
   if (!ask) {
-    await ctx.journal.record({ kind: 'checkpoint', step: step.id, observation: NO_FACILITATOR });
+    const rehearsalMs = step.checkpoint.rehearsalMs;
+    await holdFor(rehearsalMs, ctx, (left) => `${step.id} holding for the rehearsal time (no facilitator): ${formatDuration(left)} left`);
+    const observation = rehearsalMs > 0 ? `no facilitator: held for the rehearsal time (${formatDuration(rehearsalMs)}), then continued automatically` : NO_FACILITATOR;
+    await ctx.journal.record({ kind: 'checkpoint', step: step.id, observation });
     return undefined;
   }
   let answer: CheckpointAnswer;

@@ -6,7 +6,7 @@ import { DEFAULT_TIER_POLICY, resolveFromScenario } from './package-root.js';
 import type { ResolvedTargets } from './plan-types.js';
 import { scenarioSchema, type Scenario } from './schema/index.js';
 import { resolveTargets, tierPolicySchema, type TierPolicy } from './tier-policy.js';
-import { checkablePart, validateScenario } from './validate.js';
+import { checkablePart, validateScenario, warnScenario } from './validate.js';
 import { formatPath, YamlSource } from './yaml-source.js';
 import { explainIssues, type PathIssue } from './zod-issues.js';
 
@@ -15,6 +15,8 @@ export interface LoadedScenario {
   readonly scenario: Scenario;
   readonly policyFile: string;
   readonly targets: ResolvedTargets;
+  // What the drill will not be able to show (formatWarning prints them); they do not stop it.
+  readonly warnings: readonly ScenarioIssue[];
 }
 
 // Reads and fully validates a scenario file; nothing runs unless this returns.
@@ -54,7 +56,9 @@ export function parseScenario(text: string, file: string): LoadedScenario {
   ];
   issues.push(...placeIssues(source, file, semantic));
   if (issues.length > 0) throw new ScenarioError(sortIssues(issues));
-  return { file, scenario, policyFile, targets: resolved!.targets };
+  const targets = resolved!.targets;
+  const warnings = sortIssues(placeIssues(source, file, warnScenario(scenario, targets)));
+  return { file, scenario, policyFile, targets, warnings };
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ScenarioIssue[] };

@@ -1,7 +1,7 @@
 import type { ActionType } from '../actions/types.js';
 import type { BackendKind } from '../backends/types.js';
 import type { FaultType } from '../faults/types.js';
-import type { Scenario, StepKind } from './schema/index.js';
+import type { FaultExpectation, Scenario, StepKind } from './schema/index.js';
 
 // The targets a drill is judged against, after tier policy, compliance presets and overrides.
 export interface ResolvedTargets {
@@ -25,11 +25,13 @@ interface PlannedStepBase {
 }
 
 export type PlannedStep =
-  | (PlannedStepBase & { kind: 'fault'; fault: { type: FaultType; params: Record<string, unknown>; durationMs?: number } })
+  // `expect: 'no-impact'`: the author expects no client-visible effect, a target of its own.
+  | (PlannedStepBase & { kind: 'fault'; fault: { type: FaultType; params: Record<string, unknown>; durationMs?: number; expect?: FaultExpectation } })
   | (PlannedStepBase & { kind: 'wait'; wait: { condition: string; timeoutMs: number } })
   | (PlannedStepBase & { kind: 'pause'; pause: { ms: number } })
   | (PlannedStepBase & { kind: 'action'; action: { type: ActionType; params: Record<string, unknown>; timeoutMs: number } })
-  | (PlannedStepBase & { kind: 'checkpoint'; checkpoint: { prompt: string; timeoutMs: number; record: readonly string[] } })
+  // `rehearsalMs`: how long the checkpoint holds when no facilitator answers (0: not at all).
+  | (PlannedStepBase & { kind: 'checkpoint'; checkpoint: { prompt: string; timeoutMs: number; record: readonly string[]; rehearsalMs: number } })
   | (PlannedStepBase & { kind: 'revert'; revert: { stepId: string } });
 
 // A scenario compiled for execution: pure data, printed by `kdrill plan`, stored in the journal.
@@ -44,8 +46,11 @@ export interface Plan {
   readonly targets: ResolvedTargets;
   readonly warmUpMs: number;
   readonly steps: readonly PlannedStep[];
-  // Earliest start of each step, assuming waits end at once and actions take no time.
-  readonly schedule: readonly { readonly stepId: string; readonly earliestMs: number; readonly latestMs: number }[];
+  // Earliest and latest start of each step, assuming waits end at once and actions take no time
+  // (earliest: a facilitator answers each checkpoint at once; latest: waits, actions and
+  // checkpoints take up to their timeout), and its start in a run without a facilitator, where
+  // each checkpoint holds for its rehearsal time (`unattendedMs`).
+  readonly schedule: readonly { readonly stepId: string; readonly earliestMs: number; readonly latestMs: number; readonly unattendedMs: number }[];
   readonly touches: readonly string[];
   readonly judged: readonly string[];
   readonly maxDurationMs: number;

@@ -4,6 +4,7 @@ import { FAULTS } from '../faults/api.js';
 import type { LoadedScenario } from './load.js';
 import type { Plan, PlannedStep } from './plan-types.js';
 import { stepKind, type Scenario, type Step } from './schema/index.js';
+import type { FaultStep } from './schema/steps.js';
 
 // Scenario → Plan: pure data, the same for `kdrill plan`, `--dry-run` and the run journal.
 export function compilePlan(loaded: LoadedScenario): Plan {
@@ -22,7 +23,7 @@ export function compilePlan(loaded: LoadedScenario): Plan {
     steps,
     schedule: schedule(steps),
     touches: touches(scenario, steps),
-    judged: judged(scenario, loaded),
+    judged: judged(scenario, loaded, steps),
     maxDurationMs: scenario.abort.maxDuration,
     scenarioDoc: scenario,
   };
@@ -34,14 +35,16 @@ function planStep(step: Step, index: number, all: readonly Step[]): PlannedStep 
   const { name: _n, at: _a, ...rest } = step as Step & Record<string, unknown>;
   switch (stepKind(step)) {
     case 'fault': {
-      const { fault, duration, ...params } = rest as { fault: Plan['steps'][number] extends never ? never : import('../faults/types.js').FaultType; duration?: number } & Record<string, unknown>;
+      // `duration` and `expect` are the step's; everything else is the fault's own parameters.
+      const { fault, duration, expect, ...params } = rest as FaultStep;
       const definition = FAULTS.get(fault)!;
       const lasting = duration !== undefined ? ` for ${formatDuration(duration)}` : ' until the end of the drill';
+      const expecting = expect === 'no-impact' ? '; expected: no client impact' : '';
       return {
         ...base,
         kind: 'fault',
-        fault: { type: fault, params, ...(duration !== undefined ? { durationMs: duration } : {}) },
-        description: `${fault}: ${definition.describe(params)}${lasting}`,
+        fault: { type: fault, params, ...(duration !== undefined ? { durationMs: duration } : {}), ...(expect !== undefined ? { expect } : {}) },
+        description: `${fault}: ${definition.describe(params)}${lasting}${expecting}`,
       };
     }
     case 'wait': {
@@ -63,12 +66,13 @@ function planStep(step: Step, index: number, all: readonly Step[]): PlannedStep 
       };
     }
     case 'checkpoint': {
-      const { checkpoint, timeout, record } = rest as { checkpoint: string; timeout: number; record: string[] };
+      const { checkpoint, timeout, record, rehearsal } = rest as { checkpoint: string; timeout: number; record: string[]; rehearsal: number };
+      const unattended = rehearsal > 0 ? `held ${formatDuration(rehearsal)} without a facilitator` : 'not held without a facilitator';
       return {
         ...base,
         kind: 'checkpoint',
-        checkpoint: { prompt: checkpoint, timeoutMs: timeout, record },
-        description: `checkpoint: "${checkpoint}" (records ${record.join(' and ')}; at most ${formatDuration(timeout)})`,
+        checkpoint: { prompt: checkpoint, timeoutMs: timeout, record, rehearsalMs: rehearsal },
+        description: `checkpoint: "${checkpoint}" (records ${record.join(' and ')}; at most ${formatDuration(timeout)}; ${unattended})`,
       };
     }
     case 'revert': {
@@ -79,20 +83,25 @@ function planStep(step: Step, index: number, all: readonly Step[]): PlannedStep 
   }
 }
 
-// Earliest and latest start of each step: waits, actions and checkpoints may take up to their timeout.
+// Earliest and latest start of each step: waits, actions and checkpoints may take up to their
+// timeout. Unattended: the start in a run without a facilitator, where each checkpoint holds for
+// exactly its rehearsal time and waits and actions end at once.
 function schedule(steps: readonly PlannedStep[]): Plan['schedule'] {
   let earliest = 0;
   let latest = 0;
+  let unattended = 0;
   return steps.map((step) => {
     if (step.atMs !== undefined) {
       earliest = Math.max(earliest, step.atMs);
       latest = Math.max(latest, step.atMs);
+      unattended = Math.max(unattended, step.atMs);
     }
-    const entry = { stepId: step.id, earliestMs: earliest, latestMs: latest };
+    const entry = { stepId: step.id, earliestMs: earliest, latestMs: latest, unattendedMs: unattended };
     switch (step.kind) {
       case 'pause':
         earliest += step.pause.ms;
         latest += step.pause.ms;
+        unattended += step.pause.ms;
         break;
       case 'wait':
         latest += step.wait.timeoutMs;
@@ -101,13 +110,19 @@ function schedule(steps: readonly PlannedStep[]): Plan['schedule'] {
         latest += step.action.timeoutMs;
         break;
       case 'checkpoint':
-        latest += step.checkpoint.timeoutMs;
+        latest += Math.max(step.checkpoint.timeoutMs, step.checkpoint.rehearsalMs);
+        unattended += step.checkpoint.rehearsalMs;
         break;
       default:
         break;
     }
     return entry;
   });
+}
+
+// The id the engine gives the fault a step arms (engine/steps.ts faultIdFor), as reports name it.
+function faultId(step: Pick<PlannedStep, 'id' | 'name'>): string {
+  return step.name === step.id ? step.id : `${step.id}-${step.name}`;
 }
 
 function touches(scenario: Scenario, steps: readonly PlannedStep[]): string[] {
@@ -132,10 +147,13 @@ function touches(scenario: Scenario, steps: readonly PlannedStep[]): string[] {
   return out;
 }
 
-function judged(scenario: Scenario, loaded: LoadedScenario): string[] {
+function judged(scenario: Scenario, loaded: LoadedScenario, steps: readonly PlannedStep[]): string[] {
   const t = loaded.targets;
   const out = [`RTO ≤ ${formatDuration(t.rtoMs)}`, `RPO ≤ ${formatDuration(t.rpoMs)}`];
   if (t.maxLostWrites !== undefined) out.push(`lost acknowledged writes ≤ ${t.maxLostWrites}`);
+  for (const step of steps) {
+    if (step.kind === 'fault' && step.fault.expect === 'no-impact') out.push(`no client impact from ${faultId(step)}`);
+  }
   if (t.retentionMs !== undefined && scenario.verifications.some((v) => v.verify === 'retention')) out.push(`backup retention ${formatDuration(t.retentionMs)}`);
   for (const probe of scenario.steadyState.before) out.push(`steady state before: ${probe.probe} within ${formatDuration(probe.within)}`);
   for (const probe of scenario.steadyState.after) out.push(`steady state after: ${probe.probe} within ${formatDuration(probe.within)}`);
@@ -154,16 +172,22 @@ export function formatPlan(plan: Plan): string {
   lines.push('');
   lines.push('Timeline (T = end of warm-up)');
   const reverts: { at: number; text: string }[] = [];
+  const whens = plan.steps.map((_, i) => {
+    const slot = plan.schedule[i]!;
+    const range = slot.earliestMs === slot.latestMs ? `T+${formatDuration(slot.earliestMs)}` : `T+${formatDuration(slot.earliestMs)}..${formatDuration(slot.latestMs)}`;
+    // Where checkpoints hold without a facilitator, when the step starts in such a run.
+    return slot.unattendedMs === slot.earliestMs ? range : `${range} (unattended T+${formatDuration(slot.unattendedMs)})`;
+  });
+  const width = Math.max(18, ...whens.map((w) => w.length));
   plan.steps.forEach((step, i) => {
     const slot = plan.schedule[i]!;
-    const when = slot.earliestMs === slot.latestMs ? `T+${formatDuration(slot.earliestMs)}` : `T+${formatDuration(slot.earliestMs)}..${formatDuration(slot.latestMs)}`;
-    lines.push(`  ${when.padEnd(18)} ${step.id.padEnd(4)} ${step.name !== step.id ? `[${step.name}] ` : ''}${step.description}`);
+    lines.push(`  ${whens[i]!.padEnd(width)} ${step.id.padEnd(4)} ${step.name !== step.id ? `[${step.name}] ` : ''}${step.description}`);
     if (step.kind === 'fault' && step.fault.durationMs !== undefined) {
       reverts.push({ at: slot.earliestMs + step.fault.durationMs, text: `revert ${step.id} (${step.fault.type}) after ${formatDuration(step.fault.durationMs)}` });
     }
   });
-  for (const r of reverts) lines.push(`  ${`≥ T+${formatDuration(r.at)}`.padEnd(18)} ↺    ${r.text}`);
-  lines.push(`  ${'end'.padEnd(18)} ↺    revert every fault still armed, newest first; then steady-state checks and verifications`);
+  for (const r of reverts) lines.push(`  ${`≥ T+${formatDuration(r.at)}`.padEnd(width)} ↺    ${r.text}`);
+  lines.push(`  ${'end'.padEnd(width)} ↺    revert every fault still armed, newest first; then steady-state checks and verifications`);
   lines.push('');
   lines.push('Touches');
   for (const t of plan.touches) lines.push(`  - ${t}`);

@@ -14,6 +14,7 @@ import { verificationSchema } from './schema/verifications.js';
 import { z } from 'zod';
 import type { ActionStep, FaultStep } from './schema/steps.js';
 import { stepKind } from './schema/index.js';
+import type { ResolvedTargets } from './plan-types.js';
 import { knownNames, type KnownNames } from './topology-names.js';
 import type { PathIssue } from './zod-issues.js';
 import { formatPath } from './yaml-source.js';
@@ -41,6 +42,14 @@ export function validateScenario(scenario: CheckableScenario, file: string): Pat
   checkSteps(scenario, file, issues);
   checkProbes(scenario, issues);
   checkVerifications(scenario, issues);
+  return issues;
+}
+
+// What a valid scenario will not be able to show, said before it runs: warnings, not errors
+// (the scenario still loads and the exit code is unchanged).
+export function warnScenario(scenario: Scenario, targets: ResolvedTargets): PathIssue[] {
+  const issues: PathIssue[] = [];
+  warnUnmeasurableTargets(scenario, targets, issues);
   return issues;
 }
 
@@ -234,5 +243,22 @@ function checkVerifications(scenario: CheckableScenario, issues: PathIssue[]): v
         message: `Expected \`verifications[${index}].verify\` to be a check this drill can run, got ${describeValue(v.verify)}: \`load.driver\` is "${driver}", so there is no ledger to read back`,
       });
     }
+  });
+}
+
+// Without the ledger driver no write is tracked by id: RTO comes from the write probe alone, and
+// RPO and lost writes cannot be measured, so the tier's targets for them cannot be met.
+function warnUnmeasurableTargets(scenario: Scenario, targets: ResolvedTargets, issues: PathIssue[]): void {
+  const driver = scenario.load.driver;
+  if (driver === 'ledger') return;
+  const why = driver === 'none' ? '"none", so only the write probe writes' : `"${driver}", which keeps no per-write ledger`;
+  const resolution = `\`steadyState.interval\`, ${formatDuration(scenario.steadyState.interval)}`;
+  const unmeasured = [`RPO ≤ ${formatDuration(targets.rpoMs)}`, ...(targets.maxLostWrites !== undefined ? [`lost writes ≤ ${targets.maxLostWrites}`] : [])];
+  issues.push({
+    path: ['load', 'driver'],
+    message:
+      `\`load.driver\` is ${why}: this drill can measure RTO only from the write probe, to its interval's resolution (${resolution}), ` +
+      `and cannot measure RPO or lost writes, so the ${targets.tier} target${unmeasured.length > 1 ? 's' : ''} ${unmeasured.join(' and ')} will be reported "not measured", which fails the drill; ` +
+      'use `load.driver: ledger` to measure them',
   });
 }

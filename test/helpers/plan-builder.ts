@@ -2,6 +2,7 @@ import type { ActionType } from '../../harness/actions/types.js';
 import type { FaultType } from '../../harness/faults/types.js';
 import type { Plan, PlannedStep } from '../../harness/scenario/plan-types.js';
 import type { Scenario } from '../../harness/scenario/schema/index.js';
+import type { FaultExpectation } from '../../harness/scenario/schema/steps.js';
 
 interface StepOptions {
   name?: string;
@@ -24,9 +25,9 @@ export class PlanBuilder {
     return this;
   }
 
-  fault(type: FaultType, params: Record<string, unknown> = {}, options: StepOptions & { durationMs?: number } = {}): this {
-    const { durationMs, ...rest } = options;
-    return this.add(rest, { kind: 'fault', fault: { type, params, ...(durationMs !== undefined ? { durationMs } : {}) } }, `fault ${type}`);
+  fault(type: FaultType, params: Record<string, unknown> = {}, options: StepOptions & { durationMs?: number; expect?: FaultExpectation } = {}): this {
+    const { durationMs, expect, ...rest } = options;
+    return this.add(rest, { kind: 'fault', fault: { type, params, ...(durationMs !== undefined ? { durationMs } : {}), ...(expect !== undefined ? { expect } : {}) } }, `fault ${type}`);
   }
 
   wait(condition: string, timeoutMs = 60_000, options: StepOptions = {}): this {
@@ -41,8 +42,11 @@ export class PlanBuilder {
     return this.add(options, { kind: 'action', action: { type, params, timeoutMs } }, `action ${type}`);
   }
 
-  checkpoint(prompt: string, timeoutMs = 60_000, options: StepOptions = {}): this {
-    return this.add(options, { kind: 'checkpoint', checkpoint: { prompt, timeoutMs, record: ['observation', 'decision'] } }, `checkpoint ${prompt}`);
+  // rehearsalMs: how long it holds without a facilitator; 0 here (not the scenario's 30 s
+  // default), so engine tests that do not care about rehearsal time take none.
+  checkpoint(prompt: string, timeoutMs = 60_000, options: StepOptions & { rehearsalMs?: number } = {}): this {
+    const { rehearsalMs = 0, ...rest } = options;
+    return this.add(rest, { kind: 'checkpoint', checkpoint: { prompt, timeoutMs, record: ['observation', 'decision'], rehearsalMs } }, `checkpoint ${prompt}`);
   }
 
   // Reverts the fault of the step with this name (or id).
@@ -59,7 +63,7 @@ export class PlanBuilder {
       targets: { tier: 'tier0', rpoMs: 0, rtoMs: 900_000, derivation: ['tier0 defaults'] },
       warmUpMs: this.warmUp,
       steps: [...this.steps],
-      schedule: this.steps.map((s) => ({ stepId: s.id, earliestMs: s.atMs ?? 0, latestMs: s.atMs ?? 0 })),
+      schedule: this.steps.map((s) => ({ stepId: s.id, earliestMs: s.atMs ?? 0, latestMs: s.atMs ?? 0, unattendedMs: s.atMs ?? 0 })),
       touches: [],
       judged: [],
       maxDurationMs: this.maxDuration,

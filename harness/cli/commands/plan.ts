@@ -1,10 +1,14 @@
+import { formatWarning } from '../../common/errors.js';
 import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 
 // Dry run: the timeline, what will be touched and what will be judged. Touches nothing.
+// Warnings go to stderr, so `--json` output stays one JSON document.
 export async function planCommand(file: string, opts: { json?: boolean }, output: Output): Promise<number> {
-  const plan = compilePlan(await loadScenarioFile(file));
+  const loaded = await loadScenarioFile(file);
+  for (const warning of loaded.warnings) output.err(formatWarning(warning));
+  const plan = compilePlan(loaded);
   if (opts.json) {
     const { scenarioDoc: _omit, ...rest } = plan;
     output.out(JSON.stringify(rest, null, 2));

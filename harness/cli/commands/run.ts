@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
+import { formatWarning } from '../../common/errors.js';
 import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
 import { filesToShow, renderReports } from '../../report/api.js';
 import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history.js';
@@ -22,7 +23,9 @@ import { redactText } from '../../common/redact.js';
 export async function runCommand(file: string, opts: RunOpts, output: Output): Promise<number> {
   const loaded = await loadScenarioFile(file);
   const plan = compilePlan(loaded);
+  const warn = () => loaded.warnings.forEach((warning) => output.err(formatWarning(warning)));
   if (opts.dryRun) {
+    warn();
     output.out(formatPlan(plan));
     const { load, workload } = loaded.scenario;
     const script = load.script ? path.resolve(path.dirname(loaded.file), load.script) : undefined;
@@ -35,6 +38,8 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   await backend.preflight?.(loaded.scenario.target);
   const relaunched = await backend.relaunch?.(loaded.scenario.target);
   if (relaunched !== undefined) return relaunched;
+  // Here, not before the relaunch: the relaunched command prints them itself.
+  warn();
   const runId = makeRunId(plan.scenario.name);
   const runDir = path.resolve(opts.out ?? path.join('reports', runId));
   await prepareRunDir(runDir);

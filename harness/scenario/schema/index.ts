@@ -34,5 +34,5 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-export type { Step, StepKind } from './steps.js';
-export { STEP_KINDS, WAIT_CONDITIONS, stepKind } from './steps.js';
+export type { FaultExpectation, Step, StepKind } from './steps.js';
+export { FAULT_EXPECTATIONS, STEP_KINDS, WAIT_CONDITIONS, stepKind } from './steps.js';

@@ -18,6 +18,14 @@ export const WAIT_CONDITIONS = [
 export const STEP_KINDS = ['fault', 'wait', 'pause', 'action', 'checkpoint', 'revert'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+// What the author expects a fault to do to clients. `no-impact`: nothing client-visible (a
+// replica crash, say); that is then a target of its own, failed by any impact.
+export const FAULT_EXPECTATIONS = ['no-impact'] as const;
+export type FaultExpectation = (typeof FAULT_EXPECTATIONS)[number];
+
+// How long a checkpoint holds when no facilitator answers, unless the step says otherwise.
+export const DEFAULT_REHEARSAL_MS = 30_000;
+
 // Keys every step may carry beside its own.
 const common = {
   name: dnsLabel.optional().describe('a step name, unique in the scenario, used by `revert` and in reports'),
@@ -43,12 +51,16 @@ interface StepCommon {
 }
 // The per-type unions are built from the registries, so their precise types are declared here;
 // the parameters themselves are checked by each definition's schema.
-export type FaultStep = StepCommon & { fault: FaultType; duration?: number | undefined } & Record<string, unknown>;
+export type FaultStep = StepCommon & { fault: FaultType; duration?: number | undefined; expect?: FaultExpectation | undefined } & Record<string, unknown>;
 export type ActionStep = StepCommon & { action: ActionType; timeout: number } & Record<string, unknown>;
 
 const faultStep = taggedUnion(
   branches('fault', [...FAULTS.values()].map((f) => [f.type, f.params]), {
     duration: positiveDuration.optional().describe('how long the fault lasts before it is reverted, like "60s"; default: until the end of the drill'),
+    expect: z
+      .enum(FAULT_EXPECTATIONS)
+      .optional()
+      .describe('"no-impact": the fault should have no client-visible effect, a target of its own that any impact fails; default: the tier targets judge it'),
   }),
   `a fault type: ${[...FAULTS.keys()].join(', ')}`,
   { tagKey: 'fault' },
@@ -78,6 +90,9 @@ const checkpointStep = z.strictObject({
   ...common,
   timeout: positiveDuration.default(1_800_000).describe('how long to wait for the team, like "15m"'),
   record: z.array(z.enum(['observation', 'decision'])).default(['observation']).describe('what to record: observation, decision'),
+  rehearsal: durationSchema
+    .default(DEFAULT_REHEARSAL_MS)
+    .describe('how long the checkpoint holds when no facilitator answers (a rehearsal run, CI), so the faults before it take effect, like "45s"; "0s": do not hold; default "30s"'),
 });
 
 const revertStep = z.strictObject({

@@ -64,7 +64,7 @@ describe('around the numbers', () => {
   it('shows the environment and, for a game day, who took part and what they recorded at each checkpoint', async () => {
     const plan = makePlan();
     const gameDay = { ...plan, scenarioDoc: { ...plan.scenarioDoc, gameDay: { facilitator: 'Dana Whitfield', participants: [{ name: 'Priya Raman', role: 'incident commander' }] } } as typeof plan.scenarioDoc };
-    const steps = [...gameDay.steps, { id: 's5', name: 'was it automatic?', kind: 'checkpoint' as const, index: 4, description: 'ask', checkpoint: { prompt: 'Was the failover automatic?', timeoutMs: 60_000, record: ['observation', 'decision'] } }];
+    const steps = [...gameDay.steps, { id: 's5', name: 'was it automatic?', kind: 'checkpoint' as const, index: 4, description: 'ask', checkpoint: { prompt: 'Was the failover automatic?', timeoutMs: 60_000, record: ['observation', 'decision'], rehearsalMs: 0 } }];
     const entries = passedRunEntries({ ...gameDay, steps });
     entries.splice(1, 0, {
       kind: 'environment',

@@ -114,7 +114,7 @@ const CASES: readonly Case[] = [
   {
     name: 'unknown step key `steps[0].duraton`',
     yaml: edit(BASE, ['    duration: 30s', '    duraton: 30s']),
-    expected: [at(17, 5, 'Unknown key `steps[0].duraton`; did you mean `duration`? Expected one of: node, fault, name, at, duration.')],
+    expected: [at(17, 5, 'Unknown key `steps[0].duraton`; did you mean `duration`? Expected one of: node, fault, name, at, duration, expect.')],
   },
   {
     name: 'unknown target key `target.dsc`',
@@ -134,7 +134,7 @@ const CASES: readonly Case[] = [
   {
     name: 'parameters on a fault that takes none',
     yaml: edit(BASE, ['    fault: node-crash\n', '    fault: primary-crash\n']),
-    expected: [at(16, 5, 'Unknown key `steps[0].node`. Expected one of: fault, name, at, duration.')],
+    expected: [at(16, 5, 'Unknown key `steps[0].node`. Expected one of: fault, name, at, duration, expect.')],
   },
 
   // ── missing required fields ──────────────────────────────────────────────────────────────
@@ -367,6 +367,43 @@ const CASES: readonly Case[] = [
     name: 'node-isolation in loopback mode',
     yaml: edit(BASE, ['  backend: local\n', '  backend: local\n  privilege: loopback\n'], ['    fault: node-crash\n', '    fault: node-isolation\n']),
     expected: [at(16, 12, `Fault \`node-isolation\` at \`steps[0].fault\` cannot run here: node-isolation ${LOOPBACK}`)],
+  },
+
+  // ── what a fault is expected to do, and how long a checkpoint holds ──────────────────────
+  {
+    name: 'fault `expect` that is not a known expectation',
+    yaml: edit(BASE, ['    duration: 30s', '    duration: 30s\n    expect: none']),
+    expected: [at(18, 13, 'Expected `steps[0].expect` to be one of "no-impact", got `"none"` (string)')],
+  },
+  {
+    name: 'fault `expect` misspelt `no-imapct`',
+    yaml: edit(BASE, ['    duration: 30s', '    duration: 30s\n    expect: no-imapct']),
+    expected: [at(18, 13, 'Expected `steps[0].expect` to be one of "no-impact", got `"no-imapct"` (string); did you mean "no-impact"?')],
+  },
+  {
+    name: 'fault `expect` as a boolean',
+    yaml: edit(BASE, ['    duration: 30s', '    duration: 30s\n    expect: true']),
+    expected: [at(18, 13, 'Expected `steps[0].expect` to be one of "no-impact", got `true` (boolean)')],
+  },
+  {
+    name: '`expect` on a wait step',
+    yaml: edit(BASE, ['    timeout: 5m', '    timeout: 5m\n    expect: no-impact']),
+    expected: [at(20, 5, 'Unknown key `steps[1].expect`. Expected one of: wait, name, at, timeout.')],
+  },
+  {
+    name: 'checkpoint `rehearsal` that is not a duration',
+    yaml: edit(BASE, ['  - wait: service-restored\n    timeout: 5m', '  - checkpoint: Anyone?\n    rehearsal: soon']),
+    expected: [at(19, 16, `Expected \`steps[1].rehearsal\` to be a duration like ${DURATION}, got \`"soon"\` (string)`)],
+  },
+  {
+    name: 'negative checkpoint `rehearsal`',
+    yaml: edit(BASE, ['  - wait: service-restored\n    timeout: 5m', '  - checkpoint: Anyone?\n    rehearsal: -5s']),
+    expected: [at(19, 16, `Expected \`steps[1].rehearsal\` to be a duration like ${DURATION}, got \`"-5s"\` (string)`)],
+  },
+  {
+    name: 'checkpoint key misspelt `rehersal`',
+    yaml: edit(BASE, ['  - wait: service-restored\n    timeout: 5m', '  - checkpoint: Anyone?\n    rehersal: 30s']),
+    expected: [at(19, 5, 'Unknown key `steps[1].rehersal`; did you mean `rehearsal`? Expected one of: checkpoint, name, at, timeout, record, rehearsal.')],
   },
 
   // ── step names, reverts and ordering ─────────────────────────────────────────────────────
