@@ -22,10 +22,16 @@ function describeConditions(object: KubeObject | undefined): string {
   return conditions.length ? conditions.map((c) => `${c.type}=${c.status}`).join(', ') : 'no status yet';
 }
 
-// Creates the chaos object and waits until Chaos Mesh reports it injected into every
-// selected pod (condition AllInjected). Chaos Mesh not installed is said plainly; an object
-// it never injects is deleted again before the error.
-export async function injectChaos(client: KubeClient, object: KubeObject, signal: AbortSignal, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Promise<KubeObject> {
+// Creates the chaos object, calls `created` (the injector journals t0 there: Chaos Mesh acts
+// from now), then waits until Chaos Mesh reports it injected into every selected pod
+// (condition AllInjected). Chaos Mesh not installed is said plainly; an object it never
+// injects is deleted again before the error.
+export async function injectChaos(
+  client: KubeClient,
+  object: KubeObject,
+  options: { signal: AbortSignal; timeouts?: ChaosTimeouts; created?: () => Promise<void> },
+): Promise<KubeObject> {
+  const { signal, timeouts = DEFAULT_CHAOS_TIMEOUTS } = options;
   const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name!, namespace: object.metadata.namespace! };
   if (!(await client.serves(object.apiVersion, object.kind))) {
     throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `Chaos Mesh is not installed in this cluster (the API has no ${object.apiVersion} ${object.kind})`, {
@@ -33,6 +39,7 @@ export async function injectChaos(client: KubeClient, object: KubeObject, signal
     });
   }
   await client.create(object);
+  await options.created?.();
   let last: KubeObject | undefined;
   try {
     return await observe(

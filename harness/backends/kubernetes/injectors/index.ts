@@ -3,11 +3,12 @@ import { revertOnceHandle } from '../../../faults/handle.js';
 import type { FaultParams, FaultPlan, FaultType, Injector, RevertRecord } from '../../../faults/types.js';
 import type { Topology } from '../../types.js';
 import type { KubeClient } from '../client/kube-client.js';
-import type { ObjectRef } from '../client/types.js';
+import { describeRef, type ObjectRef } from '../client/types.js';
 import { objectName, runLabels, runHash } from '../objects/labels.js';
 import type { ChaosObject } from '../objects/chaos/types.js';
 import { CHAOS_FAULTS, type ChaosContext } from './chaos-faults.js';
-import { completionText, healNodes, harmNodes, NODE_FAULTS, refuseNodeFault, type NodeFaultData, type NodeFaultEnv, type NodeMechanism } from './node-faults.js';
+import { completionText, healNodes, harmNodes, NODE_FAULTS, refuseNodeFault, withRegistrations, type NodeFaultData, type NodeFaultEnv, type NodeMechanism } from './node-faults.js';
+import { startInBackground } from './background.js';
 import type { KubernetesTarget } from '../target.js';
 import { DEFAULT_CHAOS_TIMEOUTS, injectChaos, removeChaos, type ChaosTimeouts } from './chaos-lifecycle.js';
 
@@ -53,7 +54,7 @@ export function nodePlan(type: FaultType, params: FaultParams, topology: Topolog
 
 // An Injector for one Chaos Mesh fault: the plan holds the whole object (shown by
 // --dry-run); injecting names and labels it with the run and fault, journals its reference,
-// creates it and waits for Chaos Mesh to report it injected.
+// creates it, journals t0, and waits for Chaos Mesh to report it injected.
 export function chaosInjector(client: KubeClient, type: FaultType, context: () => ChaosContext, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Injector {
   if (!CHAOS_FAULTS.has(type)) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the kubernetes backend does not inject ${type} through Chaos Mesh`);
   return {
@@ -69,7 +70,8 @@ export function chaosInjector(client: KubeClient, type: FaultType, context: () =
       const record: RevertRecord = { backend: 'kubernetes', type, faultId: ctx.faultId, runId: ctx.runId, data: { objects: [ref] } };
       await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
       ctx.signal.throwIfAborted();
-      await injectChaos(client, object, ctx.signal, timeouts);
+      // t0 is the object created: Chaos Mesh acts on it from then, before it reports AllInjected.
+      await injectChaos(client, object, { signal: ctx.signal, timeouts, created: () => ctx.effective({ action: 'created', object: describeRef(ref) }) });
       return revertOnceHandle(record, () => removeChaos(client, ref, timeouts.recoverMs));
     },
   };
@@ -82,20 +84,29 @@ export async function revertChaosRecord(client: KubeClient, record: RevertRecord
 }
 
 // An Injector for one node fault: the plan names the nodes and how a crashed node's pods
-// are released; injecting journals everything the revert needs, then harms the nodes.
+// are released; injecting journals everything the revert needs, harms the nodes (journalling
+// t0) and returns, leaving what completes the fault (NotReady, then the taint or the Node
+// deleted; a drain's evictions) to its handle, in the background, journalled as milestones.
 export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: KubernetesTarget, podSelector: string): Injector {
   if (!NODE_FAULTS.has(type)) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `${type} is not a node fault`);
   return {
     type,
     plan: (params, topology) => nodePlan(type, params, topology, target, podSelector),
     inject: async (plan, ctx) => {
-      const data = plan.resolved as NodeFaultData | undefined;
-      if (!data?.mechanism) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
+      const planned = plan.resolved as NodeFaultData | undefined;
+      if (!planned?.mechanism) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
+      const data = await withRegistrations(env, planned);
       const record: RevertRecord = { backend: 'kubernetes', type, faultId: ctx.faultId, runId: ctx.runId, data };
       await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
       ctx.signal.throwIfAborted();
-      await harmNodes(env, data, { evictionMs: target.podEvictionTimeout ?? 0, journal: ctx.journal, signal: ctx.signal });
-      return revertOnceHandle(record, () => healNodes(env, data));
+      const completing = await harmNodes(env, data, ctx, { evictionMs: target.podEvictionTimeout ?? 0 });
+      const background = completing && startInBackground(ctx, env.log, `${type} of ${data.nodes.join(', ')}: ${data.mechanism === 'drain' ? 'the drain' : 'releasing the pods'}`, completing);
+      // The revert stops what is still completing the fault (and waits until it has), then
+      // heals from the record, which holds what undoes a completion too.
+      return revertOnceHandle(record, async () => {
+        await background?.stop();
+        await healNodes(env, data);
+      });
     },
   };
 }

@@ -1,16 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { formatDuration } from '../../../common/duration.js';
-import type { FaultParams, FaultType } from '../../../faults/types.js';
-import type { Journal } from '../../../engine/journal.js';
+import type { FaultParams, FaultType, InjectContext } from '../../../faults/types.js';
 import type { Topology } from '../../types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { nodeArgv, runCommand } from '../nodes/commands.js';
-import type { KindNodeOps } from '../nodes/kind-nodes.js';
-import { drainNode, OUT_OF_SERVICE_TAINT, setTaint, setUnschedulable, waitApiAnswers, waitNotReady, waitReady } from '../nodes/node-api.js';
+import { KIND_NETWORK, type KindNodeOps } from '../nodes/kind-nodes.js';
+import { evictPods, OUT_OF_SERVICE_TAINT, readRegistration, restoreRegistration, setTaint, setUnschedulable, waitApiAnswers, waitNotReady, waitReady, type NodeRegistration } from '../nodes/node-api.js';
 import type { KubernetesTarget } from '../target.js';
 import { nodesOfZone, selectNode, selectZone } from './select.js';
-import { START_ETCD, STOP_ETCD } from '../etcd/static-pods.js';
+import { ETCD_MANIFEST, START_ETCD, STOP_ETCD } from '../etcd/static-pods.js';
 
 export type NodeMechanism = 'crash' | 'freeze' | 'isolate' | 'drain' | 'etcd-stop';
 export type Completion = KubernetesTarget['nodeFailureCompletion'];
@@ -27,6 +26,9 @@ export interface NodeFaultData extends Record<string, unknown> {
   readonly namespace: string;
   // The StatefulSet's pods, as a label selector.
   readonly podSelector: string;
+  // delete-node: each Node's labels and taints before the harm, put back once it registers
+  // again (read when injecting, journalled with the rest before the harm).
+  readonly registrations?: Readonly<Record<string, NodeRegistration>>;
 }
 
 export interface NodeTimeouts {
@@ -127,13 +129,17 @@ async function podsOn(env: NodeFaultEnv, data: NodeFaultData): Promise<string[]>
   return pods.items.filter((p) => data.nodes.includes(String((p.spec as { nodeName?: string } | undefined)?.nodeName))).map((p) => p.metadata.name!);
 }
 
-// After a crash: once the nodes read not Ready and the pods were given `podEvictionTimeout`
-// to be evicted the slow way, release them the way a cloud would. Journalled, for the report.
-async function completeFailure(env: NodeFaultEnv, data: NodeFaultData, evictionMs: number, journal: Journal, signal: AbortSignal): Promise<void> {
-  if (data.completion === 'none') return;
-  const began = performance.now();
+type Milestones = Pick<InjectContext, 'milestone'>;
+
+// After a crash, in the background: once the nodes read not Ready and the pods were given
+// `podEvictionTimeout` to be evicted the slow way, release them the way a cloud would. Each
+// step done is a milestone of the fault, timed from the nodes' stop.
+async function completeFailure(env: NodeFaultEnv, data: NodeFaultData, evictionMs: number, ctx: Milestones, signal: AbortSignal): Promise<void> {
+  const stopped = performance.now();
+  const sinceStopMs = (): number => Math.round(performance.now() - stopped);
   await waitNotReady(env.client, data.nodes, env.timeouts.notReadyMs, signal);
-  const notReadyMs = performance.now() - began;
+  const notReadyMs = sinceStopMs();
+  await ctx.milestone('node-not-ready', { nodes: data.nodes, sinceStopMs: notReadyMs });
   let stuck = await podsOn(env, data);
   const until = performance.now() + evictionMs;
   while (stuck.length && performance.now() < until) {
@@ -141,45 +147,92 @@ async function completeFailure(env: NodeFaultEnv, data: NodeFaultData, evictionM
     stuck = await podsOn(env, data);
   }
   if (stuck.length === 0) {
-    await journal.append({ kind: 'observation', at: 0, probe: 'node-failure-completion', ok: true, value: { path: 'evicted', nodes: data.nodes, notReadyMs } });
+    await ctx.milestone('pods-evicted', { nodes: data.nodes, by: 'kubernetes', sinceStopMs: sinceStopMs() });
     return;
   }
   for (const node of data.nodes) {
+    signal.throwIfAborted();
     if (data.completion === 'out-of-service-taint') await setTaint(env.client, node, OUT_OF_SERVICE_TAINT, true);
     else await env.client.delete({ apiVersion: 'v1', kind: 'Node', name: node });
   }
-  env.log(`${data.completion === 'out-of-service-taint' ? 'tainted' : 'deleted'} ${data.nodes.join(', ')} after ${formatDuration(performance.now() - began)} (not Ready after ${formatDuration(notReadyMs)}); pods released: ${stuck.join(', ')}`);
-  await journal.append({ kind: 'observation', at: 0, probe: 'node-failure-completion', ok: true, value: { path: data.completion, nodes: data.nodes, pods: stuck, notReadyMs, completedMs: performance.now() - began } });
+  const done = sinceStopMs();
+  await ctx.milestone(data.completion === 'out-of-service-taint' ? 'out-of-service-taint' : 'node-deleted', { nodes: data.nodes, pods: stuck, sinceStopMs: done });
+  env.log(`${data.completion === 'out-of-service-taint' ? 'tainted' : 'deleted'} ${data.nodes.join(', ')} after ${formatDuration(done)} (not Ready after ${formatDuration(notReadyMs)}); pods released: ${stuck.join(', ')}`);
 }
 
-export async function harmNodes(env: NodeFaultEnv, data: NodeFaultData, options: { evictionMs: number; journal: Journal; signal: AbortSignal }): Promise<void> {
+// What finishes a fault after inject() returned, run by its handle in the background.
+export type Completing = (signal: AbortSignal) => Promise<void>;
+
+// Harms the nodes and journals t0 (ctx.effective) the moment the harm took effect: on a
+// fault of several nodes, once the first is down (its clients lose service then), the rest
+// journalled as `nodes-stopped`; for etcd, once every member named is stopped (quorum is
+// lost with the last). Returns what completes the fault, if anything does: the release of a
+// crashed node's pods, a drain's evictions. Nothing here waits for the cluster to react.
+export async function harmNodes(env: NodeFaultEnv, data: NodeFaultData, ctx: Pick<InjectContext, 'effective' | 'milestone'>, options: { evictionMs: number }): Promise<Completing | undefined> {
+  const each = async (act: (node: string) => Promise<unknown>, action: string, via: string): Promise<void> => {
+    const [first, ...rest] = data.nodes;
+    if (first === undefined) return;
+    await act(first);
+    await ctx.effective({ action, nodes: [first], via });
+    for (const node of rest) await act(node);
+    if (rest.length) await ctx.milestone(`nodes-${action}`, { nodes: data.nodes, via });
+  };
   switch (data.mechanism) {
     case 'crash':
-      for (const node of data.nodes) await stopNode(env, data, node);
-      await completeFailure(env, data, options.evictionMs, options.journal, options.signal);
-      return;
+      await each((node) => stopNode(env, data, node), 'stopped', data.provider === 'kind' ? 'docker kill --signal KILL' : 'target.nodeCommands.stop');
+      return data.completion === 'none' ? undefined : (signal) => completeFailure(env, data, options.evictionMs, ctx, signal);
     case 'freeze':
-      for (const node of data.nodes) await env.kind.pause(node);
-      return;
+      await each((node) => env.kind.pause(node), 'paused', 'docker pause');
+      return undefined;
     case 'isolate':
-      for (const node of data.nodes) await env.kind.disconnect(node);
-      return;
+      await each((node) => env.kind.disconnect(node), 'disconnected', `docker network disconnect ${KIND_NETWORK}`);
+      return undefined;
     case 'drain':
-      for (const node of data.nodes) await drainNode(env.client, node, { timeoutMs: env.timeouts.drainMs, signal: options.signal, log: env.log });
-      return;
+      // A cordon alone harms nothing, but the evictions follow at once: t0 is the cordon.
+      await each((node) => setUnschedulable(env.client, node, true), 'cordoned', 'spec.unschedulable, then evictions through the PodDisruptionBudgets');
+      return (signal) => drainAll(env, data, ctx, signal);
     case 'etcd-stop':
       for (const node of data.nodes) await env.kind.exec(node, STOP_ETCD);
+      await ctx.effective({ action: 'etcd-stopped', nodes: data.nodes, via: `static pod manifest moved out of ${ETCD_MANIFEST}` });
+      return undefined;
   }
 }
 
-// Undoes a node fault from its data alone; every part is idempotent.
+// A drain's evictions, in the background once the nodes are cordoned.
+async function drainAll(env: NodeFaultEnv, data: NodeFaultData, ctx: Milestones, signal: AbortSignal): Promise<void> {
+  const cordoned = performance.now();
+  const pods: string[] = [];
+  for (const node of data.nodes) pods.push(...(await evictPods(env.client, node, { timeoutMs: env.timeouts.drainMs, signal, log: env.log })).evicted);
+  await ctx.milestone('pods-evicted', { nodes: data.nodes, by: 'drain', pods, sinceCordonMs: Math.round(performance.now() - cordoned) });
+}
+
+// Reads what a Node deletion loses and the kubelet may not give back (labels, taints set by
+// others), for the revert record: only a crash completed by `delete-node` deletes Nodes.
+export async function withRegistrations(env: NodeFaultEnv, data: NodeFaultData): Promise<NodeFaultData> {
+  if (data.mechanism !== 'crash' || data.completion !== 'delete-node') return data;
+  const registrations: Record<string, NodeRegistration> = {};
+  for (const node of data.nodes) {
+    const registration = await readRegistration(env.client, node);
+    if (registration) registrations[node] = registration;
+  }
+  return { ...data, registrations };
+}
+
+// Undoes a node fault from its data alone, whether or not its completion had run (the
+// background work is stopped first by the handle); every part is idempotent.
 export async function healNodes(env: NodeFaultEnv, data: NodeFaultData): Promise<void> {
   switch (data.mechanism) {
     case 'crash':
       for (const node of data.nodes) await startNode(env, data, node);
-      // A deleted Node comes back when its kubelet registers again; then the taint can go.
+      // A deleted Node comes back when its kubelet registers again; then the taint can go, and
+      // what the deletion lost and the kubelet does not set is put back from the record.
       await waitReady(env.client, data.nodes, env.timeouts.readyMs);
-      for (const node of data.nodes) await setTaint(env.client, node, OUT_OF_SERVICE_TAINT, false);
+      for (const node of data.nodes) {
+        await setTaint(env.client, node, OUT_OF_SERVICE_TAINT, false);
+        const saved = data.registrations?.[node];
+        const restored = saved ? await restoreRegistration(env.client, node, saved) : [];
+        if (restored.length) env.log(`${node} registered again without ${restored.join(', ')}: put back`);
+      }
       return;
     case 'freeze':
       for (const node of data.nodes) await env.kind.unpause(node);

@@ -8,7 +8,7 @@ import { conditionTrue } from '../client/conditions.js';
 
 export const OUT_OF_SERVICE_TAINT = { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' } as const;
 
-type Taint = { key: string; value?: string; effect: string };
+export type Taint = { key: string; value?: string; effect: string };
 const nodeRef = (name: string) => ({ apiVersion: 'v1', kind: 'Node', name });
 const taintsOf = (node: KubeObject): Taint[] => ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []).map((t) => ({ ...t }));
 const ready = (node: KubeObject): boolean => conditionTrue(node, 'Ready');
@@ -28,6 +28,40 @@ export async function setTaint(client: KubeClient, node: string, taint: Taint, p
     return { ...current, spec: { ...(current.spec as object), taints: next } };
   });
   return updated !== undefined;
+}
+
+// What a Node carries that its kubelet may not set when it registers again: every label,
+// and the taints others put on it (kubeadm's control-plane taint, a person's). The taints
+// under node.kubernetes.io/ are the node controller's and kdrill's own: state, not setup.
+export interface NodeRegistration {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+}
+
+export async function readRegistration(client: KubeClient, node: string): Promise<NodeRegistration | undefined> {
+  const current = await client.get(nodeRef(node));
+  if (!current) return undefined;
+  return { labels: { ...(current.metadata.labels ?? {}) }, taints: taintsOf(current).filter((t) => !t.key.startsWith('node.kubernetes.io/')) };
+}
+
+// Puts back on a Node that registered again what it had before it was deleted and lacks
+// now; what the kubelet set is left as it is. Returns what was put back ("label k", "taint k").
+export async function restoreRegistration(client: KubeClient, node: string, saved: NodeRegistration): Promise<string[]> {
+  let restored: string[] = [];
+  await client.update(nodeRef(node), (current) => {
+    const labels = current.metadata.labels ?? {};
+    const taints = taintsOf(current);
+    const missingLabels = Object.entries(saved.labels).filter(([key]) => !(key in labels));
+    const missingTaints = saved.taints.filter((t) => !taints.some((x) => x.key === t.key && x.effect === t.effect));
+    restored = [...missingLabels.map(([key]) => `label ${key}`), ...missingTaints.map((t) => `taint ${t.key}:${t.effect}`)];
+    if (restored.length === 0) return undefined;
+    return {
+      ...current,
+      metadata: { ...current.metadata, labels: { ...labels, ...Object.fromEntries(missingLabels) } },
+      spec: { ...(current.spec as object), taints: [...taints, ...missingTaints.map((t) => ({ ...t }))] },
+    };
+  });
+  return restored;
 }
 
 // Waits until every node reads as `wanted`: not Ready once the node controller has marked it
@@ -67,10 +101,10 @@ function evictable(pod: KubeObject): boolean {
   return !mirror && !owners.some((o) => o.kind === 'DaemonSet');
 }
 
-// kubectl drain: cordon, then evict every evictable pod, retrying those a
-// PodDisruptionBudget blocks, until the node is empty or the time is up.
-export async function drainNode(client: KubeClient, node: string, options: { timeoutMs: number; retryMs?: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<{ evicted: string[] }> {
-  await setUnschedulable(client, node, true);
+// The second half of kubectl drain, once the node is cordoned (setUnschedulable): evict
+// every evictable pod, retrying those a PodDisruptionBudget blocks, until the node is empty
+// or the time is up.
+export async function evictPods(client: KubeClient, node: string, options: { timeoutMs: number; retryMs?: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<{ evicted: string[] }> {
   const deadline = performance.now() + options.timeoutMs;
   const evicted: string[] = [];
   for (;;) {

@@ -255,6 +255,8 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     expect(chaos.metadata).toMatchObject({ labels: { 'app.kubernetes.io/managed-by': 'kdrill', 'kdrill.dev/run-id': 'run-1', 'kdrill.dev/fault-id': 'f1' } });
     expect(chaos.spec).toEqual({ action: 'pod-kill', mode: 'all', selector: { namespaces: [NS], pods: { [NS]: ['postgres-0'] } }, gracePeriod: 0 });
     expect(seen.injected).toHaveLength(1);
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective']);
+    expect(journal.entries[1]).toMatchObject({ fault: 'f1', detail: { action: 'created', object: `PodChaos ${NS}/${name}` } });
     await handle.revert();
     expect(seen.recovered).toEqual([name]);
     expect(api.object('chaos-mesh.org/v1alpha1', 'PodChaos', NS, name)).toBeUndefined();
@@ -277,6 +279,32 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     await handle.revert();
   });
 
+  it('journals t0 right after the object is created, before Chaos Mesh reports AllInjected', async () => {
+    await seedKindCluster(api);
+    const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 1, baseDelayMs: 1 } });
+    await using direct = await connectKubernetes(targetOf(), client, { log: () => {} }, { chaos: { injectMs: 1_000, recoverMs: 2_000 } });
+    const injector = direct.injector('network-loss');
+    const plan = injector.plan({ loss: 50 }, await direct.topology());
+    // Chaos Mesh plays along only once t0 is journalled: an injector that waited for
+    // AllInjected first would time out here.
+    let atEffective: unknown[] | undefined;
+    const journal = new MemoryJournal();
+    const append = journal.append.bind(journal);
+    journal.append = async (entry) => {
+      if (entry.kind === 'fault-effective') {
+        const live = api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS);
+        atEffective = live.map((o) => o.status ?? null);
+        for (const o of live) api.put({ ...o, status: { conditions: [{ type: 'Selected', status: 'True' }, { type: 'AllInjected', status: 'True' }] } });
+      }
+      await append(entry);
+    };
+    const handle = await injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }));
+    expect(atEffective).toEqual([null]);
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective']);
+    expect(journal.entries[1]).toMatchObject({ detail: { action: 'created', object: expect.stringMatching(/^NetworkChaos kdrill-pg\/kdrill-network-loss-f1-/) } });
+    await handle.revert();
+  });
+
   it('a chaos object Chaos Mesh never injects fails the step, naming its conditions, and is deleted again', async () => {
     await seedKindCluster(api);
     simulateChaosMesh(api, { inject: false });
@@ -284,10 +312,13 @@ describe('kubernetes backend: Chaos Mesh faults', () => {
     await using direct = await connectKubernetes(targetOf(), client, { log: () => {} }, { chaos: { injectMs: 300, recoverMs: 2_000 } });
     const injector = direct.injector('network-delay');
     const plan = injector.plan({ latency: 200, jitter: 0, correlation: 0 }, await direct.topology());
-    await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal }))).rejects.toThrow(
+    const journal = new MemoryJournal();
+    await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }))).rejects.toThrow(
       /Chaos Mesh did not inject NetworkChaos kdrill-pg\/kdrill-network-delay-f1-\w+ \(Selected=True, AllInjected=False\): is the chaos-daemon running/,
     );
     expect(api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS)).toEqual([]);
+    // The object existed, so harm may have begun: t0 stands.
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective']);
   });
 
   it('reverts from the journalled record alone, as `kdrill cleanup` does', async () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { START_ETCD, STOP_ETCD } from '../../../../harness/backends/kubernetes/e
 import type { KindNodeOps } from '../../../../harness/backends/kubernetes/nodes/kind-nodes.js';
 import type { ConnectedBackend, RunContext } from '../../../../harness/backends/types.js';
 import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import type { Journal, JournalEntry } from '../../../../harness/engine/journal-types.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { CONTROL_PLANE, memberPod, NS, seedKindCluster, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
@@ -28,10 +30,17 @@ const setReady = (name: string, status: 'True' | 'Unknown') => {
   const node = api.object('v1', 'Node', undefined, name);
   if (node) api.put({ ...node, status: { ...(node.status as JsonObject), conditions: [{ type: 'Ready', status }] } });
 };
+const readyOf = (name: string) => ((api.object('v1', 'Node', undefined, name)?.status as { conditions?: { status: string }[] } | undefined)?.conditions ?? [])[0]?.status;
+const nodeSpec = (name: string) => api.object('v1', 'Node', undefined, name)!.spec as JsonObject;
+
+// The labels a kind node's kubelet registers with: its own and kind's `labels` (kubeadm's
+// node-labels flag); the rest of a deleted Node is not brought back by the kubelet.
+const KUBELET_LABELS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'];
 
 // kind's node containers as the kubelet and node controller react to them: a killed node
-// reads Unknown, a started one Ready (registering again if its Node object was deleted).
-const fakeKind = (): KindNodeOps => {
+// reads Unknown (at once, or when the test says, with `notReady: 'manual'`), a started one
+// Ready, registering again as its kubelet would if its Node object was deleted.
+const fakeKind = (options: { notReady?: 'at-once' | 'manual' } = {}): KindNodeOps => {
   const deleted = new Map<string, JsonObject>();
   api.store.subscribe((e) => {
     if (e.resource.kind === 'Node' && e.type === 'DELETED') deleted.set(String((e.object.metadata as JsonObject).name), e.object);
@@ -39,16 +48,16 @@ const fakeKind = (): KindNodeOps => {
   return {
     crash: async (n) => {
       calls.push(`crash ${n}`);
-      setImmediate(() => setReady(n, 'Unknown'));
+      if (options.notReady !== 'manual') setImmediate(() => setReady(n, 'Unknown'));
     },
     start: async (n) => {
       calls.push(`start ${n}`);
       setImmediate(() => {
         const gone = deleted.get(n);
         if (gone && !api.object('v1', 'Node', undefined, n)) {
-          const { metadata, status: _s, spec: _p, ...rest } = gone;
-          const { resourceVersion: _r, uid: _u, ...meta } = metadata as JsonObject;
-          api.put({ ...rest, metadata: meta, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+          const labels = (gone.metadata as { labels: Record<string, string> }).labels;
+          const own = Object.fromEntries(Object.entries(labels).filter(([k]) => KUBELET_LABELS.includes(k)));
+          api.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: own }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
         } else setReady(n, 'True');
       });
     },
@@ -67,17 +76,46 @@ const fakeKind = (): KindNodeOps => {
   };
 };
 
-const runCtx = (journal = new MemoryJournal()) => injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal });
+const runCtx = (journal: Journal = new MemoryJournal(), signal = new AbortController().signal) => injectContext({ runId: 'run-1', faultId: 'f1', journal, signal });
 const quick = { notReadyMs: 3_000, readyMs: 3_000, drainMs: 1_500 };
+const logged: string[] = [];
 
-async function connectWith(overrides: Record<string, unknown> = {}): Promise<void> {
+// A journal that lets a test look at the world at the moment an entry is appended.
+const watchedJournal = (onAppend: (entry: JournalEntry) => void): MemoryJournal => {
+  const journal = new MemoryJournal();
+  const append = journal.append.bind(journal);
+  journal.append = async (entry) => {
+    onAppend(entry);
+    await append(entry);
+  };
+  return journal;
+};
+
+// The fault's entries in order, milestones by name: "fault-armed", "effective", "node-not-ready"…
+const timeline = (journal: MemoryJournal): string[] =>
+  journal.entries.flatMap((e) => (e.kind === 'fault-armed' ? ['fault-armed'] : e.kind === 'fault-effective' ? ['effective'] : e.kind === 'fault-milestone' ? [e.milestone] : []));
+const entryOf = (journal: MemoryJournal, name: string) => journal.entries.find((e) => (name === 'effective' ? e.kind === 'fault-effective' : e.kind === 'fault-milestone' && e.milestone === name)) as { detail?: Record<string, unknown> } | undefined;
+
+// Waits until the background has journalled `milestone`.
+async function milestoneOf(journal: MemoryJournal, milestone: string, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const entry = entryOf(journal, milestone);
+    if (entry) return entry.detail ?? {};
+    if (performance.now() > deadline) throw new Error(`no ${milestone} milestone within ${timeoutMs}ms; the journal has ${timeline(journal).join(', ')}`);
+    await sleep(10);
+  }
+}
+
+async function connectWith(overrides: Record<string, unknown> = {}, options: { notReady?: 'at-once' | 'manual'; nodes?: Partial<typeof quick> } = {}): Promise<void> {
   await seedKindCluster(api);
   const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 1, baseDelayMs: 1 } });
-  connected = await connectKubernetes(targetOf(overrides), client, { log: () => {} } as Pick<RunContext, 'log'>, { kind: fakeKind(), nodes: quick });
+  connected = await connectKubernetes(targetOf(overrides), client, { log: (l: string) => logged.push(l) } as Pick<RunContext, 'log'>, { kind: fakeKind(options), nodes: { ...quick, ...options.nodes } });
 }
 
 beforeEach(async () => {
   calls.length = 0;
+  logged.length = 0;
   dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-nodes-'));
   api = await KubeTestServer.start({ validate: await schemaValidator([['v1', 'Node']]) });
   writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
@@ -89,92 +127,204 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const OUT_OF_SERVICE = { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' };
+
 describe('node faults on kind', () => {
-  it('zone-outage of the primary’s zone stops both its nodes, taints them out of service once not Ready, and undoes both', async () => {
-    await connectWith({ nodeFailureCompletion: 'out-of-service-taint' });
+  it('zone-outage returns once its nodes are stopped (t0 at the first), then completes in the background: not Ready, then the out-of-service taint; the revert undoes both', async () => {
+    await connectWith({ nodeFailureCompletion: 'out-of-service-taint' }, { notReady: 'manual' });
     const injector = connected.injector('zone-outage');
     const plan = injector.plan({ zone: 'primary' }, await connected.topology());
     expect(plan.targets).toEqual([WORKERS[0]!.name, WORKERS[1]!.name]);
     expect(plan.description).toContain('out-of-service taint releases its pods');
-    const journal = new MemoryJournal();
+    let callsAtEffective: string[] = [];
+    const journal = watchedJournal((e) => {
+      if (e.kind === 'fault-effective') callsAtEffective = [...calls];
+    });
     const handle = await injector.inject(plan, runCtx(journal));
+    // Returned with the nodes stopped but not yet read not Ready: nothing released yet.
     expect(calls).toEqual([`crash ${WORKERS[0]!.name}`, `crash ${WORKERS[1]!.name}`]);
-    for (const w of WORKERS.slice(0, 2)) {
-      expect((api.object('v1', 'Node', undefined, w.name)!.spec as JsonObject).taints).toEqual([{ key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' }]);
-    }
-    const completion = journal.entries.find((e) => e.kind === 'observation');
-    expect(completion).toMatchObject({ probe: 'node-failure-completion', value: { path: 'out-of-service-taint', pods: ['postgres-0'] } });
-    expect(journal.entries.findIndex((e) => e.kind === 'fault-armed')).toBeLessThan(journal.entries.indexOf(completion!));
+    expect(callsAtEffective).toEqual([`crash ${WORKERS[0]!.name}`]);
+    expect(entryOf(journal, 'effective')?.detail).toEqual({ action: 'stopped', nodes: [WORKERS[0]!.name], via: 'docker kill --signal KILL' });
+    expect(entryOf(journal, 'nodes-stopped')?.detail).toEqual({ nodes: [WORKERS[0]!.name, WORKERS[1]!.name], via: 'docker kill --signal KILL' });
+    expect(readyOf(WORKERS[0]!.name)).toBe('True');
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'nodes-stopped']);
+    expect(nodeSpec(WORKERS[0]!.name).taints).toBeUndefined();
+    // The node controller marks them: the background goes on, each step a milestone.
+    for (const w of WORKERS.slice(0, 2)) setReady(w.name, 'Unknown');
+    expect(await milestoneOf(journal, 'out-of-service-taint')).toMatchObject({ nodes: [WORKERS[0]!.name, WORKERS[1]!.name], pods: ['postgres-0'] });
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'nodes-stopped', 'node-not-ready', 'out-of-service-taint']);
+    for (const w of WORKERS.slice(0, 2)) expect(nodeSpec(w.name).taints).toEqual([OUT_OF_SERVICE]);
+    expect(logged.join('\n')).toMatch(/tainted kdrill-worker, kdrill-worker2 after .* pods released: postgres-0/);
     await handle.revert();
     expect(calls.slice(2)).toEqual([`start ${WORKERS[0]!.name}`, `start ${WORKERS[1]!.name}`]);
-    for (const w of WORKERS.slice(0, 2)) expect((api.object('v1', 'Node', undefined, w.name)!.spec as JsonObject).taints).toEqual([]);
+    for (const w of WORKERS.slice(0, 2)) expect(nodeSpec(w.name).taints).toEqual([]);
   });
 
-  it('node-crash with delete-node deletes the Node, and the revert waits for it to register again', async () => {
-    await connectWith({ nodeFailureCompletion: 'delete-node' });
+  it('a revert during the background wait stops it (nothing is tainted later) and heals', async () => {
+    await connectWith({ nodeFailureCompletion: 'out-of-service-taint' }, { notReady: 'manual' });
     const injector = connected.injector('node-crash');
-    const handle = await injector.inject(injector.plan({ node: 'replica' }, await connected.topology()), runCtx());
-    expect(api.object('v1', 'Node', undefined, WORKERS[2]!.name)).toBeUndefined();
+    const journal = new MemoryJournal();
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal));
     await handle.revert();
-    expect(api.object('v1', 'Node', undefined, WORKERS[2]!.name)?.metadata).toMatchObject({ labels: { 'topology.kubernetes.io/zone': 'zone-b' } });
+    expect(calls).toEqual([`crash ${WORKERS[0]!.name}`, `start ${WORKERS[0]!.name}`]);
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'release-stopped']);
+    expect(entryOf(journal, 'release-stopped')?.detail).toEqual({ reason: 'reverted' });
+    expect(handle.reverted).toBe(true);
+    // Had the wait gone on, a node reading not Ready now would be tainted.
+    setReady(WORKERS[0]!.name, 'Unknown');
+    await sleep(300);
+    expect(nodeSpec(WORKERS[0]!.name).taints).toBeUndefined();
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'release-stopped']);
+    await handle.revert();
+    expect(calls).toHaveLength(2);
   });
 
-  it('with nodeFailureCompletion none, nothing is done to the Node: the pods wait for Kubernetes', async () => {
+  it('the run stopping (ctx.signal) stops the background too; the revert still heals', async () => {
+    await connectWith({ nodeFailureCompletion: 'delete-node' }, { notReady: 'manual' });
+    const injector = connected.injector('node-crash');
+    const journal = new MemoryJournal();
+    const run = new AbortController();
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal, run.signal));
+    run.abort(new Error('interrupted by SIGINT'));
+    expect(await milestoneOf(journal, 'release-stopped')).toEqual({ reason: 'run stopped' });
+    setReady(WORKERS[0]!.name, 'Unknown');
+    await sleep(300);
+    expect(api.object('v1', 'Node', undefined, WORKERS[0]!.name)).toBeDefined();
+    await handle.revert();
+    expect(calls).toEqual([`crash ${WORKERS[0]!.name}`, `start ${WORKERS[0]!.name}`]);
+    expect(readyOf(WORKERS[0]!.name)).toBe('True');
+  });
+
+  it('a background failure is journalled as release-failed and logged, never an unhandled rejection; the revert still heals', async () => {
+    await connectWith({ nodeFailureCompletion: 'out-of-service-taint' }, { notReady: 'manual', nodes: { notReadyMs: 200 } });
+    const injector = connected.injector('node-crash');
+    const journal = new MemoryJournal();
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal));
+    expect((await milestoneOf(journal, 'release-failed')).error).toMatch(/nodes kdrill-worker to be marked not Ready/);
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'release-failed']);
+    expect(logged.join('\n')).toMatch(/node-crash of kdrill-worker: releasing the pods failed: .*marked not Ready/);
+    await handle.revert();
+    expect(calls).toEqual([`crash ${WORKERS[0]!.name}`, `start ${WORKERS[0]!.name}`]);
+  });
+
+  it('node-crash with delete-node deletes the Node in the background; the revert waits for it to register again and puts back what the kubelet does not set', async () => {
+    await connectWith({ nodeFailureCompletion: 'delete-node' });
+    const name = WORKERS[2]!.name;
+    const before = api.object('v1', 'Node', undefined, name)!;
+    api.put({ ...before, metadata: { ...(before.metadata as JsonObject), labels: { ...(before.metadata as { labels: object }).labels, 'example.com/pool': 'db' } }, spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } });
+    const injector = connected.injector('node-crash');
+    const journal = new MemoryJournal();
+    const handle = await injector.inject(injector.plan({ node: 'replica' }, await connected.topology()), runCtx(journal));
+    // The record, journalled before the harm, holds what the deletion will lose.
+    const armed = journal.entries.find((e) => e.kind === 'fault-armed') as unknown as { revert: { data: { registrations: Record<string, unknown> } } };
+    expect(armed.revert.data.registrations[name]).toEqual({ labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': 'zone-b', 'example.com/pool': 'db' }, taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] });
+    expect(await milestoneOf(journal, 'node-deleted')).toMatchObject({ nodes: [name], pods: ['postgres-1'] });
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'node-not-ready', 'node-deleted']);
+    expect(api.object('v1', 'Node', undefined, name)).toBeUndefined();
+    await handle.revert();
+    const back = api.object('v1', 'Node', undefined, name)!;
+    expect(back.metadata).toMatchObject({ labels: { 'topology.kubernetes.io/zone': 'zone-b', 'example.com/pool': 'db' } });
+    expect((back.spec as JsonObject).taints).toEqual([{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
+    expect(logged.join('\n')).toContain(`${name} registered again without label example.com/pool, taint dedicated:NoSchedule: put back`);
+  });
+
+  it('with nodeFailureCompletion none, nothing is done to the Node and nothing runs in the background', async () => {
     await connectWith();
     const injector = connected.injector('node-crash');
     const plan = injector.plan({ node: 'primary' }, await connected.topology());
     expect(plan.description).toContain('until Kubernetes evicts them (nodeFailureCompletion: none)');
-    const handle = await injector.inject(plan, runCtx());
+    const journal = new MemoryJournal();
+    const handle = await injector.inject(plan, runCtx(journal));
+    await sleep(100);
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective']);
     expect(api.requests.filter((r) => r.method !== 'GET' && r.path.includes('/nodes'))).toEqual([]);
     await handle.revert();
   });
 
-  it('pods evicted within podEvictionTimeout need no completion, and the journal says so', async () => {
+  it('pods evicted within podEvictionTimeout need no completion, and the milestone says so', async () => {
     await connectWith({ nodeFailureCompletion: 'out-of-service-taint', podEvictionTimeout: '5s' });
     const injector = connected.injector('node-crash');
     const plan = injector.plan({ node: 'primary' }, await connected.topology());
     const journal = new MemoryJournal();
     setTimeout(() => api.store.remove(api.resourceTypeOf(memberPod('postgres-0', '', undefined)), NS, 'postgres-0'), 50);
     const handle = await injector.inject(plan, runCtx(journal));
-    expect(journal.entries.find((e) => e.kind === 'observation')).toMatchObject({ value: { path: 'evicted' } });
-    expect((api.object('v1', 'Node', undefined, WORKERS[0]!.name)!.spec as JsonObject).taints).toBeUndefined();
+    expect(await milestoneOf(journal, 'pods-evicted')).toMatchObject({ nodes: [WORKERS[0]!.name], by: 'kubernetes' });
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'node-not-ready', 'pods-evicted']);
+    expect(nodeSpec(WORKERS[0]!.name).taints).toBeUndefined();
     await handle.revert();
   });
 
-  it('freeze pauses and unpauses; isolation reconnects with the address it had', async () => {
+  it('freeze journals t0 once paused; isolation once disconnected, and reconnects with the address it had', async () => {
     await connectWith();
     const topology = await connected.topology();
-    await (await connected.injector('node-freeze').inject(connected.injector('node-freeze').plan({ node: 'primary' }, topology), runCtx())).revert();
-    await (await connected.injector('node-isolation').inject(connected.injector('node-isolation').plan({ node: 'primary' }, topology), runCtx())).revert();
+    const frozen = new MemoryJournal();
+    await (await connected.injector('node-freeze').inject(connected.injector('node-freeze').plan({ node: 'primary' }, topology), runCtx(frozen))).revert();
+    const isolated = new MemoryJournal();
+    await (await connected.injector('node-isolation').inject(connected.injector('node-isolation').plan({ node: 'primary' }, topology), runCtx(isolated))).revert();
     expect(calls).toEqual([`pause ${WORKERS[0]!.name}`, `unpause ${WORKERS[0]!.name}`, `disconnect ${WORKERS[0]!.name}`, `connect ${WORKERS[0]!.name} ${WORKERS[0]!.address}`]);
+    expect(timeline(frozen)).toEqual(['fault-armed', 'effective']);
+    expect(entryOf(frozen, 'effective')?.detail).toEqual({ action: 'paused', nodes: [WORKERS[0]!.name], via: 'docker pause' });
+    expect(entryOf(isolated, 'effective')?.detail).toEqual({ action: 'disconnected', nodes: [WORKERS[0]!.name], via: 'docker network disconnect kind' });
   });
 
-  it('drain cordons, evicts through the PodDisruptionBudget, and uncordons on revert', async () => {
+  it('drain journals t0 at the cordon, before any eviction; the evictions complete in the background; the revert uncordons', async () => {
     await connectWith();
     api.put({ ...api.object('policy/v1', 'PodDisruptionBudget', NS, 'postgres')!, status: { disruptionsAllowed: 1 } });
+    let atEffective: { cordoned: unknown; pod: boolean } | undefined;
+    const journal = watchedJournal((e) => {
+      if (e.kind === 'fault-effective') atEffective = { cordoned: nodeSpec(WORKERS[0]!.name).unschedulable, pod: api.object('v1', 'Pod', NS, 'postgres-0') !== undefined };
+    });
     const injector = connected.injector('node-drain');
-    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx());
-    expect((api.object('v1', 'Node', undefined, WORKERS[0]!.name)!.spec as JsonObject).unschedulable).toBe(true);
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal));
+    expect(atEffective).toEqual({ cordoned: true, pod: true });
+    expect(entryOf(journal, 'effective')?.detail).toMatchObject({ action: 'cordoned', nodes: [WORKERS[0]!.name] });
+    expect(await milestoneOf(journal, 'pods-evicted')).toMatchObject({ nodes: [WORKERS[0]!.name], by: 'drain', pods: [`${NS}/postgres-0`] });
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'pods-evicted']);
     expect(api.object('v1', 'Pod', NS, 'postgres-0')).toBeUndefined();
     expect(api.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pods/postgres-0/eviction'))).toBe(true);
     await handle.revert();
-    expect((api.object('v1', 'Node', undefined, WORKERS[0]!.name)!.spec as JsonObject).unschedulable).toBeUndefined();
+    expect(nodeSpec(WORKERS[0]!.name).unschedulable).toBeUndefined();
   });
 
-  it('a drain the budget keeps blocking fails naming the budget', async () => {
+  it('a drain the budget keeps blocking becomes a release-failed milestone naming the budget; the revert uncordons', async () => {
     await connectWith();
     const injector = connected.injector('node-drain');
-    await expect(injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx())).rejects.toThrow(/did not finish in 1.5s: a PodDisruptionBudget still blocks kdrill-pg\/postgres-0/);
+    const journal = new MemoryJournal();
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal));
+    expect((await milestoneOf(journal, 'release-failed')).error).toMatch(/did not finish in 1.5s: a PodDisruptionBudget still blocks kdrill-pg\/postgres-0/);
+    expect(api.object('v1', 'Pod', NS, 'postgres-0')).toBeDefined();
+    await handle.revert();
+    expect(nodeSpec(WORKERS[0]!.name).unschedulable).toBeUndefined();
   });
 
-  it('reverts a zone outage from its record alone', async () => {
+  it('reverts a zone outage from its record alone, after the background released it', async () => {
     await connectWith({ nodeFailureCompletion: 'out-of-service-taint' });
     const journal = new MemoryJournal();
     const injector = connected.injector('zone-outage');
     await injector.inject(injector.plan({ zone: 'zone-c' }, await connected.topology()), runCtx(journal));
+    await milestoneOf(journal, 'out-of-service-taint');
     const record = (journal.entries.find((e) => e.kind === 'fault-armed') as unknown as { revert: Parameters<ConnectedBackend['revertFromRecord']>[0] }).revert;
     await connected.revertFromRecord(record);
     expect(calls.filter((c) => c.startsWith('start'))).toEqual([`start ${WORKERS[4]!.name}`, `start ${WORKERS[5]!.name}`]);
+    for (const w of WORKERS.slice(4)) expect(nodeSpec(w.name).taints).toEqual([]);
+  });
+});
+
+describe('node faults with target.nodeCommands', () => {
+  it('journal t0 once the stop command returned', async () => {
+    const ran = path.join(dir, 'ran.log');
+    const command = (verb: string) => [process.execPath, '-e', `require('node:fs').appendFileSync(process.argv[1], '${verb} ' + process.argv[2] + '\\n')`, ran, '{node}'];
+    await connectWith({ provider: 'generic', nodeCommands: { stop: command('stop'), start: command('start') } });
+    let ranAtEffective = '';
+    const journal = watchedJournal((e) => {
+      if (e.kind === 'fault-effective') ranAtEffective = readFileSync(ran, 'utf8');
+    });
+    const injector = connected.injector('node-crash');
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal));
+    expect(ranAtEffective).toBe(`stop ${WORKERS[0]!.name}\n`);
+    expect(entryOf(journal, 'effective')?.detail).toEqual({ action: 'stopped', nodes: [WORKERS[0]!.name], via: 'target.nodeCommands.stop' });
+    await handle.revert();
+    expect(readFileSync(ran, 'utf8')).toBe(`stop ${WORKERS[0]!.name}\nstart ${WORKERS[0]!.name}\n`);
   });
 });
 
@@ -184,9 +334,37 @@ describe('etcd faults on kind', () => {
     const injector = connected.injector('etcd-member-kill');
     const plan = injector.plan({ node: 'primary' }, await connected.topology());
     expect(plan.targets).toEqual([CONTROL_PLANE.name]);
-    const handle = await injector.inject(plan, runCtx());
+    let callsAtEffective: string[] = [];
+    const journal = watchedJournal((e) => {
+      if (e.kind === 'fault-effective') callsAtEffective = [...calls];
+    });
+    const handle = await injector.inject(plan, runCtx(journal));
+    expect(callsAtEffective).toEqual([`exec ${CONTROL_PLANE.name} stop etcd`]);
+    expect(entryOf(journal, 'effective')?.detail).toEqual({ action: 'etcd-stopped', nodes: [CONTROL_PLANE.name], via: 'static pod manifest moved out of /etc/kubernetes/manifests/etcd.yaml' });
     await handle.revert();
     expect(calls).toEqual([`exec ${CONTROL_PLANE.name} stop etcd`, `exec ${CONTROL_PLANE.name} start etcd`]);
+  });
+
+  it('etcd-quorum-loss journals t0 once the majority is stopped, not after the first member', async () => {
+    await connectWith();
+    // The HA cluster: three control-plane nodes, each with its etcd member.
+    for (const n of ['kdrill-control-plane2', 'kdrill-control-plane3']) {
+      const node = api.object('v1', 'Node', undefined, CONTROL_PLANE.name)!;
+      api.put({ ...node, metadata: { name: n, labels: { 'kubernetes.io/hostname': n, 'node-role.kubernetes.io/control-plane': '' } } });
+      const pod = api.object('v1', 'Pod', 'kube-system', `etcd-${CONTROL_PLANE.name}`)!;
+      api.put({ ...pod, metadata: { name: `etcd-${n}`, namespace: 'kube-system', labels: { component: 'etcd' } }, spec: { ...(pod.spec as JsonObject), nodeName: n } });
+    }
+    const injector = connected.injector('etcd-quorum-loss');
+    const plan = injector.plan({}, await connected.topology());
+    expect(plan.targets).toHaveLength(2);
+    let callsAtEffective: string[] = [];
+    const journal = watchedJournal((e) => {
+      if (e.kind === 'fault-effective') callsAtEffective = [...calls];
+    });
+    const handle = await injector.inject(plan, runCtx(journal));
+    expect(callsAtEffective).toEqual(plan.targets.map((n) => `exec ${n} stop etcd`));
+    expect(entryOf(journal, 'effective')?.detail).toMatchObject({ action: 'etcd-stopped', nodes: plan.targets });
+    await handle.revert();
   });
 
   it('etcd-quorum-loss asks for more members than there are, and says so', async () => {
