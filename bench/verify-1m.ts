@@ -6,7 +6,7 @@ import { withDb } from '../harness/db/target.js';
 import type { JournalEntry } from '../harness/engine/journal-types.js';
 import { Ledger } from '../harness/load/ledger/ledger.js';
 import { LEDGER_TABLE, prepareLedgerTable } from '../harness/load/ledger-driver/index.js';
-import { measureRpo, measureRto } from '../harness/measure/index.js';
+import { measureDrill } from '../harness/measure/index.js';
 import { readLedgerTable } from '../harness/verify/ledger-readback/read.js';
 import { ledgerReadback } from '../harness/verify/ledger-readback/verifier.js';
 import { cpus, median, withBenchCluster } from './lib/cluster.js';
@@ -28,7 +28,7 @@ await withBenchCluster({ profile: 'fast' }, async (cluster, target) => {
   // The ledger of those writes: 200 writes/s, each acknowledged 2 ms after it was sent.
   const ledger = new Ledger();
   for (let i = 0; i < writes; i++) ledger.acked(ledger.send(i * 5), i * 5 + 2, '198.18.1.11');
-  const entries: JournalEntry[] = [{ kind: 'fault-injected', at: (writes / 2) * 5, fault: 's1-bench' }];
+  const entries: JournalEntry[] = [{ kind: 'fault-effective', at: (writes / 2) * 5, fault: 's1-bench' }];
   const totals: number[] = [];
   for (let r = 1; r <= runs; r++) {
     const start = performance.now();
@@ -36,8 +36,9 @@ await withBenchCluster({ profile: 'fast' }, async (cluster, target) => {
     const readMs = performance.now() - start;
     const verdict = await ledgerReadback.verify({ target, endpoints: { readWrite: '' }, ledger, readback, timeoutMs: 60_000, log: () => {} });
     const verifyMs = performance.now() - start - readMs;
-    const rpo = measureRpo(entries, ledger, readback.ids);
-    const rto = measureRto(entries, ledger, { stabilityWindowMs: 3_000, maxGapMs: 500 });
+    const drill = measureDrill(entries, ledger, readback.ids, { stabilityWindowMs: 3_000, load: { rate: 200, concurrency: 4 } });
+    const rpo = { lost: drill.run.get('lost-writes')! };
+    const rto = { rto: drill.windows[0]!.rto };
     const totalMs = performance.now() - start;
     const measureMs = totalMs - readMs - verifyMs;
     if (rpo.lost.value !== Math.floor(writes / Math.floor(writes / LOST)) || verdict.verdict !== 'pass') throw new Error(`wrong answer: ${rpo.lost.value} lost, verdict ${verdict.verdict}`);

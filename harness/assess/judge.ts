@@ -1,6 +1,6 @@
 import type { Endpoints } from '../backends/types.js';
 import type { DbTarget } from '../db/target.js';
-import type { MeasurementName } from '../engine/journal-types.js';
+import type { JournalEntry, MeasurementName } from '../engine/journal-types.js';
 import type { ObserverContext } from '../engine/run.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReadbackResult } from '../verify/ledger-readback/read.js';
@@ -9,7 +9,7 @@ import { VERIFIERS_AVAILABLE } from '../verify/api.js';
 import { evidence, type Evidence, type RestoreFindings, type VerifyContext } from '../verify/types.js';
 import { dbTargetOfUrl } from '../db/target.js';
 import { lastRestore, measureRestore, restoreRto, unmeasured, type Measurement, type RestoreMeasurement, type RestoreStep } from '../measure/index.js';
-import { measureRun, refOf } from './measurements.js';
+import { drillOptions, measureRun, refOf } from './measurements.js';
 
 const READBACK_ATTEMPTS = 12;
 const VERIFY_TIMEOUT_MS = 60_000;
@@ -29,8 +29,12 @@ export async function judgeRun(ctx: ObserverContext, scenario: Scenario, rw: DbT
   const readback = ledger ? await readBack(rw, ledger.size, ctx.log) : undefined;
   if (readback) ctx.log(`read back ${readback.ids.rows} ledger rows from ${restore ? `the rebuilt cluster (${readback.server})` : readback.server} in ${Math.round(readback.durationMs)} ms`);
   const found = restore && ledger && readback ? measureRestore(ctx.entries, ledger, readback.ids, restore, restore.decidedAt) : undefined;
-  for (const m of measureRun(ctx.entries, ledger, readback?.ids, scenario.steadyState)) {
-    await recordMeasurement(ctx, m.name, m.unit, found && m.name === 'rpo' ? found.rpo : found && m.name === 'lost-writes' ? found.lost : m.measurement);
+  const { figures } = measureRun(ctx.entries, ledger, readback?.ids, drillOptions(scenario, clockUncertaintyOf(ctx.entries)));
+  for (const m of figures) {
+    // After a rebuild from backup, loss is the restore's (its recovery point), not a window's.
+    if (found && m.fault && (m.name === 'rpo' || m.name === 'lost-writes')) continue;
+    const measurement = found && !m.fault && m.name === 'rpo' ? found.rpo : found && !m.fault && m.name === 'lost-writes' ? found.lost : m.measurement;
+    await recordMeasurement(ctx, m.name, m.unit, measurement, m.fault);
   }
   const findings = restore ? { restore: findingsOf(restore, 'the rebuilt cluster', found) } : {};
   const about = await backupFacts(ctx, scenario);
@@ -77,8 +81,25 @@ async function judgeRestore(ctx: ObserverContext, scenario: Scenario, restore: R
   for (const [name, unit, m] of rows) await recordMeasurement(ctx, name, unit, m);
 }
 
-async function recordMeasurement(ctx: ObserverContext, name: MeasurementName, unit: 'ms' | 'writes' | 'rows', m: Measurement): Promise<void> {
-  await ctx.journal.record({ kind: 'measurement', name, ...(m.value !== undefined ? { value: m.value } : {}), unit, why: m.why, evidence: m.evidence, from: m.from.map(refOf) });
+async function recordMeasurement(ctx: ObserverContext, name: MeasurementName, unit: 'ms' | 'writes' | 'rows', m: Measurement, fault?: string): Promise<void> {
+  await ctx.journal.record({
+    kind: 'measurement',
+    name,
+    ...(fault ? { fault } : {}),
+    ...(m.value !== undefined ? { value: m.value } : {}),
+    ...(m.notExercised ? { notExercised: true as const } : {}),
+    unit,
+    why: m.why,
+    evidence: m.evidence,
+    from: m.from.map(refOf),
+  });
+}
+
+// The remote load driver's clock uncertainty against kdrill's, when its summary carries one.
+export function clockUncertaintyOf(entries: readonly JournalEntry[]): number | undefined {
+  const stop = entries.findLast((e) => e.kind === 'load-stop');
+  const clock = stop?.kind === 'load-stop' ? (stop.summary as { clock?: { uncertaintyMs?: unknown } }).clock : undefined;
+  return typeof clock?.uncertaintyMs === 'number' ? clock.uncertaintyMs : undefined;
 }
 
 // A restore that gave nothing to check: restore-writable fails with the restore's error, every

@@ -2,7 +2,7 @@ import type { Endpoints } from '../backends/types.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
 import { dbTargetOf, describeTarget, ensureDatabase, type DbTarget } from '../db/target.js';
 import type { DrillObserver, ObserverContext } from '../engine/run.js';
-import { disruptionStart, measureRto } from '../measure/index.js';
+import { faultWindows, measureDrill } from '../measure/index.js';
 import { startMonitor, type RunningMonitor } from '../probes/monitor.js';
 import { checkSteadyState } from '../probes/steady-state.js';
 import type { ProbeContext, ProbeName } from '../probes/types.js';
@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/schema/index.js';
 import { VERIFIERS_AVAILABLE } from '../verify/api.js';
 import { watchDataLoss, watchErrorRate, type RunningWatch } from './abort-conditions.js';
 import { judgeRun } from './judge.js';
-import { rtoOptions } from './measurements.js';
+import { drillOptions } from './measurements.js';
 
 // The probes the monitor runs through the whole drill; their transitions are journalled.
 const MONITORED: readonly ProbeName[] = ['write-availability', 'leader', 'redundancy'];
@@ -97,7 +97,7 @@ export function scenarioObserver(scenario: Scenario): DrillObserver {
       const db = await databaseOf(ctx);
       if (!db) return;
       const waitMs = Math.max(DEFAULT_RECOVERY_WAIT_MS, ...steadyState.after.map((c) => c.within));
-      await waitForServiceRestored(ctx, steadyState, waitMs);
+      await waitForServiceRestored(ctx, scenario, waitMs);
       if (steadyState.after.length) {
         ctx.log(`checking the steady state after the drill (${steadyState.after.map((c) => c.probe).join(', ')})`);
         const checks = await checkSteadyState(steadyState.after, db.probes, steadyState.interval);
@@ -117,15 +117,17 @@ export function scenarioObserver(scenario: Scenario): DrillObserver {
 }
 
 // The RTO needs the load to run until writes have been stable for the stability window after
-// the disruption; waits for that (bounded), so a drill that ends right after a revert still
-// measures its recovery.
-async function waitForServiceRestored(ctx: ObserverContext, steadyState: Scenario['steadyState'], waitMs: number): Promise<void> {
+// the last fault's disruption; waits for that (bounded), so a drill that ends right after a
+// revert still measures its recovery. A fault no client noticed needs only the window itself.
+async function waitForServiceRestored(ctx: ObserverContext, scenario: Scenario, waitMs: number): Promise<void> {
   const ledger = ctx.load?.ledger;
-  if (!ledger || !disruptionStart(ctx.entries)) return;
+  if (!ledger || faultWindows(ctx.entries).length === 0) return;
+  const options = drillOptions(scenario);
   const deadline = performance.now() + waitMs;
   let said = false;
   while (performance.now() < deadline) {
-    if (measureRto(ctx.entries, ledger, rtoOptions(steadyState)).rto.value !== undefined) return;
+    const last = measureDrill(ctx.entries, ledger, undefined, options).windows.at(-1);
+    if (!last || last.rto.value !== undefined || last.rto.notExercised) return;
     if (!said) ctx.log('waiting for writes to be stable again before stopping the load');
     said = true;
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -30,6 +30,8 @@ export const MEASUREMENT_NAMES = [
   'split-brain-writes',
   'in-doubt-writes',
   'phantom-rows',
+  'heal-disruption',
+  'failed-present-writes',
 ] as const;
 export type MeasurementName = (typeof MEASUREMENT_NAMES)[number];
 
@@ -56,6 +58,8 @@ export type JournalEntry =
   | { kind: 'fault-milestone'; at: MonoTime; fault: string; milestone: string; detail?: Readonly<Record<string, unknown>> }
   // The injector returned: the fault is armed and its handle registered.
   | { kind: 'fault-injected'; at: MonoTime; fault: string }
+  // The revert began (its harm may linger while it heals: a node rejoining, a replica resyncing).
+  | { kind: 'fault-reverting'; at: MonoTime; fault: string; reason: RevertReason }
   | { kind: 'fault-reverted'; at: MonoTime; fault: string; reason: RevertReason }
   | { kind: 'fault-revert-failed'; at: MonoTime; fault: string; error: SerializedError }
   | { kind: 'observation'; at: MonoTime; probe: string; ok: boolean; value?: unknown }
@@ -67,7 +71,9 @@ export type JournalEntry =
   | { kind: 'load-stop'; at: MonoTime; summary: LoadSummary; ledger?: string; series?: LoadSeries }
   | { kind: 'prepared'; at: MonoTime; verify: string; detail: unknown }
   | { kind: 'steady-state'; at: MonoTime; when: 'before' | 'after'; held: boolean; checks: readonly ProbeCheckResult[] }
-  | { kind: 'measurement'; at: MonoTime; name: MeasurementName; value?: number; unit: 'ms' | 'writes' | 'rows'; why: string; evidence?: unknown; from: readonly EntryRef[] }
+  // `fault`: the figure of that fault's window; absent: the run's figure (the worst window).
+  // `notExercised`: the fault(s) had no effect this figure could measure: no value, never met.
+  | { kind: 'measurement'; at: MonoTime; name: MeasurementName; fault?: string; value?: number; notExercised?: true; unit: 'ms' | 'writes' | 'rows'; why: string; evidence?: unknown; from: readonly EntryRef[] }
   | { kind: 'verification'; at: MonoTime; verify: string; required: boolean; verdict: 'pass' | 'fail' | 'unknown'; summary: string; details?: unknown }
   | { kind: 'abort'; at: MonoTime; reason: string }
   | { kind: 'signal'; at: MonoTime; signal: 'SIGINT' | 'SIGTERM' }

@@ -11,7 +11,8 @@ export interface FaultResult {
   readonly step: string;
   readonly type: FaultType;
   readonly armedAt: MonoTime; // revert record journalled, just before the harm
-  readonly injectedAt?: MonoTime; // the injector returned: the harm is in effect (t0)
+  readonly effectiveAt?: MonoTime; // the harm took effect: t0 of its measurement window
+  readonly injectedAt?: MonoTime; // the injector returned (later for faults that complete with waiting)
   readonly revertedAt?: MonoTime;
 }
 
@@ -27,18 +28,29 @@ export interface StepResult {
 
 export interface MeasurementResult {
   readonly name: MeasurementName;
-  readonly value?: number; // absent: not measured, `why` says why
+  readonly fault?: string; // a fault's own window; absent: the run's figure
+  readonly value?: number; // absent: not measured (or not exercised), `why` says why
+  readonly notExercised?: true;
   readonly unit: 'ms' | 'writes' | 'rows';
   readonly why: string;
+  readonly uncertaintyMs?: number; // ± from a remote load driver's clock
 }
 
-// A recovery target of the tier, and whether the run met it. `met` is absent when the number
-// could not be measured: a report must then say "not measured", never "met".
+// Whether a target holds. Only 'met' passes: a number that could not be measured, or a fault
+// that disrupted nothing and so did not exercise the target, is never met. 'not-applicable':
+// every fault was declared `expect: no-impact`, so those are judged instead.
+export const TARGET_STATUSES = ['met', 'missed', 'not-measured', 'not-exercised', 'not-applicable'] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+// A recovery target of the tier (or of a fault declared `expect: no-impact`), and whether the
+// run met it. `met` is present only when the number was measured.
 export interface TargetResult {
-  readonly name: 'rto' | 'rpo' | 'lost-writes' | 'steady-state';
+  readonly name: 'rto' | 'rpo' | 'lost-writes' | 'steady-state' | 'no-impact';
+  readonly fault?: string; // the fault a no-impact target is about
   readonly required: number | string;
   readonly measured?: number | string;
   readonly unit: 'ms' | 'writes' | 'check';
+  readonly status: TargetStatus;
   readonly met?: boolean;
   readonly derivation: string;
 }
@@ -69,7 +81,8 @@ export interface RunResult {
 // Precedence: cleanup-incomplete (faults may still be armed) > aborted/interrupted (first stop
 // before the revert phase) > errored > integrity-failed (a required verification failed, or a
 // restore gave no usable instance) >
-// targets-missed (a measured target missed, or the steady state did not return) > passed.
+// targets-missed (a target missed, not measured or not exercised, or the steady state did not
+// return) > passed.
 // A journal without run-end is a harness crash.
 export function deriveStatus(entries: readonly JournalEntry[], error: SerializedError | undefined, ended: boolean): RunStatus {
   if (pendingReverts(entries).length > 0) return 'cleanup-incomplete';
@@ -86,7 +99,7 @@ export function deriveStatus(entries: readonly JournalEntry[], error: Serialized
   if (error || failedSteps.length) return 'integrity-failed';
   if (entries.some((e) => e.kind === 'verification' && e.required && e.verdict === 'fail')) return 'integrity-failed';
   const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
-  if (start && targetsOf(entries, start.plan.targets).some((t) => t.met === false)) return 'targets-missed';
+  if (start && targetsOf(entries, start.plan.targets).some(targetFails)) return 'targets-missed';
   return 'passed';
 }
 
@@ -105,19 +118,34 @@ export function statusFromJournal(entries: readonly JournalEntry[]): RunStatus {
 export function measurementsOf(entries: readonly JournalEntry[]): MeasurementResult[] {
   return entries
     .filter((e): e is EntryOf<'measurement'> => e.kind === 'measurement')
-    .map((m) => ({ name: m.name, ...(m.value !== undefined ? { value: m.value } : {}), unit: m.unit, why: m.why }));
+    .map((m) => {
+      const uncertainty = (m.evidence as { uncertaintyMs?: unknown } | undefined)?.uncertaintyMs;
+      return { name: m.name, ...(m.fault ? { fault: m.fault } : {}), ...(m.value !== undefined ? { value: m.value } : {}), ...(m.notExercised ? { notExercised: true as const } : {}), unit: m.unit, why: m.why, ...(typeof uncertainty === 'number' && uncertainty > 0 ? { uncertaintyMs: uncertainty } : {}) };
+    });
 }
 
-// The tier's targets against the journalled measurements (the last of each name counts).
+// A target fails the drill unless it was met.
+export const targetFails = (t: TargetResult): boolean => t.status !== 'met' && t.status !== 'not-applicable';
+
+// The tier's targets against the run's journalled figures (the last of each name counts), and
+// one no-impact target per fault declared `expect: no-impact`, against its window's RTO.
 export function targetsOf(entries: readonly JournalEntry[], targets: ResolvedTargets): TargetResult[] {
-  const measured = new Map(measurementsOf(entries).map((m) => [m.name, m]));
+  const all = entries.filter((e): e is EntryOf<'measurement'> => e.kind === 'measurement');
+  const measured = new Map(all.filter((m) => !m.fault).map((m) => [m.name, m]));
   const judged = (name: 'rto' | 'rpo' | 'lost-writes', from: MeasurementName, required: number, unit: 'ms' | 'writes'): TargetResult => {
     const m = measured.get(from);
-    if (m?.value === undefined) return { name, required, unit, derivation: m ? `not measured: ${m.why}` : 'not measured: the run produced no such measurement' };
-    return { name, required, unit, measured: m.value, met: m.value <= required, derivation: m.why };
+    if (!m) return { name, required, unit, status: 'not-measured', derivation: 'not measured: the run produced no such measurement' };
+    if (m.notExercised) {
+      const expected = (m.evidence as { expectedNoImpact?: unknown } | undefined)?.expectedNoImpact === true;
+      return { name, required, unit, status: expected ? 'not-applicable' : 'not-exercised', derivation: `${expected ? 'not applicable' : 'not exercised'}: ${m.why}` };
+    }
+    if (m.value === undefined) return { name, required, unit, status: 'not-measured', derivation: `not measured: ${m.why}` };
+    const met = m.value <= required;
+    return { name, required, unit, measured: m.value, status: met ? 'met' : 'missed', met, derivation: m.why };
   };
   const out = [judged('rto', 'rto', targets.rtoMs, 'ms'), judged('rpo', 'rpo', targets.rpoMs, 'ms')];
   if (targets.maxLostWrites !== undefined) out.push(judged('lost-writes', 'lost-writes', targets.maxLostWrites, 'writes'));
+  out.push(...noImpactTargets(entries, all));
   const after = entries.findLast((e): e is EntryOf<'steady-state'> => e.kind === 'steady-state' && e.when === 'after');
   if (after) {
     const failed = after.checks.filter((c) => !c.held);
@@ -126,11 +154,27 @@ export function targetsOf(entries: readonly JournalEntry[], targets: ResolvedTar
       required: 'every "after" probe holds',
       unit: 'check',
       measured: after.held ? 'held' : `${failed.length} of ${after.checks.length} did not hold`,
+      status: after.held ? 'met' : 'missed',
       met: after.held,
       derivation: after.checks.map((c) => `${c.probe}: ${c.detail}`).join('; '),
     });
   }
   return out;
+}
+
+// A fault declared `expect: no-impact` is met when its window's RTO says clients saw nothing.
+function noImpactTargets(entries: readonly JournalEntry[], measurements: readonly EntryOf<'measurement'>[]): TargetResult[] {
+  const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
+  const expected = (start?.plan.steps ?? []).filter((s) => s.kind === 'fault' && s.fault.expect === 'no-impact');
+  return expected.map((step): TargetResult => {
+    const fault = entries.find((e): e is EntryOf<'fault-armed'> => e.kind === 'fault-armed' && e.step === step.id)?.fault;
+    const rto = fault ? measurements.findLast((m) => m.name === 'rto' && m.fault === fault) : undefined;
+    const base = { name: 'no-impact' as const, ...(fault ? { fault } : {}), required: 'no client impact', unit: 'check' as const };
+    if (!rto) return { ...base, status: 'not-measured', derivation: fault ? `not measured: no figure of ${fault}'s window` : `not measured: step ${step.id} armed no fault` };
+    if (rto.notExercised) return { ...base, measured: 'no impact', status: 'met', met: true, derivation: rto.why };
+    if (rto.value === undefined) return { ...base, status: 'not-measured', derivation: `not measured: ${rto.why}` };
+    return { ...base, measured: `clients interrupted (RTO ${Math.round(rto.value)} ms)`, status: 'missed', met: false, derivation: rto.why };
+  });
 }
 
 function evidenceOf(entries: readonly JournalEntry[]): Record<string, VerificationResult> {
@@ -167,6 +211,7 @@ function faultsOf(entries: readonly JournalEntry[]): FaultResult[] {
   return entries
     .filter((e): e is EntryOf<'fault-armed'> => e.kind === 'fault-armed')
     .map((armed) => {
+      const effective = entries.find((e) => e.kind === 'fault-effective' && e.fault === armed.fault);
       const injected = entries.find((e) => e.kind === 'fault-injected' && e.fault === armed.fault);
       const reverted = entries.find((e) => e.kind === 'fault-reverted' && e.fault === armed.fault);
       return {
@@ -174,6 +219,7 @@ function faultsOf(entries: readonly JournalEntry[]): FaultResult[] {
         step: armed.step,
         type: armed.revert.type,
         armedAt: armed.at,
+        ...(effective ? { effectiveAt: effective.at } : {}),
         ...(injected ? { injectedAt: injected.at } : {}),
         ...(reverted ? { revertedAt: reverted.at } : {}),
       };

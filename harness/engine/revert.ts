@@ -54,6 +54,7 @@ export class ArmedFaults {
     fault.state = 'reverting';
     fault.reverting = (async () => {
       try {
+        await this.safeRecord({ kind: 'fault-reverting', fault: faultId, reason });
         await fault.handle.revert();
         fault.state = 'reverted';
         await this.safeRecord({ kind: 'fault-reverted', fault: faultId, reason });

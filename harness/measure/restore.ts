@@ -3,7 +3,7 @@ import type { JournalEntry, MonoTime } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../load/types.js';
 import type { Readback } from './rpo.js';
-import { disruptionStart } from './t0.js';
+import { faultWindows, windowAt } from './windows.js';
 import { monoTimeAt } from '../engine/wall-clock.js';
 import { unmeasured, type Measurement } from './types.js';
 
@@ -57,12 +57,14 @@ export interface RestoreMeasurement {
   readonly failureAt: MonoTime;
 }
 
-// The entries a restore's measurements come from: the fault's t0 (if any) and the step's own.
-function sources(entries: readonly JournalEntry[], restore: RestoreStep): { fault: EntryOf<'fault-injected'> | undefined; from: JournalEntry[] } {
-  const fault = disruptionStart(entries);
+// The fault that caused the restore (the last one that took effect before the decision to
+// restore), and the entries the restore's measurements come from: its t0 and the step's own.
+function sources(entries: readonly JournalEntry[], restore: RestoreStep): { fault: { fault: string; at: MonoTime } | undefined; from: JournalEntry[] } {
+  const window = windowAt(faultWindows(entries), restore.decidedAt);
   const from: JournalEntry[] = entries.filter((e) => (e.kind === 'step-invoke' || e.kind === 'step-complete') && e.step === restore.step);
-  if (fault) from.unshift(fault);
-  return { fault, from };
+  const t0 = window && entries.find((e) => (e.kind === 'fault-effective' || e.kind === 'fault-injected') && e.fault === window.fault);
+  if (t0) from.unshift(t0);
+  return { fault: window && { fault: window.fault, at: window.t0 }, from };
 }
 
 // RTO of a restore: decision → a writable instance (the step), plus the time to verify it.
@@ -74,28 +76,25 @@ export function restoreRto(entries: readonly JournalEntry[], restore: RestoreSte
 }
 
 /**
- * The recovery a restore achieved. The failure time is the fault's t0 when a fault took
- * effect, else the decision to restore. The recovery point is the acknowledgement time of the
- * newest acknowledged write present in the restored data; RPO = failure time − recovery point.
- * A write acknowledged before the newest present write was even sent committed before it, so
- * WAL replay (a prefix) must hold it: missing, it is a hole, not an RPO loss.
- * `horizon`: writes sent later are not the restore's (a rebuilt cluster took them afterwards)
- * and are left out of every figure.
+ * The recovery a restore achieved. The failure time is t0 of the fault that caused the restore
+ * (the last one that took effect before the decision to restore), else the decision itself.
+ * WAL replay restores a prefix of the commits, so a write acknowledged before a present write
+ * was even sent must be there: missing, it is a hole (corruption), not an RPO loss. The
+ * recovery point is the end of the longest clean prefix: the newest acknowledgement among the
+ * acknowledged writes present before the first hole (all of them when there is none); RPO =
+ * failure time − recovery point. `horizon`: writes sent later are not the restore's (a rebuilt
+ * cluster took them afterwards) and are left out of every figure.
  */
 export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger, readback: Readback, restore: RestoreStep, horizon = Number.POSITIVE_INFINITY): RestoreMeasurement {
   const { fault, from } = sources(entries, restore);
   const failureAt = fault?.at ?? restore.decidedAt;
   let newestPresentSent = Number.NEGATIVE_INFINITY;
+  ledger.forEach((_id, sentAt) => {
+    if (sentAt <= horizon && readback.has(_id) && sentAt > newestPresentSent) newestPresentSent = sentAt;
+  });
   let recoveryPointAt = Number.NEGATIVE_INFINITY;
   let recoveryPointId = 0;
-  ledger.forEach((id, sentAt, endAt, outcome) => {
-    if (sentAt > horizon || !readback.has(id)) return;
-    if (sentAt > newestPresentSent) newestPresentSent = sentAt;
-    if (outcome === ACKED && endAt > recoveryPointAt) {
-      recoveryPointAt = endAt;
-      recoveryPointId = id;
-    }
-  });
+  let clean = true;
   const lostIds: number[] = [];
   const holes: number[] = [];
   const overshoot: number[] = [];
@@ -109,8 +108,16 @@ export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger,
       overshootCount++;
       if (overshoot.length < LISTED) overshoot.push(id);
     }
-    if (outcome !== ACKED || present) return;
+    if (outcome !== ACKED) return;
+    if (present) {
+      if (clean && endAt > recoveryPointAt) {
+        recoveryPointAt = endAt;
+        recoveryPointId = id;
+      }
+      return;
+    }
     if (endAt < newestPresentSent) {
+      clean = false;
       holeCount++;
       if (holes.length < LISTED) holes.push(id);
     } else if (endAt <= failureAt) {
@@ -119,6 +126,7 @@ export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger,
     }
   });
   const failureText = fault ? `t0 of fault ${fault.fault}` : 'the decision to restore';
+  const holeText = holeCount ? ` (the end of the clean prefix: ${holeCount} acknowledged write${holeCount === 1 ? ' is' : 's are'} missing after it although later writes are present)` : '';
   const measured = (value: number, why: string, evidence: Record<string, unknown>): Measurement => ({ value, why, from, evidence });
   const found = Number.isFinite(recoveryPointAt);
   return {
@@ -126,11 +134,11 @@ export function measureRestore(entries: readonly JournalEntry[], ledger: Ledger,
       ? measured(
           Math.max(0, failureAt - recoveryPointAt),
           recoveryPointAt <= failureAt
-            ? `restore: the newest acknowledged write present (id ${recoveryPointId}) was acknowledged ${Math.round(failureAt - recoveryPointAt)} ms before ${failureText}`
-            : `restore: the newest acknowledged write present (id ${recoveryPointId}) was acknowledged ${Math.round(recoveryPointAt - failureAt)} ms after ${failureText} (its WAL was archived while the restore ran), so nothing before it is missing`,
-          { recoveryPointAt, recoveryPointId, failureAt },
+            ? `restore: the recovery point, write ${recoveryPointId}${holeText}, was acknowledged ${Math.round(failureAt - recoveryPointAt)} ms before ${failureText}`
+            : `restore: the recovery point, write ${recoveryPointId}${holeText}, was acknowledged ${Math.round(recoveryPointAt - failureAt)} ms after ${failureText} (its WAL was archived while the restore ran), so nothing before it is missing`,
+          { recoveryPointAt, recoveryPointId, failureAt, ...(fault ? { fault: fault.fault } : {}), holes: holeCount },
         )
-      : unmeasured('the restored data holds no acknowledged write, so it has no recovery point', from),
+      : unmeasured('the restored data holds no acknowledged write before its first hole, so it has no recovery point', from),
     lost: measured(lost, `restore: ${lost} write${lost === 1 ? '' : 's'} acknowledged before ${failureText} but not in the restored data`, { ids: lostIds, listed: Math.min(lost, LISTED) }),
     holes: { count: holeCount, ids: holes },
     overshoot: { count: overshootCount, ids: overshoot },

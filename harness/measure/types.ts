@@ -1,4 +1,4 @@
-import type { JournalEntry, MonoTime } from '../engine/journal-types.js';
+import type { JournalEntry, MeasurementName, MonoTime } from '../engine/journal-types.js';
 
 // A measured number with what it was derived from: the journal entries and the ledger facts
 // (ids and times) an auditor needs to recompute it.
@@ -7,6 +7,9 @@ export interface Measurement<V = number> {
   readonly why: string;
   readonly from: readonly JournalEntry[];
   readonly evidence: Readonly<Record<string, unknown>>;
+  // The fault had no effect this figure could measure (no client saw an interruption): not a
+  // value of 0, and never a met target.
+  readonly notExercised?: true;
 }
 
 // A number that could not be measured, and why.
@@ -36,4 +39,71 @@ export interface RpoMeasurement {
   readonly splitBrain: Measurement; // lost writes acknowledged after t0
   readonly inDoubt: Measurement;
   readonly phantoms: Measurement; // present rows that were never sent
+}
+
+
+// How the load was offered: the gap bound of every window is derived from it.
+export interface OfferedLoad {
+  readonly rate: number | 'max'; // writes per second asked of the driver
+  readonly concurrency: number;
+}
+
+export interface DrillOptions {
+  // How long writes must succeed without interruption for service to count as restored.
+  readonly stabilityWindowMs: number;
+  readonly load: OfferedLoad;
+  // The uncertainty of the load's clock against kdrill's (a remote driver), carried as ±.
+  readonly clockUncertaintyMs?: number;
+  // The write probe's interval: the resolution of the RTO of runs without a ledger.
+  readonly probeIntervalMs?: number;
+}
+
+// The longest pause between acknowledgements that still counts as continuous service.
+export interface GapBound {
+  readonly ms: number;
+  readonly why: string; // how it was derived (offered rate, latency and gaps seen before t0)
+}
+
+// One fault's measurement window: from its t0 to the next fault's t0 (or the end of the load).
+export interface FaultWindow {
+  readonly fault: string; // fault id ("s2-freeze")
+  readonly step: string; // step id ("s2")
+  readonly type: string; // fault type
+  readonly armedAt: MonoTime; // revert record journalled
+  readonly t0: MonoTime; // fault-effective: the harm took effect
+  readonly injectedAt?: MonoTime; // the injector returned
+  readonly revertingAt?: MonoTime; // the revert began
+  readonly revertedAt?: MonoTime;
+  readonly end: MonoTime; // next window's t0, else +Infinity
+  readonly expectNoImpact: boolean; // the scenario declared `expect: no-impact`
+}
+
+// A disruption after service was restored (t1), measured on its own instead of moving t1.
+export interface LaterDisruption {
+  readonly kind: 'heal' | 'later'; // heal: began after the fault was reverted
+  readonly startAt: MonoTime; // the last acknowledgement before it, or the first failed send
+  readonly lengthMs: number; // to the first write of the next stable stretch
+  readonly unrecovered?: true; // still going when the window ended
+}
+
+export interface WindowMeasurement {
+  readonly window: FaultWindow;
+  readonly impacted: boolean; // some write in the window failed, went in doubt or paused
+  readonly rto: Measurement; // not-exercised when !impacted
+  readonly timeToImpact: Measurement;
+  readonly downtime: Measurement;
+  readonly timeToNewPrimary: Measurement;
+  readonly timeToNewLeader: Measurement;
+  readonly timeToRedundancy: Measurement;
+  readonly disruptions: readonly LaterDisruption[];
+  readonly outliers: number; // isolated slow writes that did not interrupt service
+  readonly lost?: Measurement; // with a read-back: lost writes attributed to this fault
+  readonly rpo?: Measurement; // evidence { lower, upper }: value = upper
+}
+
+export interface DrillMeasurement {
+  readonly gapBound: GapBound;
+  readonly windows: readonly WindowMeasurement[];
+  // The run's figure of each name: for per-window figures, the worst window, saying which.
+  readonly run: ReadonlyMap<MeasurementName, Measurement>;
 }

@@ -27,11 +27,21 @@ export interface ReportCase {
 }
 
 export interface TargetRow {
-  readonly name: string; // "RTO", "RPO", "lost writes"
+  readonly name: string; // "RTO", "RPO", "lost writes", "no client impact from s1-x"
   readonly required: string;
   readonly measured: string;
-  readonly verdict: 'met' | 'missed' | 'not measured';
+  // Only 'met' (and 'not applicable') pass: not measured and not exercised fail the drill.
+  readonly verdict: 'met' | 'missed' | 'not measured' | 'not exercised' | 'not applicable';
   readonly derivation: string;
+}
+
+// One fault's own measurement window: when its harm took effect and what it did to clients.
+export interface WindowRow {
+  readonly fault: string;
+  readonly type: string;
+  readonly t0: string; // when the harm took effect
+  readonly armedToEffective: string; // from the revert record to the harm taking effect
+  readonly figures: readonly { readonly name: string; readonly value: string; readonly why: string }[];
 }
 
 export interface MeasurementRow {
@@ -63,6 +73,7 @@ export interface FaultRow {
   readonly step: string;
   readonly type: string;
   readonly armed: string;
+  readonly effective: string; // t0: the harm took effect
   readonly injected: string;
   readonly reverted: string;
 }
@@ -83,7 +94,8 @@ export interface ReportView {
   readonly kdrillVersion?: string;
   readonly error?: string;
   readonly targets: readonly TargetRow[];
-  readonly measurements: readonly MeasurementRow[];
+  readonly measurements: readonly MeasurementRow[]; // the run's figures (the worst window)
+  readonly windows: readonly WindowRow[]; // each fault's own figures
   readonly load?: LoadRow;
   readonly steps: readonly StepRow[];
   readonly faults: readonly FaultRow[];
@@ -107,12 +119,15 @@ const EXPLANATIONS: Readonly<Record<RunStatus, string>> = {
   'cleanup-incomplete': 'some faults may still be armed: run `kdrill cleanup` on this run directory',
 };
 
-// A pass never claims more than was measured: unmeasured targets are named in the verdict line.
+// A verdict never claims more than was measured: targets that failed for want of a number, or
+// because no fault exercised them, are named.
 function explain(status: RunStatus, targets: readonly TargetRow[]): string {
-  const unmeasured = targets.filter((t) => t.verdict === 'not measured').map((t) => t.name);
-  if (status !== 'passed' || unmeasured.length === 0) return EXPLANATIONS[status] ?? status;
-  if (unmeasured.length === targets.length) return `every step completed; no target was measured (${unmeasured.join(', ')}), so this run proves the steps ran, not that the targets were met`;
-  return `every step completed and every measured target was met; not measured: ${unmeasured.join(', ')}`;
+  const unproven = targets.filter((t) => t.verdict === 'not measured' || t.verdict === 'not exercised').map((t) => `${t.name} ${t.verdict}`);
+  if (status === 'targets-missed' && unproven.length) {
+    const missed = targets.filter((t) => t.verdict === 'missed').map((t) => t.name);
+    return `${missed.length ? `missed: ${missed.join(', ')}; ` : ''}not proven: ${unproven.join(', ')} (a target that was not measured or not exercised is never met)`;
+  }
+  return EXPLANATIONS[status] ?? status;
 }
 
 // "TARGETS MISSED": the status as the first word of every report.
@@ -135,6 +150,7 @@ export function reportView(raw: ReportInput): ReportView {
   const clock = (at: MonoTime | undefined): string => formatAt(at, origin, startEpochMs);
   const endAt = result.durationMs;
   const targets = targetRows(input);
+  const windows = windowRows(input, clock);
   return {
     scenario: plan.scenario.name,
     ...(plan.scenario.description ? { description: plan.scenario.description } : {}),
@@ -152,6 +168,7 @@ export function reportView(raw: ReportInput): ReportView {
     ...(result.error ? { error: errorLine(result.error) } : {}),
     targets,
     measurements: measurementRows(input),
+    windows,
     ...loadRow(entries),
     steps: stepRows(input, clock),
     faults: result.faults.map((f) => ({
@@ -159,6 +176,7 @@ export function reportView(raw: ReportInput): ReportView {
       step: f.step,
       type: f.type,
       armed: clock(f.armedAt),
+      effective: clock(f.effectiveAt ?? f.injectedAt),
       injected: clock(f.injectedAt),
       reverted: f.revertedAt === undefined ? 'not reverted' : clock(f.revertedAt),
     })),
@@ -166,7 +184,7 @@ export function reportView(raw: ReportInput): ReportView {
     ...optional('environment', environmentView(entries)),
     planning: planningRows(entries),
     ...optional('gameDay', gameDayView(plan, entries)),
-    ...withProblems([...stepCases(input, origin, endAt), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)], entries),
+    ...withProblems([...stepCases(input, origin, endAt, windows), ...targetCases(input, endAt), ...verificationCases(input, endAt), ...runCases(input, endAt)], entries),
   };
 }
 
@@ -235,13 +253,16 @@ function stepRows(input: ReportInput, clock: (at: MonoTime | undefined) => strin
   return rows;
 }
 
-function stepCases(input: ReportInput, origin: MonoTime, endAt: MonoTime): ReportCase[] {
+function stepCases(input: ReportInput, origin: MonoTime, endAt: MonoTime, windows: readonly WindowRow[]): ReportCase[] {
+  const faultOfStep = new Map(input.result.faults.map((f) => [f.step, f.id]));
   const ran = new Map(input.result.steps.map((s) => [s.id, s]));
   return input.plan.steps.map((planned): ReportCase => {
     const name = `${planned.id} ${planned.name === planned.id ? planned.kind : planned.name}`;
     const step = ran.get(planned.id);
     if (!step) return { id: `step:${planned.id}`, group: 'step', name, status: 'skipped', startAt: endAt, stopAt: endAt, message: 'not run' };
-    const { detail, error } = completion(input.entries, step.id);
+    const { detail: completed, error } = completion(input.entries, step.id);
+    const window = windowLine(windows.find((w) => w.fault === faultOfStep.get(step.id)));
+    const detail = [completed, window].filter(Boolean).join('; ');
     const status: CaseStatus = step.outcome === 'ok' ? 'passed' : step.outcome === 'fail' ? 'failed' : 'broken';
     const message = status === 'passed' ? undefined : (error ?? (status === 'broken' ? 'outcome unknown: the step was stopped or never completed' : 'step failed'));
     return {
@@ -257,7 +278,8 @@ function stepCases(input: ReportInput, origin: MonoTime, endAt: MonoTime): Repor
   });
 }
 
-const TARGET_LABELS: Readonly<Record<TargetResult['name'], string>> = { rto: 'RTO', rpo: 'RPO', 'lost-writes': 'lost writes', 'steady-state': 'steady state after' };
+const TARGET_LABELS: Readonly<Record<TargetResult['name'], string>> = { rto: 'RTO', rpo: 'RPO', 'lost-writes': 'lost writes', 'steady-state': 'steady state after', 'no-impact': 'no client impact' };
+const VERDICTS: Readonly<Record<TargetResult['status'], TargetRow['verdict']>> = { met: 'met', missed: 'missed', 'not-measured': 'not measured', 'not-exercised': 'not exercised', 'not-applicable': 'not applicable' };
 
 function formatQuantity(value: number | string, unit: TargetResult['unit'] | MeasurementResult['unit']): string {
   if (typeof value === 'string') return value;
@@ -287,22 +309,49 @@ function loadRow(entries: readonly JournalEntry[]): { load?: LoadRow } {
 
 function targetRows(input: ReportInput): TargetRow[] {
   return input.result.targets.map((t) => ({
-    name: TARGET_LABELS[t.name],
+    name: t.fault ? `${TARGET_LABELS[t.name]} from ${t.fault}` : TARGET_LABELS[t.name],
     required: typeof t.required === 'string' ? t.required : `≤ ${t.unit === 'ms' ? formatDuration(t.required) : formatQuantity(t.required, t.unit)}`,
-    measured: t.measured === undefined ? 'not measured' : formatQuantity(t.measured, t.unit),
-    verdict: t.met === true ? 'met' : t.met === false ? 'missed' : 'not measured',
+    measured: t.measured === undefined ? VERDICTS[t.status] : formatQuantity(t.measured, t.unit),
+    verdict: VERDICTS[t.status],
     derivation: t.derivation,
   }));
 }
 
+// A figure with the ± of the load's clock when a remote driver's times went into it.
+function valueOf(m: MeasurementResult & { uncertaintyMs?: number }): string {
+  if (m.value === undefined) return m.notExercised ? 'not exercised' : '—';
+  return `${formatQuantity(m.value, m.unit)}${m.uncertaintyMs ? ` ± ${formatMeasuredMs(m.uncertaintyMs)}` : ''}`;
+}
+
 function measurementRows(input: ReportInput): MeasurementRow[] {
-  return input.result.measurements.map((m) => ({ name: m.name.replace(/-/g, ' '), value: m.value === undefined ? '—' : formatQuantity(m.value, m.unit), why: m.why }));
+  return input.result.measurements.filter((m) => !m.fault).map((m) => ({ name: m.name.replace(/-/g, ' '), value: valueOf(m), why: m.why }));
+}
+
+function windowRows(input: ReportInput, clock: (at: MonoTime | undefined) => string): WindowRow[] {
+  return input.result.faults
+    .filter((f) => f.effectiveAt !== undefined || f.injectedAt !== undefined)
+    .map((f) => {
+      const t0 = f.effectiveAt ?? f.injectedAt!;
+      return {
+        fault: f.id,
+        type: f.type,
+        t0: clock(t0),
+        armedToEffective: formatMeasuredMs(Math.max(0, t0 - f.armedAt)),
+        figures: input.result.measurements.filter((m) => m.fault === f.id).map((m) => ({ name: m.name.replace(/-/g, ' '), value: valueOf(m), why: m.why })),
+      };
+    });
+}
+
+// One line of a fault's window figures, for the step's test case (JUnit, Allure).
+function windowLine(row: WindowRow | undefined): string | undefined {
+  if (!row) return undefined;
+  return `${row.fault}: t0 ${row.t0} (${row.armedToEffective} after arming); ${row.figures.map((f) => `${f.name} ${f.value}`).join(', ')}`;
 }
 
 function targetCases(input: ReportInput, endAt: MonoTime): ReportCase[] {
   return targetRows(input).map((row): ReportCase => {
-    const status: CaseStatus = row.verdict === 'met' ? 'passed' : row.verdict === 'missed' ? 'failed' : 'skipped';
-    const message = status === 'failed' ? `${row.name} ${row.measured}, required ${row.required}` : status === 'skipped' ? 'not measured' : undefined;
+    const status: CaseStatus = row.verdict === 'met' ? 'passed' : row.verdict === 'not applicable' ? 'skipped' : 'failed';
+    const message = row.verdict === 'missed' ? `${row.name} ${row.measured}, required ${row.required}` : row.verdict === 'met' ? undefined : `${row.name} ${row.verdict}: ${row.derivation}`;
     return {
       id: `target:${row.name.replace(/\s+/g, '-').toLowerCase()}`,
       group: 'target',

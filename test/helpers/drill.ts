@@ -3,7 +3,7 @@ import { createFakeBackend, type FakeState } from '../../harness/backends/fake/i
 import type { Backend } from '../../harness/backends/types.js';
 import { FakeClock } from '../../harness/engine/clock.js';
 import { MemoryJournal } from '../../harness/engine/journal.js';
-import { runDrill, type RunOptions } from '../../harness/engine/run.js';
+import { runDrill, type DrillObserver, type RunOptions } from '../../harness/engine/run.js';
 import type { RunResult } from '../../harness/engine/result.js';
 import type { JournalEntry } from '../../harness/engine/journal-types.js';
 import type { Plan } from '../../harness/scenario/plan-types.js';
@@ -26,6 +26,17 @@ export interface FakeDrill {
   // Starts the drill; the promise settles when it ends.
   start(plan: Plan, options?: Partial<RunOptions>): Promise<RunResult>;
 }
+
+// The engine's tests are about the engine, not measurement (test/unit/measure has those): this
+// observer journals the run's figures as measured and met, so that a clean fake drill can pass
+// (a drill where nothing was measured never does).
+export const metTargets: DrillObserver = {
+  async judge(ctx) {
+    for (const [name, unit] of [['rto', 'ms'], ['rpo', 'ms'], ['lost-writes', 'writes']] as const) {
+      await ctx.journal.record({ kind: 'measurement', name, value: 0, unit, why: 'stand-in: this engine test measures nothing', from: [] });
+    }
+  },
+};
 
 // Everything a drill needs, faked: clock (auto-advancing unless `manual`), journal, backend, signals.
 export function fakeDrill(options: { manual?: boolean; zones?: string[]; failInject?: string[] } = {}): FakeDrill {
@@ -52,6 +63,7 @@ export function fakeDrill(options: { manual?: boolean; zones?: string[]; failInj
         signals,
         log: (line) => log.push(line),
         kdrillVersion: '0.0.0-test',
+        observer: metTargets,
         ...overrides,
       }),
   };

@@ -61,7 +61,10 @@ export function renderHtml(view: ReportView): string {
     table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation]), { 3: slug }),
   );
   sections.push('<h2>Timeline</h2>', timelineChart(view.timeline));
-  if (view.measurements.length > 0) sections.push('<h2>Measurements</h2>', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why]), { 2: () => 'detail' }));
+  if (view.measurements.length > 0) sections.push('<h2>Measurements</h2>', '<p>The run\'s figures: for each, the worst fault\'s window.</p>', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why]), { 2: () => 'detail' }));
+  for (const w of view.windows) {
+    sections.push(`<h3>Fault ${h(w.fault)} (${h(w.type)})</h3>`, `<p>Harm took effect (t0) at ${h(w.t0)}, ${h(w.armedToEffective)} after its revert record was journalled.</p>`, table(['measurement', 'value', 'how derived'], w.figures.map((f) => [f.name, f.value, f.why]), { 2: () => 'detail' }));
+  }
   if (view.load) sections.push('<h2>Load</h2>', `<p>${h(view.load.driver)}: ${h(view.load.summary)}.${view.load.errors.length ? ` Errors: ${view.load.errors.map(h).join('; ')}.` : ''}</p>`);
   sections.push(
     '<h2>Steps</h2>',
@@ -71,7 +74,7 @@ export function renderHtml(view: ReportView): string {
   );
   sections.push(
     '<h2>Faults</h2>',
-    view.faults.length === 0 ? '<p>No fault was armed.</p>' : table(['fault', 'step', 'type', 'armed', 'injected', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.injected, f.reverted])),
+    view.faults.length === 0 ? '<p>No fault was armed.</p>' : table(['fault', 'step', 'type', 'armed', 'took effect (t0)', 'injector returned', 'reverted'], view.faults.map((f) => [f.id, f.step, f.type, f.armed, f.effective, f.injected, f.reverted])),
   );
   if (view.planning.length) sections.push('<h2>Planning figures</h2>', '<p>At the change rate this drill produced (not production\'s): what replication and backups would have to carry.</p>', table(['figure', 'value', 'how derived'], view.planning.map((p) => [p.name, p.value, p.how])));
   if (view.gameDay) {

@@ -50,9 +50,10 @@ describe('the drill observer', () => {
     const drill = fakeDrill();
     const observer = scenarioObserver(scenario('verifications:\n  - verify: amcheck\n'));
     const result = await drill.start(plan().fault('node-crash', { node: 'a-1' }).build(), { observer });
-    expect(result.status).toBe('passed');
+    // Nothing measured is never met: the run cannot pass.
+    expect(result.status).toBe('targets-missed');
     expect(result.measurements).toEqual([]);
-    expect(result.targets.every((t) => t.met === undefined)).toBe(true);
+    expect(result.targets.map((t) => t.status)).toEqual(['not-measured', 'not-measured']);
     expect(result.evidence).toEqual({});
   });
 });

@@ -10,6 +10,7 @@ import type { JournalEntry } from '../../../harness/engine/journal-types.js';
 import { resultFromJournal, statusFromJournal } from '../../../harness/engine/result.js';
 import { runDrill } from '../../../harness/engine/run.js';
 import { fakeTarget, plan } from '../../helpers/plan-builder.js';
+import { metTargets } from '../../helpers/drill.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -72,7 +73,7 @@ describe('FileJournal', () => {
     const clock = new FakeClock({ auto: true });
     const { backend } = createFakeBackend();
     const p = plan().fault('node-crash', { node: 'a-1' }).wait('service-restored').pause(5_000).fault('zone-outage', { zone: 'c' }).pause(1_000).build();
-    const result = await runDrill(p, { backend, target: fakeTarget(), clock, journal, runId: 'r1', runDir: dir });
+    const result = await runDrill(p, { backend, target: fakeTarget(), clock, journal, runId: 'r1', runDir: dir, observer: metTargets });
     await journal.close();
 
     const read = await readJournal(file);

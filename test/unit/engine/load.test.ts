@@ -27,7 +27,8 @@ describe('the load seam', () => {
     const result = await drill.start(plan().fault('node-crash', { node: 'b-1' }).pause(1_000).build(), { startLoad: async () => fakeLoad(events) });
     expect(result.status).toBe('passed');
     const order = kinds(drill.journal.entries).filter((k) => ['phase', 'load-start', 'fault-reverted', 'load-stop', 'run-end'].includes(k));
-    expect(order).toEqual(['phase', 'load-start', 'phase', 'phase', 'phase', 'fault-reverted', 'load-stop', 'run-end']);
+    // connect, load-start, warm-up, steady-state-before, steps, revert, the reverts, load-stop, verify, run-end
+    expect(order).toEqual(['phase', 'load-start', 'phase', 'phase', 'phase', 'phase', 'fault-reverted', 'load-stop', 'phase', 'run-end']);
     expect(drill.journal.entries.find((e) => e.kind === 'load-stop')).toMatchObject({ summary: { sent: 3, acked: 2, inDoubt: 1 }, ledger: 'ledger.bin' });
     expect(events).toEqual(['stop', 'save']);
   });

@@ -9,10 +9,36 @@ const armed: JournalEntry = { kind: 'fault-armed', at: 10, fault: 's1-kill', ste
 const revertPhase: JournalEntry = { kind: 'phase', at: 500, phase: 'revert' };
 const reverted: JournalEntry = { kind: 'fault-reverted', at: 600, fault: 's1-kill', reason: 'end-of-drill' };
 const end = (status: RunStatus, at = 700): JournalEntry => ({ kind: 'run-end', at, status });
+const measured = (name: 'rto' | 'rpo', value: number, fault?: string): JournalEntry => ({ kind: 'measurement', at: 640, name, ...(fault ? { fault } : {}), value, unit: 'ms', why: 'test', from: [] });
+// Both targets of the plan measured and met.
+const met: JournalEntry[] = [measured('rto', 1_000), measured('rpo', 0)];
+const notExercised = (name: 'rto' | 'rpo', expectedNoImpact: boolean, fault?: string): JournalEntry => ({ kind: 'measurement', at: 640, name, ...(fault ? { fault } : {}), notExercised: true, unit: 'ms', why: 'no fault disrupted clients', evidence: { expectedNoImpact }, from: [] });
 
 describe('statusFromJournal', () => {
   it('passes a clean run', () => {
-    expect(statusFromJournal([start, armed, revertPhase, reverted, end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, ...met, end('passed')])).toBe('passed');
+  });
+
+  it('never passes a run whose targets were not measured, or not exercised by any fault', () => {
+    expect(statusFromJournal([start, armed, revertPhase, reverted, end('passed')])).toBe('targets-missed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, measured('rto', 1_000), end('passed')])).toBe('targets-missed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, notExercised('rto', false), measured('rpo', 0), end('passed')])).toBe('targets-missed');
+    const targets = resultFromJournal([start, armed, revertPhase, reverted, notExercised('rto', false), end('passed')]).targets;
+    expect(targets.map((t) => [t.name, t.status])).toEqual([['rto', 'not-exercised'], ['rpo', 'not-measured']]);
+  });
+
+  it('judges a fault declared expect: no-impact by its own window, in place of an RTO it did not exercise', () => {
+    const quiet = plan().fault('node-crash', { node: 'a-2' }, { name: 'replica', expect: 'no-impact' }).build();
+    const begin: JournalEntry = { ...start, plan: quiet } as JournalEntry;
+    const armedQuiet: JournalEntry = { kind: 'fault-armed', at: 10, fault: 's1-replica', step: 's1', revert: { backend: 'fake', type: 'node-crash', faultId: 's1-replica', runId: 'r9', data: {} } };
+    const revertedQuiet: JournalEntry = { kind: 'fault-reverted', at: 600, fault: 's1-replica', reason: 'end-of-drill' };
+    const noImpact = [revertedQuiet, notExercised('rto', true), notExercised('rpo', true), notExercised('rto', true, 's1-replica')];
+    expect(statusFromJournal([begin, armedQuiet, revertPhase, ...noImpact, end('passed')])).toBe('passed');
+    const targets = resultFromJournal([begin, armedQuiet, revertPhase, ...noImpact, end('passed')]).targets;
+    expect(targets.map((t) => [t.name, t.status])).toEqual([['rto', 'not-applicable'], ['rpo', 'not-applicable'], ['no-impact', 'met']]);
+    const hurt = [revertedQuiet, measured('rto', 4_000), measured('rpo', 0), measured('rto', 4_000, 's1-replica')];
+    expect(statusFromJournal([begin, armedQuiet, revertPhase, ...hurt, end('passed')])).toBe('targets-missed');
+    expect(resultFromJournal([begin, armedQuiet, revertPhase, ...hurt, end('passed')]).targets.at(-1)).toMatchObject({ name: 'no-impact', fault: 's1-replica', status: 'missed' });
   });
 
   it('says cleanup-incomplete whenever a fault is left armed, above every other status', () => {
@@ -25,7 +51,7 @@ describe('statusFromJournal', () => {
     const abort: JournalEntry = { kind: 'abort', at: 200, reason: 'max duration' };
     expect(statusFromJournal([start, armed, sigint, abort, revertPhase, reverted, end('interrupted')])).toBe('interrupted');
     expect(statusFromJournal([start, armed, abort, sigint, revertPhase, reverted, end('aborted')])).toBe('aborted');
-    expect(statusFromJournal([start, armed, revertPhase, sigint, reverted, end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, sigint, reverted, ...met, end('passed')])).toBe('passed');
   });
 
   it('says errored for a failed step, a run-end error, or a journal that stops without run-end', () => {
@@ -38,22 +64,23 @@ describe('statusFromJournal', () => {
 
   it('says targets-missed when a measured target is missed, from the measurements alone', () => {
     const rto = (value: number): JournalEntry => ({ kind: 'measurement', at: 650, name: 'rto', value, unit: 'ms', why: 'test', from: [] });
-    expect(statusFromJournal([start, armed, revertPhase, reverted, rto(900_000), end('passed')])).toBe('passed');
-    expect(statusFromJournal([start, armed, revertPhase, reverted, rto(900_001), end('passed')])).toBe('targets-missed');
-    expect(deriveStatus([start], undefined, true)).toBe('passed');
+    const rpo = measured('rpo', 0);
+    expect(statusFromJournal([start, armed, revertPhase, reverted, rto(900_000), rpo, end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, rto(900_001), rpo, end('passed')])).toBe('targets-missed');
+    expect(deriveStatus([start, ...met], undefined, true)).toBe('passed');
   });
 
   it('says targets-missed when the steady state does not return after the faults', () => {
     const after = (held: boolean): JournalEntry => ({ kind: 'steady-state', at: 650, when: 'after', held, checks: [{ probe: 'redundancy', held, detail: held ? '2 of 2 streaming' : '1 of 2 streaming' }] });
-    expect(statusFromJournal([start, armed, revertPhase, reverted, after(true), end('passed')])).toBe('passed');
-    expect(statusFromJournal([start, armed, revertPhase, reverted, after(false), end('passed')])).toBe('targets-missed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, ...met, after(true), end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, ...met, after(false), end('passed')])).toBe('targets-missed');
   });
 
   it('says integrity-failed when a required verification fails, above a missed target; an optional one never fails the run', () => {
     const verification = (required: boolean): JournalEntry => ({ kind: 'verification', at: 660, verify: 'amcheck', required, verdict: 'fail', summary: 'bad index' });
     const missed: JournalEntry = { kind: 'measurement', at: 650, name: 'rpo', value: 5, unit: 'ms', why: 'test', from: [] };
     expect(statusFromJournal([start, armed, revertPhase, reverted, missed, verification(true), end('passed')])).toBe('integrity-failed');
-    expect(statusFromJournal([start, armed, revertPhase, reverted, verification(false), end('passed')])).toBe('passed');
+    expect(statusFromJournal([start, armed, revertPhase, reverted, ...met, verification(false), end('passed')])).toBe('passed');
   });
 });
 
@@ -88,7 +115,7 @@ describe('resultFromJournal', () => {
     ];
     expect(resultFromJournal(entries, '/runs/r9/journal.jsonl')).toEqual({
       runId: 'r9',
-      status: 'passed',
+      status: 'targets-missed', // nothing was measured: never a pass
       startedWall: '2030-01-01T00:00:00.000Z',
       durationMs: 650,
       journalPath: '/runs/r9/journal.jsonl',
@@ -99,8 +126,8 @@ describe('resultFromJournal', () => {
       ],
       measurements: [],
       targets: [
-        { name: 'rto', required: 900_000, unit: 'ms', derivation: 'not measured: the run produced no such measurement' },
-        { name: 'rpo', required: 0, unit: 'ms', derivation: 'not measured: the run produced no such measurement' },
+        { name: 'rto', required: 900_000, unit: 'ms', status: 'not-measured', derivation: 'not measured: the run produced no such measurement' },
+        { name: 'rpo', required: 0, unit: 'ms', status: 'not-measured', derivation: 'not measured: the run produced no such measurement' },
       ],
       evidence: {},
     });

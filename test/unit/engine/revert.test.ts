@@ -44,7 +44,8 @@ describe('ArmedFaults', () => {
     for (const id of ['f1', 'f2', 'f3']) armed.register(handle(id, calls), `step-${id}`);
     expect(await armed.revertAll('end-of-drill')).toBe(true);
     expect(calls).toEqual(['f3', 'f2', 'f1']);
-    expect(journal.entries).toEqual(['f3', 'f2', 'f1'].map((fault) => ({ kind: 'fault-reverted', at: 0, fault, reason: 'end-of-drill' })));
+    // Each revert journals when it began (its harm may linger while it heals) and when it was done.
+    expect(journal.entries).toEqual(['f3', 'f2', 'f1'].flatMap((fault) => (['fault-reverting', 'fault-reverted'] as const).map((kind) => ({ kind, at: 0, fault, reason: 'end-of-drill' }))));
     expect(armed.armed).toEqual([]);
   });
 
@@ -56,7 +57,7 @@ describe('ArmedFaults', () => {
     expect(await armed.revert('f1', 'end-of-drill')).toBe(true);
     expect(await armed.revertAll('end-of-drill')).toBe(true);
     expect(calls).toEqual(['f1']);
-    expect(journal.entries).toHaveLength(1);
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-reverting', 'fault-reverted']);
   });
 
   it('continues past a failing revert, journals it, and reports not all reverted', async () => {
@@ -67,11 +68,14 @@ describe('ArmedFaults', () => {
     expect(await armed.revertAll('error')).toBe(false);
     expect(calls).toEqual(['f3', 'f2', 'f1']);
     expect(journal.entries.map((e) => [e.kind, 'fault' in e ? e.fault : ''])).toEqual([
+      ['fault-reverting', 'f3'],
       ['fault-reverted', 'f3'],
+      ['fault-reverting', 'f2'],
       ['fault-revert-failed', 'f2'],
+      ['fault-reverting', 'f1'],
       ['fault-reverted', 'f1'],
     ]);
-    expect(journal.entries[1]).toMatchObject({ error: { name: 'Error', message: 'f2 will not revert' } });
+    expect(journal.entries[3]).toMatchObject({ error: { name: 'Error', message: 'f2 will not revert' } });
     expect(armed.armed).toEqual(['f2']);
   });
 
@@ -91,7 +95,7 @@ describe('ArmedFaults', () => {
     armed.register(handle('f2', calls), 's2');
     expect(await armed.revertAll('error')).toBe(true);
     expect(calls).toEqual(['f2', 'f1']);
-    expect(logs.filter((l) => l.includes('disk full'))).toHaveLength(2);
+    expect(logs.filter((l) => l.includes('disk full'))).toHaveLength(4); // reverting and reverted, each
   });
 
   it('finds the fault a step armed', () => {

@@ -48,7 +48,7 @@ describe('runDrill', () => {
   it('journals run-start with the plan, run id, wall time and version, then the phases in order', async () => {
     const drill = fakeDrill();
     const p = plan().warmUpMs(2_000).pause(1_000).build();
-    const result = await drill.start(p);
+    const result = await drill.start(p, { observer: undefined });
     const start = drill.journal.entries[0] as EntryOf<'run-start'>;
     expect(start).toMatchObject({ kind: 'run-start', at: 0, runId: 'run-test', kdrillVersion: '0.0.0-test', plan: JSON.parse(JSON.stringify(p)) });
     expect(Date.parse(start.wall)).not.toBeNaN();
@@ -79,7 +79,7 @@ describe('runDrill', () => {
     const ops = drill.state.events.map((e) => e.op);
     expect(ops.indexOf('armed-journalled')).toBeGreaterThanOrEqual(0);
     expect(ops.indexOf('armed-journalled')).toBeLessThan(ops.indexOf('harm'));
-    expect(kinds(drill.journal.entries, 's1')).toEqual(['fault-armed', 'fault-effective', 'fault-injected', 'fault-reverted']);
+    expect(kinds(drill.journal.entries, 's1')).toEqual(['fault-armed', 'fault-effective', 'fault-injected', 'fault-reverting', 'fault-reverted']);
     const armed = entriesOf(drill.journal.entries, 'fault-armed')[0]!;
     expect(armed).toMatchObject({ step: 's1', revert: { backend: 'fake', type: 'primary-crash', faultId: 's1', runId: 'run-test', data: { effect: 'down', nodes: ['a-1'] } } });
   });
@@ -176,7 +176,7 @@ describe('runDrill', () => {
     expect(result.status).toBe('passed');
     const reverted = entriesOf(drill.journal.entries, 'fault-reverted');
     expect(reverted).toEqual([{ kind: 'fault-reverted', at: 30_000, fault: 's1', reason: 'duration-elapsed' }]);
-    expect(result.faults).toEqual([{ id: 's1', step: 's1', type: 'node-crash', armedAt: 0, injectedAt: 0, revertedAt: 30_000 }]);
+    expect(result.faults).toEqual([{ id: 's1', step: 's1', type: 'node-crash', armedAt: 0, effectiveAt: 0, injectedAt: 0, revertedAt: 30_000 }]);
     expect(entriesOf(drill.journal.entries, 'step-complete').find((e) => e.step === 's2')?.at).toBe(60_000);
   });
 
@@ -239,7 +239,7 @@ describe('runDrill', () => {
     const result = await drill.start(plan().fault('node-crash', { node: 'a-1' }).fault('node-crash', { node: 'b-1' }).build());
 
     expect(result.status).toBe('cleanup-incomplete');
-    expect(kinds(drill.journal.entries).filter((k) => k.startsWith('fault-re'))).toEqual(['fault-reverted', 'fault-revert-failed']);
+    expect(kinds(drill.journal.entries).filter((k) => k.startsWith('fault-re'))).toEqual(['fault-reverting', 'fault-reverted', 'fault-reverting', 'fault-revert-failed']);
     expect(revertOrder(drill.journal.entries)).toEqual(['s2']);
     expect(pendingReverts(drill.journal.entries).map((e) => e.fault)).toEqual(['s1']);
     expect(result.faults.find((f) => f.id === 's1')?.revertedAt).toBeUndefined();

@@ -32,7 +32,7 @@ describe('measureRestore', () => {
   it('gives an RPO of 0 when the restore holds writes acknowledged after the decision (archived while it ran)', () => {
     const m = measureRestore([], tenSeconds(), upTo(900), restoreAt(8_000));
     expect(m.rpo.value).toBe(0);
-    expect(m.rpo.why).toBe('restore: the newest acknowledged write present (id 900) was acknowledged 995 ms after the decision to restore (its WAL was archived while the restore ran), so nothing before it is missing');
+    expect(m.rpo.why).toBe('restore: the recovery point, write 900, was acknowledged 995 ms after the decision to restore (its WAL was archived while the restore ran), so nothing before it is missing');
     expect(m.lost.value).toBe(0);
   });
 
@@ -44,11 +44,30 @@ describe('measureRestore', () => {
     expect(m.lost.value).toBe(100); // 601…700 were acknowledged before t0; later ones never counted
   });
 
-  it('calls a missing write acknowledged before a present one was sent a hole, not a loss', () => {
+  it('calls a missing write acknowledged before a present one was sent a hole, and ends the recovery point before it', () => {
     const ids = Array.from({ length: 600 }, (_, i) => i + 1).filter((id) => id !== 250);
     const m = measureRestore([], tenSeconds(), present(ids), restoreAt(8_000));
     expect(m.holes).toEqual({ count: 1, ids: [250] });
     expect(m.lost.value).toBe(200);
+    // The clean prefix ends at id 249 (sent at 2 480, acknowledged at 2 485), not at id 600.
+    expect(m.recoveryPointId).toBe(249);
+    expect(m.rpo.value).toBe(8_000 - 2_485);
+  });
+
+  it('measures the RPO from the fault that caused the restore, not the first one', () => {
+    // A write every 10 ms for 120 s. A blip at 10 s; the cluster lost at 100 s; the archive
+    // reached 60 s: ids 1…6 000 (sent until 59 990, acknowledged until 59 995) are restored.
+    const ledger = new Ledger();
+    for (let t = 0; t < 120_000; t += 10) ledger.acked(ledger.send(t), t + 5, 'A');
+    const entries: JournalEntry[] = [
+      { kind: 'fault-effective', at: 10_000, fault: 's1-blip' },
+      { kind: 'fault-effective', at: 100_000, fault: 's2-loss' },
+    ];
+    const m = measureRestore(entries, ledger, upTo(6_000), restoreAt(101_000));
+    expect(m.failureAt).toBe(100_000);
+    expect(m.rpo.value).toBe(100_000 - 59_995);
+    // Acknowledged from 60 005 to 99 995 (ids 6 001…10 000) and absent.
+    expect(m.lost.value).toBe(4_000);
   });
 
   it('leaves writes in flight at the recovery point alone: acknowledged after the newest present write was sent', () => {

@@ -23,7 +23,7 @@ export function makePlan(): Plan {
     targets: { tier: 'tier1', rpoMs: 0, rtoMs: 60_000, derivation: ['rto 1m from tier1', 'rpo 0s from tier1'] },
     warmUpMs: 0,
     steps,
-    schedule: steps.map((s) => ({ stepId: s.id, earliestMs: 0, latestMs: 0 })),
+    schedule: steps.map((s) => ({ stepId: s.id, earliestMs: 0, latestMs: 0, unattendedMs: 0 })),
     touches: ['primary'],
     judged: ['rto', 'rpo'],
     maxDurationMs: 3_600_000,
@@ -52,6 +52,8 @@ export const j = {
   }),
   injected: (at: number, fault: string): JournalEntry => ({ kind: 'fault-injected', at, fault }),
   reverted: (at: number, fault: string): JournalEntry => ({ kind: 'fault-reverted', at, fault, reason: 'duration-elapsed' }),
+  effective: (at: number, fault: string): JournalEntry => ({ kind: 'fault-effective', at, fault }),
+  measured: (at: number, name: 'rto' | 'rpo', value: number, fault?: string): JournalEntry => ({ kind: 'measurement', at, name, ...(fault ? { fault } : {}), value, unit: 'ms', why: `${name} for the test`, from: [] }),
   end: (at: number, status: RunStatus, message?: string): JournalEntry => ({
     kind: 'run-end',
     at,
@@ -78,12 +80,13 @@ export function failedRunEntries(plan = makePlan()): JournalEntry[] {
   ];
 }
 
-// A drill where every step passes.
+// A drill where every step passes and both targets were measured and met.
 export function passedRunEntries(plan = makePlan()): JournalEntry[] {
   return [
     j.start(0, plan),
     j.invoke(10, 's1', 'fault pod-kill'),
     j.armed(11, 'f1', 's1'),
+    j.effective(12, 'f1'),
     j.injected(12, 'f1'),
     j.ok(20, 's1'),
     j.invoke(30, 's2', 'wait new-leader'),
@@ -93,6 +96,10 @@ export function passedRunEntries(plan = makePlan()): JournalEntry[] {
     j.invoke(70, 's4', 'pause'),
     j.ok(80, 's4'),
     j.reverted(90, 'f1'),
+    // A pass needs measured, met targets: the fault's own window, then the run's figures.
+    j.measured(95, 'rto', 28, 'f1'),
+    j.measured(95, 'rto', 28),
+    j.measured(95, 'rpo', 0),
     j.end(100, 'passed'),
   ];
 }

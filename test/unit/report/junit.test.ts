@@ -40,6 +40,8 @@ describe('junit reporter', () => {
       's1 kill primary',
       's2 wait for new leader',
       's3 <script>alert("x")</script>',
+      'target RTO ≤ 1m',
+      'target RPO ≤ 0s',
       'run ERRORED',
     ]);
     const byName = new Map(cases.map((c) => [c.attrs['name'], c]));
@@ -47,13 +49,14 @@ describe('junit reporter', () => {
     expect(failure).toHaveLength(1);
     expect(failure[0]!.attrs).toEqual({ message: 'STEP_FAILED: no leader after 500ms: password=[redacted] rejected', type: 'step-failed' });
     expect(byName.get('s1 kill primary')!.attrs['time']).toBe('0.050');
-    // The schema has no skipped test: a step that never ran is named in the suite's output.
-    // Nor are targets not measured, or verifications that never ran, tests that passed.
+    // The schema has no skipped test: a step that never ran is named in the suite's output, as
+    // is a verification that never ran. A target that was not measured is a failure: never met.
     const out = findAll(suite, 'system-out')[0]!.text;
-    for (const name of ['s4 pause', 'target RTO ≤ 1m', 'target RPO ≤ 0s', 'verify ledger-readback']) expect(out).toContain(`not judged: ${name}`);
+    for (const name of ['s4 pause', 'verify ledger-readback']) expect(out).toContain(`not judged: ${name}`);
+    expect(findAll(byName.get('target RTO ≤ 1m')!, 'failure')[0]!.attrs['message']).toBe('RTO not measured: not measured: the run produced no such measurement');
     const error = findAll(byName.get('run ERRORED')!, 'error');
     expect(error[0]!.attrs).toEqual({ message: 'backend said: password=[redacted]', type: 'run-errored' });
-    expect(findAll(suite, 'failure')).toHaveLength(1);
+    expect(findAll(suite, 'failure')).toHaveLength(3);
   });
 
   it('has no failure or error for a passed run', async () => {
