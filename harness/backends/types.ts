@@ -150,7 +150,7 @@ export interface InClusterLoadRequest {
 
 export interface InClusterLedgerRequest extends InClusterLoadRequest {
   readonly writeTimeoutMs: number;
-  readonly ledger: import('../load/types.js').LedgerWriter;
+  readonly ledger: import('../load/types.js').RetimableLedger; // re-timed by the driver's clock alignments when the load stops
 }
 
 export interface InClusterK6Request extends InClusterLoadRequest {

@@ -13,6 +13,12 @@ export interface LedgerWriter {
   failed(id: number, at: MonoTime, outcome: 'failed' | 'in-doubt', reason?: string): void;
 }
 
+// A ledger whose times can be moved once they are known better (a remote driver's, when its
+// clock's last alignment is in).
+export interface RetimableLedger extends LedgerWriter {
+  retime(map: (at: MonoTime) => MonoTime): void;
+}
+
 export interface LoadSummary {
   readonly driver: string;
   readonly startedAt: MonoTime;
@@ -25,6 +31,23 @@ export interface LoadSummary {
   readonly meanLatencyMs?: number; // of acknowledged writes
   readonly errors: Readonly<Record<string, number>>; // reason → count
   readonly walBytes?: number; // WAL written meanwhile, when both ends could be read
+  // A driver on another machine (the ledger Job): its clock against kdrill's, from which every
+  // time of its writes was converted, each within ± `uncertaintyMs`.
+  readonly clock?: RemoteClockSummary;
+}
+
+// One reading of a remote clock: at kdrill's time `at` it read `at + shift`, give or take
+// `uncertaintyMs` (half the best round trip, as NTP estimates it).
+export interface ClockAlignment {
+  readonly at: MonoTime;
+  readonly shift: number;
+  readonly uncertaintyMs: number;
+}
+
+export interface RemoteClockSummary {
+  readonly alignments: readonly ClockAlignment[];
+  readonly uncertaintyMs: number; // the largest ± of any time converted from the remote clock
+  readonly driftMs: number; // last shift minus first: how much the remote clock gained on kdrill's
 }
 
 // Running totals, read while the load runs (the error-rate abort condition samples them).

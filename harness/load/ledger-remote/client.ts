@@ -1,7 +1,10 @@
 import type { Clock } from '../../engine/clock.js';
 import type { MonoTime } from '../../engine/journal-types.js';
-import type { LedgerWriter, LoadStats, LoadSummary, RunningLoad } from '../types.js';
+import type { ClockAlignment, LedgerWriter, LoadStats, LoadSummary, RetimableLedger, RunningLoad } from '../types.js';
+import { interpolateClock, LiveClock } from './clock-map.js';
 import { replayEvent, type EventBatch } from './protocol.js';
+
+export type { ClockAlignment };
 
 // How kdrill reaches the remote driver (the API server's pod proxy, or plain HTTP in tests):
 // any HTTP answer resolves; only a failure to get one rejects.
@@ -30,20 +33,18 @@ async function call(transport: DriverTransport, method: 'GET' | 'POST', path: st
   throw new Error(`${method} ${path}: HTTP ${status}: ${detail}`);
 }
 
-// The remote clock against kdrill's: remote time r happened at local time r - shift, give or
-// take `uncertaintyMs` (half the best round trip, as NTP estimates it).
-export interface ClockAlignment {
-  readonly shift: number;
-  readonly uncertaintyMs: number;
-}
-
+// Reads the remote clock `samples` times and keeps the reading with the shortest round trip:
+// remote time r happened at local time r - shift, give or take half that round trip (as NTP
+// estimates it), `at` being the local midpoint of that round trip. Rejects on the first
+// reading that fails, so a driver that cannot be reached costs one request, not five.
 export async function alignClocks(transport: DriverTransport, clock: Clock, samples = 5): Promise<ClockAlignment> {
   let best: ClockAlignment | undefined;
   for (let i = 0; i < samples; i++) {
     const sentAt = clock.now();
     const { now } = JSON.parse(await call(transport, 'GET', '/clock')) as { now: number };
     const receivedAt = clock.now();
-    const candidate = { shift: now - (sentAt + receivedAt) / 2, uncertaintyMs: (receivedAt - sentAt) / 2 };
+    const at = (sentAt + receivedAt) / 2;
+    const candidate = { at, shift: now - at, uncertaintyMs: (receivedAt - sentAt) / 2 };
     if (!best || candidate.uncertaintyMs < best.uncertaintyMs) best = candidate;
   }
   return best!;
@@ -70,43 +71,72 @@ export async function waitPrepared(transport: DriverTransport, clock: Clock, tim
 export interface RemoteLedgerLoadOptions {
   readonly transport: DriverTransport;
   readonly clock: Clock;
-  readonly ledger: LedgerWriter;
+  // Written by this load only (its ids are the driver's, from 1), so every write in it is
+  // re-timed at the end.
+  readonly ledger: RetimableLedger;
   readonly log: (line: string) => void;
   readonly what: string; // "the ledger Job ns/name", for messages
   readonly pollMs?: number;
+  readonly alignEveryMs?: number; // between clock alignments while the load runs (30 s)
   readonly stopTimeoutMs?: number;
 }
 
 export interface RemoteLedgerLoad extends RunningLoad {
-  readonly alignment: ClockAlignment;
+  readonly alignment: ClockAlignment; // the first, before the load started
 }
+
+const roundMicros = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 // Starts the remote driver's load and replays its events into the run's ledger as they come,
 // on kdrill's clock. A fetch that fails (the API server down in an etcd drill, say) is retried
 // on the next tick; the driver keeps its events until they are fetched.
+//
+// The clocks are aligned before the load starts, every `alignEveryMs` while it runs (an
+// alignment that fails is skipped and tried again a period later; the load goes on), and
+// after the last event. Events are replayed with the estimate so far (LiveClock); at stop()
+// every write is re-timed by the shift interpolated between the alignments around it
+// (interpolateClock), and the summary says how far the clock drifted and the ± of every time.
 export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise<RemoteLedgerLoad> {
-  const alignment = await alignClocks(o.transport, o.clock);
-  const toLocal = (remoteAt: number): MonoTime => Math.round((remoteAt - alignment.shift) * 1000) / 1000;
+  const alignEveryMs = o.alignEveryMs ?? 30_000;
+  const first = await alignClocks(o.transport, o.clock);
+  const live = new LiveClock(alignEveryMs);
+  const alignments: ClockAlignment[] = [];
+  // One that is not later than the last in both clocks (never, with real clocks) is dropped.
+  const keep = (alignment: ClockAlignment): void => {
+    if (live.add(alignment)) alignments.push(alignment);
+  };
+  keep(first);
+  const span = { from: Infinity, to: -Infinity }; // of the remote times replayed
+  let remoteNow = 0; // the remote time of the event being replayed (converted just before)
+  const toLocal = (remoteAt: number): MonoTime => {
+    remoteNow = remoteAt;
+    if (remoteAt < span.from) span.from = remoteAt;
+    if (remoteAt > span.to) span.to = remoteAt;
+    return roundMicros(live.toLocal(remoteAt));
+  };
   const counts = { sent: 0, acked: 0, failed: 0, inDoubt: 0 };
-  const sentAt = new Map<number, number>();
+  // Latencies on the remote clock, exact but for its drift rate (parts per million); the live
+  // estimate's times are rounded to the µs and its slope is only as good as a period's noise.
+  const sentAt = new Map<number, number>(); // remote send time of each write in flight
   let latencySum = 0;
   let next = 0;
   let remoteStats: LoadStats | undefined;
   let last: EventBatch | undefined;
   let failing: string | undefined;
+  let alignFailing: string | undefined;
 
   // The run's ledger, counting as it goes (stats() is read often; the ledger's own counts
   // walk every write).
   const counting: LedgerWriter = {
     send: (at) => {
       const id = o.ledger.send(at);
-      sentAt.set(id, at);
+      sentAt.set(id, remoteNow);
       counts.sent++;
       return id;
     },
     acked: (id, at, node) => {
       o.ledger.acked(id, at, node);
-      latencySum += at - (sentAt.get(id) ?? at);
+      latencySum += remoteNow - (sentAt.get(id) ?? remoteNow);
       sentAt.delete(id);
       counts.acked++;
     },
@@ -134,12 +164,32 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
     return batch;
   };
 
+  // A periodic alignment: one that fails is logged (once while they keep failing) and skipped.
+  const alignNow = async (): Promise<void> => {
+    try {
+      const alignment = await alignClocks(o.transport, o.clock);
+      keep(alignment);
+      if (alignFailing) o.log(`load: ${o.what}'s clock aligned again (±${alignment.uncertaintyMs.toFixed(1)} ms)`);
+      alignFailing = undefined;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!alignFailing) o.log(`load: could not align ${o.what}'s clock (${message}); skipped, trying again every ${alignEveryMs / 1000} s`);
+      alignFailing = message;
+    }
+  };
+
   await call(o.transport, 'POST', '/start');
   const startedAt = o.clock.now();
   let polling = true;
   let broken: Error | undefined;
+  let nextAlignAt = startedAt + alignEveryMs;
+  // Alignments and fetches take turns, never overlap: LiveClock relies on it.
   const poller = (async () => {
     while (polling) {
+      if (o.clock.now() >= nextAlignAt) {
+        await alignNow();
+        while (nextAlignAt <= o.clock.now()) nextAlignAt += alignEveryMs; // on the beat, none made up
+      }
       try {
         const batch = await fetchOnce();
         if (failing) o.log(`load: ${o.what} answers again`);
@@ -158,8 +208,24 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
     }
   })();
 
+  // The last alignment, after the last event (so every remote time lies before it); three
+  // tries, then the last times are extrapolated from the alignments before.
+  const alignAtEnd = async (): Promise<void> => {
+    let message = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) await o.clock.sleep(1_000);
+      try {
+        keep(await alignClocks(o.transport, o.clock));
+        return;
+      } catch (error) {
+        message = error instanceof Error ? error.message : String(error);
+      }
+    }
+    o.log(`load: could not align ${o.what}'s clock at the end (${message}); its last times are extrapolated from the alignments before`);
+  };
+
   return {
-    alignment,
+    alignment: first,
     stats: () => ({ ...counts, connectFailures: remoteStats?.connectFailures ?? 0 }),
     async stop(): Promise<LoadSummary> {
       polling = false;
@@ -180,8 +246,19 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
       await untilDeadline('stopping the load', () => call(o.transport, 'POST', '/stop'));
       const stoppedAt = o.clock.now();
       while (!last?.stopped) await untilDeadline('fetching the last events', fetchOnce);
-      const after = await alignClocks(o.transport, o.clock).catch(() => undefined);
-      if (after) o.log(`load: ${o.what}'s clock drifted ${(after.shift - alignment.shift).toFixed(1)} ms against kdrill's during the run (alignment ±${alignment.uncertaintyMs.toFixed(1)} ms)`);
+      await alignAtEnd();
+
+      const mapping = interpolateClock(alignments);
+      o.ledger.retime((at) => roundMicros(mapping.toLocal(live.toRemote(at))));
+      const firstAlignment = alignments[0]!;
+      const lastAlignment = alignments.at(-1)!;
+      // Rounded up to the µs: a ± must not shrink.
+      const uncertaintyMs = Math.ceil(1000 * (span.from <= span.to ? mapping.maxUncertainty(span.from, span.to) : mapping.maxUncertainty(firstAlignment.at + firstAlignment.shift, lastAlignment.at + lastAlignment.shift))) / 1000;
+      const driftMs = roundMicros(mapping.driftMs);
+      const alignedOver = lastAlignment.at - firstAlignment.at;
+      const rate = alignedOver > 0 ? `, ${((driftMs / alignedOver) * 1e6).toFixed(0)} ppm` : '';
+      o.log(`load: ${o.what}'s clock drifted ${driftMs >= 0 ? '+' : ''}${driftMs.toFixed(1)} ms against kdrill's over ${(alignedOver / 1000).toFixed(0)} s (${alignments.length} alignment${alignments.length === 1 ? '' : 's'}${rate}); its writes' times interpolated between the alignments, ±${uncertaintyMs.toFixed(1)} ms`);
+
       const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-9);
       const summary = last.summary;
       return {
@@ -193,6 +270,7 @@ export async function startRemoteLedgerLoad(o: RemoteLedgerLoadOptions): Promise
         ...(counts.acked ? { meanLatencyMs: latencySum / counts.acked } : {}),
         errors: { ...(summary?.errors ?? {}) },
         ...(summary?.walBytes === undefined ? {} : { walBytes: summary.walBytes }),
+        clock: { alignments: [...alignments], uncertaintyMs, driftMs },
       };
     },
   };

@@ -1,5 +1,5 @@
 import type { MonoTime } from '../../engine/journal-types.js';
-import { OUTCOMES, type LedgerWriter, type Outcome } from '../types.js';
+import { OUTCOMES, type Outcome, type RetimableLedger } from '../types.js';
 
 const CHUNK = 1 << 20; // writes per chunk: memory grows in 18 MiB steps, never per write
 
@@ -27,7 +27,7 @@ export interface LedgerEntry {
 
 // Every write of a run: id i (from 1) sits at index i - 1 of flat typed arrays, so millions
 // of writes cost 18 bytes each and no object per write.
-export class Ledger implements LedgerWriter {
+export class Ledger implements RetimableLedger {
   private readonly chunks: Chunk[] = [];
   private readonly nodes: string[] = [];
   private count = 0;
@@ -58,6 +58,18 @@ export class Ledger implements LedgerWriter {
     const { chunk, offset } = this.slot(id);
     chunk.endAt[offset] = at;
     chunk.outcome[offset] = OUTCOMES.indexOf(outcome);
+  }
+
+  // Moves every recorded time through `map`, in place (a remote driver's writes, once its
+  // clock is known better); a pending write's missing end stays missing.
+  retime(map: (at: MonoTime) => MonoTime): void {
+    for (let index = 0; index < this.count; index++) {
+      const chunk = this.chunks[Math.floor(index / CHUNK)]!;
+      const o = index % CHUNK;
+      chunk.sentAt[o] = map(chunk.sentAt[o]!);
+      const end = chunk.endAt[o]!;
+      if (!Number.isNaN(end)) chunk.endAt[o] = map(end);
+    }
   }
 
   outcomeOf(id: number): Outcome {

@@ -28,6 +28,26 @@ describe('Ledger', () => {
     expect(() => ledger.entry(0)).toThrow(RangeError);
   });
 
+  it('re-times every write in place, across chunks, and leaves a pending write without an end', () => {
+    const ledger = new Ledger();
+    const n = LEDGER_CHUNK + 3;
+    for (let i = 0; i < n; i++) ledger.send(i);
+    ledger.acked(1, 5, 'db-0');
+    ledger.failed(2, 6, 'in-doubt');
+    ledger.acked(n, n + 4, 'db-1');
+    const seen: number[] = [];
+    ledger.retime((t) => {
+      if (seen.length < 4) seen.push(t);
+      return t * 2 + 1;
+    });
+    expect(seen).toEqual([0, 5, 1, 6]); // sentAt then endAt, id by id; no NaN passed in
+    expect(ledger.entry(1)).toEqual({ id: 1, sentAt: 1, endAt: 11, outcome: 'acked', node: 'db-0' });
+    expect(ledger.entry(2)).toEqual({ id: 2, sentAt: 3, endAt: 13, outcome: 'in-doubt', node: undefined });
+    expect(ledger.entry(3)).toEqual({ id: 3, sentAt: 5, endAt: undefined, outcome: 'pending', node: undefined });
+    expect(ledger.entry(n)).toMatchObject({ sentAt: (n - 1) * 2 + 1, endAt: (n + 4) * 2 + 1, node: 'db-1' });
+    expect(ledger.counts()).toEqual({ pending: n - 3, acked: 2, failed: 0, 'in-doubt': 1 });
+  });
+
   it('crosses chunk boundaries without losing a write', () => {
     const ledger = new Ledger();
     const n = LEDGER_CHUNK + 5;

@@ -2,7 +2,7 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { bundleLedgerDriver } from '../../../load/ledger-remote/bundle.js';
 import { startRemoteLedgerLoad, waitPrepared, type ClockAlignment, type DriverTransport } from '../../../load/ledger-remote/client.js';
 import { LEDGER_DRIVER_PORT } from '../../../load/ledger-remote/protocol.js';
-import type { LedgerWriter, RunningLoad } from '../../../load/types.js';
+import type { RetimableLedger, RunningLoad } from '../../../load/types.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { CONFIG_MAP_LIMIT, ledgerDriverConfigMap, ledgerDriverJob } from '../objects/jobs/ledger-job.js';
 import { objectName, runLabels, runHash } from '../objects/labels.js';
@@ -10,7 +10,7 @@ import { startLoadJob, type LoadJobRequest } from './job-pod.js';
 
 export interface LedgerJobRequest extends LoadJobRequest {
   readonly writeTimeoutMs: number;
-  readonly ledger: LedgerWriter;
+  readonly ledger: RetimableLedger;
   readonly bundle?: string; // the bundled driver, when already built
 }
 

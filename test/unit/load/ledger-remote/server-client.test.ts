@@ -42,7 +42,7 @@ describe('remote ledger driver: server and client', () => {
     const ledger = new Ledger();
     const lines: string[] = [];
     const before = local.now();
-    const load = await startRemoteLedgerLoad({ transport, clock: local, ledger, log: (l) => lines.push(l), what: 'the driver', pollMs: 20 });
+    const load = await startRemoteLedgerLoad({ transport, clock: local, ledger, log: (l) => lines.push(l), what: 'the driver', pollMs: 20, alignEveryMs: 100 });
     await new Promise((r) => setTimeout(r, 300));
     expect(load.stats().sent).toBeGreaterThan(0);
     const summary = await load.stop();
@@ -62,6 +62,12 @@ describe('remote ledger driver: server and client', () => {
       expect(outcome).not.toBe(0); // nothing pending
     });
     expect(lines.some((l) => l.includes('clock drifted'))).toBe(true);
+    // Aligned at the start, every 100 ms meanwhile, and at the end; the same clock on both
+    // sides (100 s apart), so no drift beyond the alignments' ±.
+    const c = summary.clock!;
+    expect(c.alignments.length).toBeGreaterThanOrEqual(3);
+    for (const a of c.alignments) expect(Math.abs(a.shift - 100_000)).toBeLessThanOrEqual(a.uncertaintyMs);
+    expect(Math.abs(c.driftMs)).toBeLessThanOrEqual(c.alignments[0]!.uncertaintyMs + c.alignments.at(-1)!.uncertaintyMs);
   });
 
   it('keeps the events while it cannot fetch them, and fetches them all later', async () => {
