@@ -3,7 +3,7 @@ import type { Ledger } from '../load/ledger/ledger.js';
 import type { LoadStats, RunningLoad } from '../load/types.js';
 import type { AbortSpec } from '../scenario/schema/abort.js';
 import { formatDuration } from '../common/duration.js';
-import { readLedgerTable } from '../verify/ledger-readback/read.js';
+import { isReplica, readLedgerTable } from '../verify/ledger-readback/read.js';
 import { missingAcknowledged } from '../measure/index.js';
 
 const SAMPLE_MS = 1_000;
@@ -51,9 +51,15 @@ export function watchDataLoss(target: DbTarget, ledger: Ledger, now: () => numbe
     const sent = ledger.size;
     const readFrom = now();
     try {
-      const { ids } = await readLedgerTable(target, sent, 5_000);
+      const { ids, server } = await readLedgerTable(target, sent, 5_000);
+      // A replica behind the read-write endpoint (a primary just demoted, HAProxy not yet
+      // switched) may lag: only the primary's rows prove a loss.
+      if (isReplica(server)) {
+        log(`data-loss check skipped: the read reached ${server}, not the primary`);
+        return;
+      }
       const { missing, ids: missingIds } = missingAcknowledged(ledger, ids, 5, readFrom);
-      if (missing > 0 && !stopping) abort(`data loss: ${missing} acknowledged write${missing === 1 ? ' is' : 's are'} missing (ids ${missingIds.join(', ')}${missing > missingIds.length ? ', …' : ''})`);
+      if (missing > 0 && !stopping) abort(`data loss: ${missing} acknowledged write${missing === 1 ? ' is' : 's are'} missing on the primary ${server} (ids ${missingIds.join(', ')}${missing > missingIds.length ? ', …' : ''})`);
     } catch (error) {
       log(`data-loss check skipped: ${(error as Error).message}`);
     }

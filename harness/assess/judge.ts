@@ -4,7 +4,7 @@ import type { JournalEntry, MeasurementName } from '../engine/journal-types.js';
 import type { ObserverContext } from '../engine/run.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReadbackResult } from '../verify/ledger-readback/read.js';
-import { readLedgerTable } from '../verify/ledger-readback/read.js';
+import { isReplica, readLedgerTable } from '../verify/ledger-readback/read.js';
 import { VERIFIERS_AVAILABLE } from '../verify/api.js';
 import { evidence, type Evidence, type RestoreFindings, type VerifyContext } from '../verify/types.js';
 import { dbTargetOfUrl } from '../db/target.js';
@@ -98,8 +98,7 @@ async function recordMeasurement(ctx: ObserverContext, name: MeasurementName, un
 // The remote load driver's clock uncertainty against kdrill's, when its summary carries one.
 export function clockUncertaintyOf(entries: readonly JournalEntry[]): number | undefined {
   const stop = entries.findLast((e) => e.kind === 'load-stop');
-  const clock = stop?.kind === 'load-stop' ? (stop.summary as { clock?: { uncertaintyMs?: unknown } }).clock : undefined;
-  return typeof clock?.uncertaintyMs === 'number' ? clock.uncertaintyMs : undefined;
+  return stop?.kind === 'load-stop' ? stop.summary.clock?.uncertaintyMs : undefined;
 }
 
 // A restore that gave nothing to check: restore-writable fails with the restore's error, every
@@ -149,7 +148,7 @@ async function readBack(rw: DbTarget, sent: number, log: (line: string) => void,
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       const result = await readLedgerTable(rw, sent);
-      if (!result.server.includes('replica')) return result;
+      if (!isReplica(result.server)) return result;
       log(`read-back reached a replica (${result.server}); retrying for the primary`);
     } catch (error) {
       log(`read-back attempt ${attempt} failed: ${(error as Error).message}`);

@@ -21,22 +21,28 @@ interface Candidate {
   readonly sentAt: number;
 }
 
+// Trouble after t1, followed until writes are stable again.
 interface Open {
   readonly startAt: number;
+  interrupted: number; // writes that failed, ended a pause or were slow
+  failed: boolean;
+  longestWriteMs: number; // the longest a slow write took; 0 when the trouble was no write's own
+  servedAfterPause: boolean; // a pause ended with a write served promptly: the service stalled
   candidate?: Candidate;
 }
 
 /**
  * One fault's RTO from the ledger, over the writes sent in its window [t0, end), in send order.
  * A write is an interruption when it failed or went in doubt, or when its acknowledgement ends
- * a pause longer than the gap bound since the previous one (during an outage the driver cannot
- * even connect, so "no write failed" alone would hold over an empty outage). A slow write
- * (acknowledged after more than the bound) is not healthy, but alone, while others are served,
- * it is a latency outlier, not an interruption. t1 is the send time of the first healthy write
- * after the last interruption from which writes stayed healthy for the stability window; a
- * write acknowledged promptly right after a pause was itself served, so it can be t1. Once
- * found, t1 is final: a later interruption in the window is measured on its own, as a heal
- * disruption when it began after the fault was reverted, else as a later disruption.
+ * a pause longer than the gap bound since the previous acknowledgement of any write (during an
+ * outage the driver cannot even connect, so "no write failed" alone would hold over an empty
+ * outage). A slow write (acknowledged after more than the bound) is not healthy, but alone,
+ * while others are served, it is a latency outlier, not an interruption. t1 is the send time of
+ * the first healthy write after an interruption from which writes stayed healthy for the
+ * stability window; a write acknowledged promptly right after a pause was itself served, so it
+ * can be t1. Trouble after t1 is settled when writes are stable again: begun after the fault's
+ * revert began, it is a heal disruption, reported on its own; a single slow write is an
+ * outlier; anything else happened while the fault was in effect, so t1 moves past it.
  */
 export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWindow, boundMs: number, stabilityMs: number, loadEnd: number, from: readonly JournalEntry[]): WindowRto {
   const { t0, end } = window;
@@ -51,9 +57,22 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let newPrimary: { id: number; endAt: number; node: number } | undefined;
   const disruptions: LaterDisruption[] = [];
+  let reopened = 0;
   const healAfter = window.revertingAt ?? window.revertedAt ?? Number.POSITIVE_INFINITY;
-  const close = (o: Open, until: number, unrecovered: boolean): void => {
-    disruptions.push({ kind: o.startAt >= healAfter ? 'heal' : 'later', startAt: o.startAt, lengthMs: Math.max(0, until - o.startAt), ...(unrecovered ? { unrecovered: true as const } : {}) });
+  // Trouble after t1 is one of three things. Begun after the revert began: a heal disruption,
+  // reported on its own. One slow write and nothing else, slow for less than the stability
+  // window (with one connection its slowness is also a pause): a latency outlier. Anything
+  // else happened while the fault was still in effect, so service had not been restored for
+  // good: t1 moves past it (`until` is where writes were stable again; none: never again).
+  const settle = (o: Open, until: Candidate | undefined): void => {
+    if (o.startAt >= healAfter) {
+      disruptions.push({ kind: 'heal', startAt: o.startAt, lengthMs: Math.max(0, (until?.sentAt ?? lastSentAt) - o.startAt), ...(until ? {} : { unrecovered: true as const }) });
+    } else if (o.interrupted === 1 && !o.failed && !o.servedAfterPause && o.longestWriteMs > 0 && o.longestWriteMs < stabilityMs) {
+      outliers++; // one write, slow for less than the stability window, and nothing else
+    } else {
+      reopened++;
+      t1 = until;
+    }
   };
 
   ledger.forEach((id, sentAt, endAt, outcome, node) => {
@@ -70,21 +89,28 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
     const servedAfterPause = pause && !slow; // the write that ended the pause was itself served promptly
     const stoppedAt = failed ? sentAt : previousAck; // when clients stopped being served
 
-    if (t1) {
-      // Service was restored: later trouble is measured apart and never moves t1.
+    if (t1 && (open || interrupted)) {
+      open ??= { startAt: stoppedAt, interrupted: 0, failed: false, longestWriteMs: 0, servedAfterPause: false };
+      if (slow) open.longestWriteMs = Math.max(open.longestWriteMs, endAt - sentAt);
       if (interrupted) {
-        open ??= { startAt: stoppedAt };
+        open.interrupted++;
+        open.failed ||= failed;
+        open.servedAfterPause ||= servedAfterPause;
         open.candidate = servedAfterPause ? { id, sentAt } : undefined;
       } else if (slow) {
-        if (open) open.candidate = undefined;
-        else outliers++;
-      } else if (open) {
-        if (!open.candidate) open.candidate = { id, sentAt };
-        else if (sentAt - open.candidate.sentAt >= stabilityMs) {
-          close(open, open.candidate.sentAt, false);
-          open = undefined;
-        }
+        open.candidate = undefined;
+        open.interrupted++;
+      } else if (!open.candidate) {
+        open.candidate = { id, sentAt };
+      } else if (sentAt - open.candidate.sentAt >= stabilityMs) {
+        const o = open;
+        open = undefined;
+        settle(o, o.candidate);
       }
+      return;
+    }
+    if (t1) {
+      if (slow) outliers++; // alone, while the others were served
       return;
     }
     if (interrupted) {
@@ -104,7 +130,7 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
     if (!candidate) candidate = { id, sentAt };
     else if (sentAt - candidate.sentAt >= stabilityMs) t1 = candidate;
   });
-  if (open) close(open, lastSentAt, true);
+  if (open) settle(open, undefined);
 
   const windowEnd = Number.isFinite(end) ? 'before the next fault took effect' : 'before the load stopped';
   const observedMs = Math.min(end, loadEnd) - t0;
@@ -117,9 +143,10 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
         ? unmeasured(`writes were observed for only ${Math.round(observedMs)} ms after t0 ${windowEnd}, less than the stability window (${stabilityMs} ms)`, from)
         : { value: undefined, notExercised: true, why: `no write after t0 failed, went in doubt or paused for more than the gap bound (${boundMs} ms): clients saw no interruption, so this fault did not exercise the RTO`, from, evidence: { t0, gapBoundMs: boundMs } };
   } else if (!t1) {
-    rto = unmeasured(`writes were never healthy for the stability window (${stabilityMs} ms) after the last interruption ${windowEnd}`, from, { t0, gapBoundMs: boundMs });
+    rto = unmeasured(`writes were never healthy for the stability window (${stabilityMs} ms) after the last interruption ${windowEnd}${reopened ? ' (service came back, then was interrupted again while the fault was in effect)' : ''}`, from, { t0, gapBoundMs: boundMs });
   } else {
-    rto = { value: t1.sentAt - t0, why: `t1 = send time of write ${t1.id}, from which writes stayed healthy for the stability window (${stabilityMs} ms; gap bound ${boundMs} ms)`, from, evidence: { t0, t1: t1.sentAt, firstStableId: t1.id, gapBoundMs: boundMs } };
+    const again = reopened ? `; service came back earlier and was interrupted again ${reopened === 1 ? 'once' : `${reopened} times`} while the fault was in effect` : '';
+    rto = { value: t1.sentAt - t0, why: `t1 = send time of write ${t1.id}, from which writes stayed healthy for the stability window (${stabilityMs} ms; gap bound ${boundMs} ms)${again}`, from, evidence: { t0, t1: t1.sentAt, firstStableId: t1.id, gapBoundMs: boundMs, ...(reopened ? { reopened } : {}) } };
   }
   const timeToImpact: Measurement = firstImpact
     ? { value: firstImpact.at - t0, why: firstImpact.why, from, evidence: { id: firstImpact.id } }

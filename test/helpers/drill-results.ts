@@ -15,7 +15,7 @@ export async function journalOf(runDir: string): Promise<JournalEntry[]> {
   return parseJournal(await readFile(path.join(runDir, 'journal.jsonl'), 'utf8')).entries;
 }
 
-export const measured = (entries: readonly JournalEntry[], name: string) => entries.find((e) => e.kind === 'measurement' && e.name === name) as Extract<JournalEntry, { kind: 'measurement' }> | undefined;
+export const measured = (entries: readonly JournalEntry[], name: string, fault?: string) => entries.find((e) => e.kind === 'measurement' && e.name === name && e.fault === fault) as Extract<JournalEntry, { kind: 'measurement' }> | undefined;
 
 // Every id in the ledger table, read straight from `target` (not through kdrill's read-back).
 export async function ledgerIds(target: DbTarget, timeoutMs = 10_000): Promise<Set<number>> {

@@ -25,3 +25,6 @@ export async function readLedgerTable(target: DbTarget, sent: number, timeoutMs 
     return { ids, server: `${rows[0]?.server ?? 'unknown'}${rows[0]?.recovery ? ' (a replica)' : ''}`, malformed: parser.malformedBytes, durationMs: performance.now() - started };
   }, true);
 }
+
+// Whether a read-back's server (as `server` says it) was a replica, not the primary.
+export const isReplica = (server: string): boolean => server.endsWith(' (a replica)');

@@ -93,6 +93,30 @@ describe('measureDrill: one window per fault', () => {
     expect(m.windows[0]!.disruptions).toEqual([]);
   });
 
+  it('calls one slow write an outlier with one connection too, where its slowness is also a pause', () => {
+    const ledger = new Ledger();
+    steady(ledger, 0, 10_000, 'A', 100);
+    steady(ledger, 20_000, 250_000, 'B', 100);
+    ledger.acked(ledger.send(250_000), 250_600, 'B'); // the only connection waits 600 ms
+    steady(ledger, 250_700, 300_000, 'B', 100);
+    const m = measureDrill(faults({ effective: 10_000 }), ledger, everything, { ...options, load: { rate: 10, concurrency: 1 } });
+    expect(m.windows[0]!.rto.value).toBe(10_000);
+    expect(m.windows[0]!.outliers).toBe(1);
+  });
+
+  it('runs the RTO past a second outage that begins while the fault is still in effect', () => {
+    // etcd loses quorum at 10 s: a 1 s stall, writes come back for 5 s, then the primary,
+    // unable to renew its leader key, demotes: nothing is served from 16 s until 40 s. The
+    // fault is reverted at 60 s. Service was restored for good at 40 s: RTO 30 s, not 1 s.
+    const ledger = new Ledger();
+    steady(ledger, 0, 10_000, 'A');
+    steady(ledger, 11_000, 16_000, 'A');
+    steady(ledger, 40_000, 90_000, 'A');
+    const m = measureDrill(faults({ effective: 10_000, reverting: 60_000, reverted: 61_000 }), ledger, everything, options);
+    expect(m.windows[0]!.rto).toMatchObject({ value: 30_000, evidence: { reopened: 1 } });
+    expect(m.windows[0]!.disruptions).toEqual([]);
+  });
+
   it('reports a stall when the lost zone comes back as a heal disruption, apart from the RTO', () => {
     const ledger = new Ledger();
     steady(ledger, 0, 10_000, 'A');

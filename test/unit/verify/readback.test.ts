@@ -52,6 +52,17 @@ describe('the ledger-readback verifier', () => {
     expect(e.summary).toContain('1 phantom row (never sent), 1 duplicate id');
   });
 
+  it('fails on a write the server refused that is present anyway: corruption', async () => {
+    const ctx = context(3, []);
+    ctx.ledger.failed(ctx.ledger.send(3), 4, 'failed'); // id 4: refused, yet read back
+    ctx.readback.ids = new PresentIds(4);
+    for (const id of [1, 2, 3, 4]) ctx.readback.ids.add(id);
+    const e = await ledgerReadback.verify(ctx);
+    expect(e.verdict).toBe('fail');
+    expect(e.summary).toContain('1 write the server refused (proved uncommitted) present');
+    expect(e.details).toMatchObject({ failedPresent: 1, failedPresentIds: [4] });
+  });
+
   it('says unknown when nothing could be read back', async () => {
     const { readback: _unused, ...without } = context(3, []);
     expect((await ledgerReadback.verify(without)).verdict).toBe('unknown');
