@@ -79,7 +79,8 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
           count(errors, `connect: ${classifyWriteError(error).reason}`);
           await client.end().catch(() => undefined);
           client = undefined;
-          await sleep(100);
+          // Soon again: service that is back is noticed within this, which bounds the RTO's resolution.
+          await sleep(RECONNECT_MS);
           continue;
         } finally {
           inFlight[slotIndex] = undefined;
@@ -135,6 +136,8 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
 function count(errors: Record<string, number>, reason: string): void {
   errors[reason] = (errors[reason] ?? 0) + 1;
 }
+
+const RECONNECT_MS = 50;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
