@@ -7,7 +7,9 @@ import { spawnCli, tempDir, waitForOutput } from '../helpers/cli.js';
 import { journalOf } from '../helpers/drill-results.js';
 
 // A drill on the in-memory fake backend that holds a fault armed through a long pause,
-// so the harness can be interrupted or killed while the fault is in effect.
+// so the harness can be interrupted or killed while the fault is in effect. The fake backend
+// has no database, so nothing is measured and such a drill never passes: it ends with its
+// targets missed (not measured), exit 3, which is what these tests of the process expect.
 const LONG_DRILL = `apiVersion: kdrill.dev/v1alpha1
 kind: Scenario
 metadata:
@@ -32,12 +34,12 @@ const javaUnavailable = spawnSync('java', ['-version']).status === 0 ? undefined
 const SHORT_DRILL = LONG_DRILL.replace('  - pause: 2m', '  - pause: 100ms');
 
 describe('kdrill run as a real process', { timeout: 60_000 }, () => {
-  it('passes a short drill, reverting every fault, and writes result.json and reports', async () => {
+  it('runs a short drill to its end, reverting every fault, and writes result.json and reports; with nothing measured it does not pass', async () => {
     await using dir = await tempDir();
     const file = await dir.write('short.yaml', SHORT_DRILL);
     const runDir = path.join(dir.path, 'run');
     const child = spawnCli(['run', file, '--out', runDir], dir.path);
-    expect(await child.exited).toBe(ExitCode.passed);
+    expect(await child.exited).toBe(ExitCode.targetsMissed);
     const entries = await journalOf(runDir);
     const reverted = entries.filter((e) => e.kind === 'fault-reverted').map((e) => e.kind === 'fault-reverted' && [e.fault, e.reason]);
     expect(reverted).toEqual([
@@ -45,8 +47,9 @@ describe('kdrill run as a real process', { timeout: 60_000 }, () => {
       ['s1-cut-a', 'end-of-drill'],
     ]);
     const result = JSON.parse(await readFile(path.join(runDir, 'result.json'), 'utf8'));
-    expect(result.result.status).toBe('passed');
-    expect(entries.at(-1)).toMatchObject({ kind: 'run-end', status: 'passed' });
+    expect(result.result.status).toBe('targets-missed');
+    expect(result.result.targets.map((t: { status: string }) => t.status)).toEqual(['not-measured', 'not-measured']);
+    expect(entries.at(-1)).toMatchObject({ kind: 'run-end', status: 'targets-missed' });
   });
 
   it('on SIGINT reverts every armed fault, newest first, and exits 6', async () => {
@@ -102,7 +105,7 @@ describe('kdrill run as a real process', { timeout: 60_000 }, () => {
     await using dir = await tempDir();
     const file = await dir.write('short.yaml', SHORT_DRILL);
     const runDir = path.join(dir.path, 'run');
-    expect(await spawnCli(['run', file, '--out', runDir], dir.path).exited).toBe(ExitCode.passed);
+    expect(await spawnCli(['run', file, '--out', runDir], dir.path).exited).toBe(ExitCode.targetsMissed);
     const out = path.join(dir.path, 'rerendered');
     const report = spawnCli(['report', runDir, '--format', 'json', 'markdown', 'junit', 'html', 'allure', '--out', out], dir.path);
     expect(await report.exited).toBe(ExitCode.passed);
@@ -116,7 +119,7 @@ describe('kdrill run as a real process', { timeout: 60_000 }, () => {
     await using dir = await tempDir();
     const file = await dir.write('short.yaml', SHORT_DRILL);
     const runDir = path.join(dir.path, 'run');
-    expect(await spawnCli(['run', file, '--out', runDir], dir.path).exited).toBe(ExitCode.passed);
+    expect(await spawnCli(['run', file, '--out', runDir], dir.path).exited).toBe(ExitCode.targetsMissed);
     const out = path.join(dir.path, 'site');
     const report = spawnCli(['report', runDir, '--format', 'allure-html', '--out', out], dir.path);
     expect(await report.exited, report.output().stderr).toBe(ExitCode.passed);
@@ -128,19 +131,20 @@ describe('kdrill run as a real process', { timeout: 60_000 }, () => {
     const results = (await readdir(path.join(out, 'allure-results'))).filter((n) => n.endsWith('-result.json'));
     expect(summary.statistic.total).toBe(results.length);
     expect(summary.statistic.total).toBeGreaterThan(0);
-    expect(summary.statistic.failed + summary.statistic.broken).toBe(0);
+    // The two targets that were not measured are the only failures: never met.
+    expect(summary.statistic.failed + summary.statistic.broken).toBe(2);
   });
 
   it('every run joins its scenario\'s history; kdrill history shows the series and fails on a regression when asked', async () => {
     await using dir = await tempDir();
     const file = await dir.write('short.yaml', SHORT_DRILL);
     const reports = path.join(dir.path, 'reports');
-    for (const n of [1, 2]) expect(await spawnCli(['run', file, '--out', path.join(reports, `run-${n}`)], dir.path).exited).toBe(ExitCode.passed);
+    for (const n of [1, 2]) expect(await spawnCli(['run', file, '--out', path.join(reports, `run-${n}`)], dir.path).exited).toBe(ExitCode.targetsMissed);
     const shown = spawnCli(['history', '--reports', reports], dir.path);
     expect(await shown.exited).toBe(ExitCode.passed);
     const out = shown.output().stdout;
     expect(out).toMatch(/: 2 runs\n/);
-    expect(out.match(/ passed /g)).toHaveLength(2);
+    expect(out.match(/ targets-missed /g)).toHaveLength(2);
     expect(out).not.toContain('REGRESSION');
 
     // A history whose latest run took far longer to recover than the ones before.

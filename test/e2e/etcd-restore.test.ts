@@ -21,7 +21,7 @@ describe.skipIf(unavailable)(`the etcd restore drill${unavailable ? ` (skipped: 
 
     // The fault had an effect first: with etcd out of quorum the primary demoted, so writes
     // failed until etcd was rebuilt.
-    const injected = entries.find((e): e is EntryOf<'fault-injected'> => e.kind === 'fault-injected')!;
+    const injected = entries.find((e): e is EntryOf<'fault-effective'> => e.kind === 'fault-effective')!; // t0: the harm took effect
     const restoreInvoke = entries.find((e): e is EntryOf<'step-invoke'> => e.kind === 'step-invoke' && e.op === 'action etcd-restore')!;
     const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
     let failedBeforeRestore = 0;

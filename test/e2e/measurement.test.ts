@@ -127,11 +127,17 @@ describe.skipIf(unavailable)(`RTO, RPO and integrity measured on real drills${un
     expect(independentLost.length, facts).toBeGreaterThan(0);
     expect(lost?.value).toBe(independentLost.length);
     expect((lost?.evidence as { ids: number[] }).ids).toEqual(independentLost.sort((a, b) => a - b).slice(0, 20));
-    // t0 is the first fault (the replicas cut off), and every lost write was acknowledged after
-    // it by a primary whose replicas could not hear it: split-brain writes, by definition, and
-    // none acknowledged before t0 was lost, so the RPO itself is 0 (docs/measurement.md).
-    expect(measured(entries, 'split-brain-writes')?.value).toBe(independentLost.length);
-    expect(measured(entries, 'rpo')?.value).toBe(0);
+    // Only one server ever acknowledged writes (the replicas were cut off, not promoted), so
+    // none of the lost writes is split-brain: every one was lost by the crash, in its window,
+    // and sets its RPO, the interval from t0 minus the oldest acknowledgement to t0 minus the
+    // oldest send (docs/measurement.md).
+    expect(measured(entries, 'split-brain-writes')?.value, facts).toBe(0);
+    expect(measured(entries, 'lost-writes', 's3-crash')?.value, facts).toBe(independentLost.length);
+    const t0 = entries.find((e) => e.kind === 'fault-effective' && e.fault === 's3-crash')!.at;
+    const rpo = measured(entries, 'rpo');
+    expect(rpo?.value, facts).toBeCloseTo(Math.max(0, t0 - Math.min(...independentLost.map((id) => ledger.entry(id).sentAt))), 3);
+    expect((rpo?.evidence as { lower: number }).lower, facts).toBeCloseTo(Math.max(0, t0 - Math.min(...independentLost.map((id) => ledger.entry(id).endAt!))), 3);
+    expect((rpo?.evidence as { fault: string }).fault).toBe('s3-crash');
   });
 
   it('abort.dataLoss stops the drill at the first lost acknowledged write, reverts every fault, and still measures the loss', async () => {

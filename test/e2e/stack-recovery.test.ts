@@ -30,7 +30,7 @@ describe.skipIf(unavailable)(`the stack recovery drill${unavailable ? ` (skipped
     const ledger = await loadLedger(path.join(runDir, 'ledger.bin'));
 
     // The fault had an effect first: from t0 until the rebuild began nothing acknowledged a write.
-    const t0 = entries.find((e): e is EntryOf<'fault-injected'> => e.kind === 'fault-injected')!.at;
+    const t0 = entries.find((e): e is EntryOf<'fault-effective'> => e.kind === 'fault-effective')!.at; // t0: the harm took effect
     const backup = stepEntries(entries, 'action backup');
     const restore = stepEntries(entries, 'action restore');
     let ackedWhileLost = 0;
