@@ -22,8 +22,11 @@ export function measureDrill(entries: readonly JournalEntry[], ledger: Ledger | 
   const gap = gapBound(ledger, windows[0]?.t0 ?? Number.POSITIVE_INFINITY, options.load);
   const loadEnd = loadEndOf(entries, ledger);
   const uncertaintyMs = options.clockUncertaintyMs ?? 0;
-  const servingGapMs = Math.max(options.stabilityWindowMs, 10 * gap.ms);
-  const acks = ledger ? new AckTimes(ledger) : undefined;
+  // A server serving writes sends one at least every concurrency × interval (each connection
+  // stays with one server): twice that, or the gap bound, joins its writes into one stretch.
+  const intervalMs = options.load.rate === 'max' ? gap.ms / 3 : 1000 / options.load.rate;
+  const servingGapMs = Math.max(gap.ms, 2 * options.load.concurrency * intervalMs);
+  const acks = ledger ? new AckTimes(ledger, gap.ms) : undefined;
   const loss = ledger && readback ? measureLoss(ledger, readback, windows, servingGapMs, []) : undefined;
   const measured = windows.map((w): WindowMeasurement => {
     const from = entries.filter((e) => (e.kind === 'fault-effective' || e.kind === 'fault-injected') && e.fault === w.fault).slice(0, 1);

@@ -61,16 +61,16 @@ const newLoss = (): WindowLoss => ({ lost: 0, split: 0, ids: [], oldestAck: Numb
 
 /**
  * Lost writes: acknowledged ids missing after recovery. A lost write is a split-brain write when
- * the server that acknowledged it did so while another server was also acknowledging writes (two
- * writable primaries; `servingGapMs` is how close on both sides the other's acknowledgements must
- * be). Every other lost write belongs to the fault whose window holds the moment its history was
+ * the server that acknowledged it did so while another server was also serving writes (two
+ * writable primaries): inside a stretch of that server's writes, each from its send to its
+ * acknowledgement, none further than `servingGapMs` from the next). Every other lost write belongs to the fault whose window holds the moment its history was
  * abandoned: the first acknowledgement by another server after it, or, when no other server ever
  * acknowledged after it (the same server came back without it), the first fault that took effect
  * after it was sent. In-doubt and still-pending writes may be present or absent: never lost,
  * always reported. A failed write that is present, and a row never sent, are corruption.
  */
 export function measureLoss(ledger: Ledger, readback: Readback, windows: readonly FaultWindow[], servingGapMs: number, from: readonly JournalEntry[]): LossMeasurement {
-  const servers = new ServerAcks(ledger);
+  const servers = new ServerAcks(ledger, servingGapMs);
   const byFault = new Map<string, WindowLoss>(windows.map((w) => [w.fault, newLoss()]));
   const lostIds: number[] = [];
   const splitIds: number[] = [];
@@ -99,7 +99,7 @@ export function measureLoss(ledger: Ledger, readback: Readback, windows: readonl
     if (present) return;
     lost++;
     if (lostIds.length < LISTED) lostIds.push(id);
-    const twoPrimaries = node !== 0 && servers.otherServing(node, endAt, servingGapMs) !== undefined;
+    const twoPrimaries = node !== 0 && servers.otherServing(node, endAt) !== undefined;
     const abandonedAt = node !== 0 ? servers.firstOtherAfter(node, endAt) : undefined;
     const window = twoPrimaries
       ? windowAt(windows, endAt)

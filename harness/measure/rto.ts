@@ -4,6 +4,11 @@ import { OUTCOMES } from '../load/types.js';
 import { unmeasured, type FaultWindow, type LaterDisruption, type Measurement } from './types.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
+const PENDING = OUTCOMES.indexOf('pending');
+
+// Which window a write is about: the one in effect when it ended (acknowledged, failed or in
+// doubt). A write in flight when a fault took effect is that fault's, whenever it was sent.
+export const belongsTo = (window: FaultWindow, sentAt: number, endAt: number): boolean => endAt >= window.t0 && endAt < window.end && sentAt < window.end;
 
 export interface WindowRto {
   readonly impacted: boolean;
@@ -24,15 +29,15 @@ interface Candidate {
 // Trouble after t1, followed until writes are stable again.
 interface Open {
   readonly startAt: number;
-  interrupted: number; // writes that failed, ended a pause or were slow
   failed: boolean;
-  longestWriteMs: number; // the longest a slow write took; 0 when the trouble was no write's own
-  servedAfterPause: boolean; // a pause ended with a write served promptly: the service stalled
+  slowWrites: number;
   candidate?: Candidate;
 }
 
 /**
- * One fault's RTO from the ledger, over the writes sent in its window [t0, end), in send order.
+ * One fault's RTO from the ledger, over the writes that ended in its window [t0, end) (a write
+ * in flight at t0 is the fault's), in send order; writes never answered say nothing of the
+ * service and are left out (they are in doubt).
  * A write is an interruption when it failed or went in doubt, or when its acknowledgement ends
  * a pause longer than the gap bound since the previous acknowledgement of any write (during an
  * outage the driver cannot even connect, so "no write failed" alone would hold over an empty
@@ -60,15 +65,15 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   let reopened = 0;
   const healAfter = window.revertingAt ?? window.revertedAt ?? Number.POSITIVE_INFINITY;
   // Trouble after t1 is one of three things. Begun after the revert began: a heal disruption,
-  // reported on its own. One slow write and nothing else, slow for less than the stability
-  // window (with one connection its slowness is also a pause): a latency outlier. Anything
+  // reported on its own. Shorter than the stability window, with no write failed and at most
+  // one slow (with one connection a slow write is also a pause): a latency outlier. Anything
   // else happened while the fault was still in effect, so service had not been restored for
   // good: t1 moves past it (`until` is where writes were stable again; none: never again).
   const settle = (o: Open, until: Candidate | undefined): void => {
     if (o.startAt >= healAfter) {
       disruptions.push({ kind: 'heal', startAt: o.startAt, lengthMs: Math.max(0, (until?.sentAt ?? lastSentAt) - o.startAt), ...(until ? {} : { unrecovered: true as const }) });
-    } else if (o.interrupted === 1 && !o.failed && !o.servedAfterPause && o.longestWriteMs > 0 && o.longestWriteMs < stabilityMs) {
-      outliers++; // one write, slow for less than the stability window, and nothing else
+    } else if (!o.failed && o.slowWrites <= 1 && until !== undefined && until.sentAt - o.startAt < stabilityMs) {
+      outliers++; // shorter than the stability window, no write failed, at most one was slow
     } else {
       reopened++;
       t1 = until;
@@ -76,9 +81,9 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   };
 
   ledger.forEach((id, sentAt, endAt, outcome, node) => {
-    if (sentAt < t0 || sentAt >= end) return;
+    if (outcome === PENDING || !belongsTo(window, sentAt, endAt)) return;
     sent++;
-    lastSentAt = sentAt;
+    lastSentAt = Math.max(lastSentAt, sentAt);
     const acked = outcome === ACKED;
     if (acked && before !== 0 && node !== 0 && node !== before && !newPrimary) newPrimary = { id, endAt, node };
     const failed = !acked;
@@ -87,19 +92,16 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
     const pause = acked && endAt - previousAck > boundMs;
     const interrupted = failed || pause;
     const servedAfterPause = pause && !slow; // the write that ended the pause was itself served promptly
-    const stoppedAt = failed ? sentAt : previousAck; // when clients stopped being served
+    const stoppedAt = failed ? Math.max(t0, sentAt) : previousAck; // when clients stopped being served
 
     if (t1 && (open || interrupted)) {
-      open ??= { startAt: stoppedAt, interrupted: 0, failed: false, longestWriteMs: 0, servedAfterPause: false };
-      if (slow) open.longestWriteMs = Math.max(open.longestWriteMs, endAt - sentAt);
+      open ??= { startAt: stoppedAt, failed: false, slowWrites: 0 };
+      if (slow) open.slowWrites++;
       if (interrupted) {
-        open.interrupted++;
         open.failed ||= failed;
-        open.servedAfterPause ||= servedAfterPause;
         open.candidate = servedAfterPause ? { id, sentAt } : undefined;
       } else if (slow) {
         open.candidate = undefined;
-        open.interrupted++;
       } else if (!open.candidate) {
         open.candidate = { id, sentAt };
       } else if (sentAt - open.candidate.sentAt >= stabilityMs) {
@@ -116,7 +118,7 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
     if (interrupted) {
       impacted = true;
       firstImpact ??= failed
-        ? { id, at: sentAt, why: `write ${id} sent then failed or went in doubt` }
+        ? { id, at: Math.max(t0, sentAt), why: `write ${id} ${sentAt < t0 ? 'in flight at t0' : 'sent'} then failed or went in doubt` }
         : { id, at: Math.min(sentAt, stoppedAt) + boundMs, why: `no acknowledgement for more than the gap bound (${boundMs} ms) before write ${id}` };
       candidate = servedAfterPause ? { id, sentAt } : undefined;
       return;
@@ -138,9 +140,11 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   if (!hasAckBefore(ledger, t0)) rto = unmeasured('no write was acknowledged before t0, so there was no service to lose', from);
   else if (sent === 0) rto = unmeasured(`no write was sent after t0 ${windowEnd}: the RTO needs writes after t0`, from);
   else if (!impacted) {
+    // A window the next fault ended early saw all its fault did: anything later is the next
+    // fault's. One the load's end cut short may simply not have lasted long enough to tell.
     rto =
-      observedMs < stabilityMs
-        ? unmeasured(`writes were observed for only ${Math.round(observedMs)} ms after t0 ${windowEnd}, less than the stability window (${stabilityMs} ms)`, from)
+      observedMs < stabilityMs && !(end <= loadEnd)
+        ? unmeasured(`writes were observed for only ${Math.round(observedMs)} ms after t0 before the load stopped, less than the stability window (${stabilityMs} ms)`, from)
         : { value: undefined, notExercised: true, why: `no write after t0 failed, went in doubt or paused for more than the gap bound (${boundMs} ms): clients saw no interruption, so this fault did not exercise the RTO`, from, evidence: { t0, gapBoundMs: boundMs } };
   } else if (!t1) {
     rto = unmeasured(`writes were never healthy for the stability window (${stabilityMs} ms) after the last interruption ${windowEnd}${reopened ? ' (service came back, then was interrupted again while the fault was in effect)' : ''}`, from, { t0, gapBoundMs: boundMs });
@@ -183,15 +187,17 @@ function downtime(acks: AckTimes, t0: number, t1: number | undefined, boundMs: n
   return { value: total, why: `sum of the pauses over the gap bound (${boundMs} ms) between acknowledgements from t0 to t1`, from, evidence: { t0, t1 } };
 }
 
-// Every acknowledgement of the run in time order: pauses are gaps between acknowledgements as
-// clients saw them, whatever order the writes were sent in.
+// The prompt acknowledgements of the run in time order: pauses are gaps between them as clients
+// saw them, whatever order the writes were sent in. A write that hung (slower than the gap
+// bound) is not service: its late acknowledgement (a frozen primary thawing, a discarded
+// history answering) does not end a pause.
 export class AckTimes {
   private readonly times: Float64Array;
 
-  constructor(ledger: Ledger) {
+  constructor(ledger: Ledger, boundMs: number) {
     const out: number[] = [];
-    ledger.forEach((_id, _sentAt, endAt, outcome) => {
-      if (outcome === ACKED) out.push(endAt);
+    ledger.forEach((_id, sentAt, endAt, outcome) => {
+      if (outcome === ACKED && endAt - sentAt <= boundMs) out.push(endAt);
     });
     this.times = Float64Array.from(out).sort();
   }

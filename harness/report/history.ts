@@ -22,7 +22,8 @@ export interface HistoryRecord {
   readonly runDir: string;
 }
 
-const measured = (result: RunResult, name: string) => result.measurements.find((m) => m.name === name)?.value;
+// The run's figure (the worst window), not a fault's own.
+const measured = (result: RunResult, name: string) => result.measurements.findLast((m) => m.name === name && m.fault === undefined)?.value;
 
 export function historyRecordOf(plan: Plan, result: RunResult, runDir: string): HistoryRecord {
   const rto = measured(result, 'rto');

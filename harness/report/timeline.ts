@@ -1,5 +1,5 @@
 import type { EntryOf, JournalEntry, MonoTime } from '../engine/index.js';
-import { disruptionStart, lastRestore, type LoadSeries } from '../measure/index.js';
+import { lastRestore, type LoadSeries } from '../measure/index.js';
 
 // What the timeline chart shows, in milliseconds from the run start: the load over time (when
 // the driver kept a ledger), the windows in which faults were in effect, and the recovery
@@ -26,20 +26,25 @@ export function timelineOf(entries: readonly JournalEntry[], durationMs: number)
   const origin = entries.find((e) => e.kind === 'run-start')?.at ?? 0;
   const rel = (at: MonoTime) => at - origin;
   const stop = entries.findLast((e): e is EntryOf<'load-stop'> => e.kind === 'load-stop');
-  const injected = new Map(entries.filter((e): e is EntryOf<'fault-injected'> => e.kind === 'fault-injected').map((e) => [e.fault, e.at]));
+  // Each fault from when its harm took effect (t0), else from when its injector returned.
+  const effective = new Map<string, number>();
+  for (const e of entries) if ((e.kind === 'fault-effective' || e.kind === 'fault-injected') && !effective.has(e.fault)) effective.set(e.fault, e.at);
   const reverted = new Map(entries.filter((e): e is EntryOf<'fault-reverted'> => e.kind === 'fault-reverted').map((e) => [e.fault, e.at]));
   const types = new Map(entries.filter((e): e is EntryOf<'fault-armed'> => e.kind === 'fault-armed').map((e) => [e.fault, e.revert.type]));
-  const faults = [...injected].map(([id, at]) => ({ id, type: types.get(id) ?? 'fault', fromMs: rel(at), toMs: rel(reverted.get(id) ?? origin + durationMs), reverted: reverted.has(id) }));
-  const t0 = disruptionStart(entries);
+  const faults = [...effective].map(([id, at]) => ({ id, type: types.get(id) ?? 'fault', fromMs: rel(at), toMs: rel(reverted.get(id) ?? origin + durationMs), reverted: reverted.has(id) }));
   const milestones: { name: Milestone; atMs: number }[] = [];
-  if (t0) {
-    milestones.push({ name: 'fault', atMs: rel(t0.at) });
-    // After a restore into a scratch instance the RTO is the restore's, not a moment of the service.
-    const scratchRestore = lastRestore(entries)?.into === 'scratch-instance';
+  // After a restore into a scratch instance the RTO is the restore's, not a moment of the service.
+  const scratchRestore = lastRestore(entries)?.into === 'scratch-instance';
+  const measurements = entries.filter((e): e is EntryOf<'measurement'> => e.kind === 'measurement');
+  const perFault = measurements.some((m) => m.fault !== undefined);
+  const windows = perFault ? [...effective] : [...effective].slice(0, 1);
+  for (const [fault, t0] of windows) {
+    milestones.push({ name: 'fault', atMs: rel(t0) });
     for (const [name, measurement] of MILESTONES) {
       if (name === 'service restored' && scratchRestore) continue;
-      const m = entries.find((e): e is EntryOf<'measurement'> => e.kind === 'measurement' && e.name === measurement);
-      if (m?.value !== undefined) milestones.push({ name, atMs: rel(t0.at) + m.value });
+      // Each fault's own figures; journals without them (a restore's) have the run's only.
+      const m = measurements.find((e) => e.name === measurement && e.fault === (perFault ? fault : undefined));
+      if (m?.value !== undefined) milestones.push({ name, atMs: rel(t0) + m.value });
     }
   }
   const base = { durationMs, faults, milestones };

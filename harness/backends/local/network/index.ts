@@ -93,10 +93,12 @@ export async function destroyNetwork(plan: AddressPlan): Promise<string[]> {
   const problems: string[] = [];
   const existing = await listNetns();
   for (const ns of namespacesOf(plan)) problems.push(...(await removeNamespace(ns, existing)));
-  // The root-namespace end of the router link can outlive the router namespace.
+  // The root-namespace end of the router link can outlive the router namespace. The kernel
+  // tears a deleted namespace down in the background, taking the link with it, so the link
+  // may vanish between the check and the delete: gone is removed.
   if (await linkExists(plan.hostLink)) {
     const result = await tryRun('ip', ['link', 'del', plan.hostLink]);
-    if (result instanceof Error) problems.push(`link ${plan.hostLink}: ${result.shortMessage}`);
+    if (result instanceof Error && (await linkExists(plan.hostLink))) problems.push(`link ${plan.hostLink}: ${result.shortMessage}`);
   }
   return problems;
 }
