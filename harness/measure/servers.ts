@@ -9,9 +9,9 @@ const ACKED = OUTCOMES.indexOf('acked');
 export class ServerAcks {
   // Per server: its acknowledgement times, sorted.
   private readonly acks = new Map<number, Float64Array>();
-  // Per server: the stretches it was serving, [from, to] pairs flattened and sorted. A write it
-  // acknowledged covers the time from its send to its acknowledgement (a slow write still kept
-  // the server busy serving it); writes closer than `servingGapMs` join one stretch.
+  // Per server: the stretches it was serving, [from, to] pairs flattened and sorted: from its
+  // first acknowledgement to its last, while each next write was sent within `servingGapMs` of
+  // the one before's acknowledgement (so a slow write, still being served, does not break it).
   private readonly serving = new Map<number, Float64Array>();
 
   constructor(ledger: Ledger, servingGapMs: number) {
@@ -27,7 +27,7 @@ export class ServerAcks {
       // Writes of one server come in send order; a stretch grows while the next write was sent
       // within the gap of the stretch's end.
       if (s.length && sentAt - s[s.length - 1]! <= servingGapMs) s[s.length - 1] = Math.max(s[s.length - 1]!, endAt);
-      else s.push(sentAt, endAt);
+      else s.push(endAt, endAt);
     });
     for (const [node, t] of times) this.acks.set(node, Float64Array.from(t).sort());
     for (const [node, s] of stretches) this.serving.set(node, Float64Array.from(s));

@@ -35,6 +35,9 @@ describe.skipIf(unavailable)(`each fault measured in its own window, on real dri
       localDrillYaml({
         name: 'two-faults-e2e',
         tier: 'tier1',
+        // Clients that wait out a 5 s stall (a 10 s statement timeout): their writes hang
+        // through the freeze and resume at the thaw, so the outage they see is the freeze.
+        load: '{ driver: ledger, rate: 200, concurrency: 4, warmUp: 3s, writeTimeout: 10s }',
         steps: `${replicaFreeze('    expect: no-impact\n')}  - fault: node-freeze
     name: primary-freeze
     node: primary

@@ -3,9 +3,12 @@ import { PATRONI_PORT, PG_PORT } from './patroni.js';
 
 // HAProxy plays the Kubernetes Services: read-write follows the primary (Patroni's /primary
 // health check), read-only spreads over the replicas (/replica). Both on loopback ports.
-// A server that is down is checked every 100 ms (`downinter`), so a primary back from a
-// freeze is taken back within about 100 ms of answering, not up to a whole `inter` later:
-// measured outages end when the server's, not the proxy's, do.
+// Like a Service's readiness probe, a server is taken out only when its checks fail, not when
+// they are slow: a check may take 10 s (`timeout check`), so a primary frozen for a few seconds
+// keeps its connections and its clients' writes resume when it thaws (a crashed or cut-off
+// server still fails its check at once, or at the 2 s connect timeout). A server that is down
+// is checked every 100 ms (`downinter`), so a new or returning primary is taken in within
+// about 100 ms of answering: measured outages end when the server's, not the proxy's, do.
 export function haproxyConfig(plan: AddressPlan): string {
   const servers = (check: string) =>
     plan.nodes.map((n) => `  server ${n.name} ${n.address}:${PG_PORT} maxconn 200 check port ${PATRONI_PORT}`).join('\n') + `\n  # ${check}`;
@@ -16,7 +19,7 @@ defaults
   timeout connect 2s
   timeout client 30m
   timeout server 30m
-  timeout check 1s
+  timeout check 10s
 listen stats
   mode http
   bind 127.0.0.1:${plan.ports.haproxyStats}
