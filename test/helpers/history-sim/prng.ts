@@ -1,18 +1,17 @@
-// A small seeded PRNG (mulberry32): the same seed gives the same timeline on every machine,
-// so a failing property can be rerun from its printed seed.
+import { mulberry32 } from '../prng.js';
+
+// The seeded PRNG of test/helpers/prng.ts with the draws the simulator needs: the same seed
+// gives the same timeline on every machine, so a failing property can be rerun from its seed.
 export class Rng {
-  private state: number;
+  private readonly random: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.random = mulberry32(seed >>> 0 || 0x9e3779b9);
   }
 
   // A uniform float in [0, 1).
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    return this.random();
   }
 
   uniform(min: number, max: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../../harness/common/duration.js';
-import { mulberry32, randomInt } from './prng.js';
+import { mulberry32, randomInt } from '../../helpers/prng.js';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, UsageError } from '../../../harness/common/errors.js';
 import { parseScenario } from '../../../harness/scenario/load.js';
-import { mulberry32, pick, randomInt } from './prng.js';
+import { mulberry32, pick, randomInt } from '../../helpers/prng.js';
 
 // Fuzz-style: mangled scenarios must give a result or a located ScenarioError (or a UsageError),
 // never a TypeError from deep inside the loader, and never hang. Seeded, so a failure names

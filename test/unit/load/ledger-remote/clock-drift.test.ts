@@ -4,18 +4,10 @@ import { Ledger } from '../../../../harness/load/ledger/ledger.js';
 import { startRemoteLedgerLoad, type DriverTransport } from '../../../../harness/load/ledger-remote/client.js';
 import { EventBuffer } from '../../../../harness/load/ledger-remote/event-buffer.js';
 import type { EventBatch } from '../../../../harness/load/ledger-remote/protocol.js';
+import { mulberry32 } from '../../../helpers/prng.js';
 
 // A reproducible stream of numbers in [0, 1).
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 interface DriverScript {
   // The driver's clock reading at kdrill's (true) time `local`.

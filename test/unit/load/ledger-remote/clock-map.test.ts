@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateClock, LiveClock, UNKNOWN_DRIFT } from '../../../../harness/load/ledger-remote/clock-map.js';
 import type { ClockAlignment } from '../../../../harness/load/types.js';
+import { mulberry32 } from '../../../helpers/prng.js';
 
 // A reproducible stream of numbers in [0, 1).
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 // An exact reading: at local `at` the remote clock read at + shift.
 const exact = (at: number, shift: number, uncertaintyMs = 0): ClockAlignment => ({ at, shift, uncertaintyMs });
