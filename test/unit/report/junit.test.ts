@@ -59,10 +59,12 @@ describe('junit reporter', () => {
     expect(findAll(suite, 'failure')).toHaveLength(3);
   });
 
-  it('has no failure or error for a passed run', async () => {
+  it('has no failure or error for a passed run, and gives each fault step its own window\'s figures', async () => {
     const suite = findAll(await renderJunit(passedRunEntries(), await tmp()), 'testsuite')[0]!;
     expectConsistentCounts(suite);
     expect(suite.attrs).toMatchObject({ failures: '0', errors: '0' });
+    const out = findAll(suite, 'system-out')[0]!.text;
+    expect(out).toContain('s1 kill primary: f1: t0 +12ms (10:00:00.012Z) (1 ms after arming); rto 28 ms');
   });
 
   it.skipIf(junitSchemaUnavailable())(`validates against the common JUnit schema${junitSchemaUnavailable() ? ` (skipped: ${junitSchemaUnavailable()})` : ''}`, async () => {

@@ -44,6 +44,33 @@ describe('the report timeline', () => {
     expect(t.series?.startMs).toBe(0);
   });
 
+  it('marks each fault\'s own milestones from its own t0, when the figures are per fault', () => {
+    const perFault = (at: number, name: 'rto' | 'time-to-impact', value: number, fault: string): JournalEntry => ({ ...measurement(at, name, value), fault } as JournalEntry);
+    const entries: JournalEntry[] = [
+      j.start(1_000, makePlan()),
+      j.armed(10_990, 'f1', 's1'),
+      j.effective(11_000, 'f1'),
+      j.injected(11_500, 'f1'), // t0 is when the harm took effect, not this
+      j.armed(30_990, 'f2', 's3'),
+      j.effective(31_000, 'f2'),
+      j.injected(31_000, 'f2'),
+      perFault(61_100, 'time-to-impact', 200, 'f1'),
+      perFault(61_100, 'rto', 5_000, 'f1'),
+      perFault(61_100, 'rto', 8_000, 'f2'),
+      measurement(61_100, 'rto', 8_000),
+      j.end(61_200, 'passed'),
+    ];
+    const t = timelineOf(entries, 60_000);
+    expect(t.faults.map((f) => [f.id, f.fromMs])).toEqual([['f1', 10_000], ['f2', 30_000]]);
+    expect(t.milestones).toEqual([
+      { name: 'fault', atMs: 10_000 },
+      { name: 'impact', atMs: 10_200 },
+      { name: 'service restored', atMs: 15_000 },
+      { name: 'fault', atMs: 30_000 },
+      { name: 'service restored', atMs: 38_000 },
+    ]);
+  });
+
   it('draws no "service restored" after a restore into a scratch instance: its RTO is the restore\'s', () => {
     const entries = run();
     const plan = makePlan();
