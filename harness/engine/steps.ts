@@ -160,7 +160,7 @@ async function faultStep(step: StepOf<'fault'>, ctx: StepContext): Promise<unkno
     },
   };
   let handle: FaultHandle;
-  const injecting = injectContext({ runId: ctx.runId, faultId, journal: watching, signal: ctx.signals.signal });
+  const injecting = injectContext({ runId: ctx.runId, faultId, journal: watching, signal: ctx.signals.signal, log: ctx.log });
   try {
     handle = await injector.inject(faultPlan, injecting);
   } catch (error) {

@@ -41,6 +41,9 @@ export interface WindowRow {
   readonly type: string;
   readonly t0: string; // when the harm took effect
   readonly armedToEffective: string; // from the revert record to the harm taking effect
+  // What completed later, in the background (node NotReady, tainted, pods evicted), and when
+  // the injector returned: "node-not-ready +41.2 s after t0".
+  readonly milestones: readonly string[];
   readonly figures: readonly { readonly name: string; readonly value: string; readonly why: string }[];
 }
 
@@ -332,11 +335,14 @@ function windowRows(input: ReportInput, clock: (at: MonoTime | undefined) => str
     .filter((f) => f.effectiveAt !== undefined || f.injectedAt !== undefined)
     .map((f) => {
       const t0 = f.effectiveAt ?? f.injectedAt!;
+      const later = input.entries.filter((e): e is EntryOf<'fault-milestone'> => e.kind === 'fault-milestone' && e.fault === f.id).map((e) => `${e.milestone} ${formatMeasuredMs(e.at - t0)} after t0`);
+      const returned = f.injectedAt !== undefined && f.injectedAt - t0 >= 1_000 ? [`the injector returned ${formatMeasuredMs(f.injectedAt - t0)} after t0`] : [];
       return {
         fault: f.id,
         type: f.type,
         t0: clock(t0),
         armedToEffective: formatMeasuredMs(Math.max(0, t0 - f.armedAt)),
+        milestones: [...later, ...returned],
         figures: input.result.measurements.filter((m) => m.fault === f.id).map((m) => ({ name: m.name.replace(/-/g, ' '), value: valueOf(m), why: m.why })),
       };
     });

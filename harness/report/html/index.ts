@@ -63,7 +63,7 @@ export function renderHtml(view: ReportView): string {
   sections.push('<h2>Timeline</h2>', timelineChart(view.timeline));
   if (view.measurements.length > 0) sections.push('<h2>Measurements</h2>', '<p>The run\'s figures: for each, the worst fault\'s window.</p>', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why]), { 2: () => 'detail' }));
   for (const w of view.windows) {
-    sections.push(`<h3>Fault ${h(w.fault)} (${h(w.type)})</h3>`, `<p>Harm took effect (t0) at ${h(w.t0)}, ${h(w.armedToEffective)} after its revert record was journalled.</p>`, table(['measurement', 'value', 'how derived'], w.figures.map((f) => [f.name, f.value, f.why]), { 2: () => 'detail' }));
+    sections.push(`<h3>Fault ${h(w.fault)} (${h(w.type)})</h3>`, `<p>Harm took effect (t0) at ${h(w.t0)}, ${h(w.armedToEffective)} after its revert record was journalled.${w.milestones.length ? ` Then: ${w.milestones.map(h).join('; ')}.` : ''}</p>`, table(['measurement', 'value', 'how derived'], w.figures.map((f) => [f.name, f.value, f.why]), { 2: () => 'detail' }));
   }
   if (view.load) sections.push('<h2>Load</h2>', `<p>${h(view.load.driver)}: ${h(view.load.summary)}.${view.load.errors.length ? ` Errors: ${view.load.errors.map(h).join('; ')}.` : ''}</p>`);
   sections.push(

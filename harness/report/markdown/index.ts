@@ -26,7 +26,7 @@ export function renderMarkdown(view: ReportView): string {
   if (view.error) parts.push('', `**Error:** ${cell(view.error)}`);
   parts.push('', '## Targets', '', table(['target', 'required', 'measured', 'verdict', 'how derived'], view.targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.derivation])));
   if (view.measurements.length > 0) parts.push('', '## Measurements', '', 'The run\'s figures: for each, the worst fault\'s window.', '', table(['measurement', 'value', 'how derived'], view.measurements.map((m) => [m.name, m.value, m.why])));
-  for (const w of view.windows) parts.push('', `### Fault ${cell(w.fault)} (${cell(w.type)})`, '', `Harm took effect (t0) at ${cell(w.t0)}, ${cell(w.armedToEffective)} after its revert record was journalled.`, '', table(['measurement', 'value', 'how derived'], w.figures.map((f) => [f.name, f.value, f.why])));
+  for (const w of view.windows) parts.push('', `### Fault ${cell(w.fault)} (${cell(w.type)})`, '', `Harm took effect (t0) at ${cell(w.t0)}, ${cell(w.armedToEffective)} after its revert record was journalled.${w.milestones.length ? ` Then: ${w.milestones.map(cell).join('; ')}.` : ''}`, '', table(['measurement', 'value', 'how derived'], w.figures.map((f) => [f.name, f.value, f.why])));
   if (view.load) parts.push('', '## Load', '', `${cell(view.load.driver)}: ${cell(view.load.summary)}.${view.load.errors.length ? ` Errors: ${view.load.errors.map(cell).join('; ')}.` : ''}`);
   parts.push(
     '',
