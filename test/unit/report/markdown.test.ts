@@ -44,6 +44,13 @@ describe('markdown reporter', () => {
     expect(text).toContain('Harm took effect (t0) at +12ms (10:00:00.012Z), 1 ms after its revert record was journalled.');
     expect(text).toContain('| rto | 28 ms | rto for the test |');
   });
+
+  it('shows what completed a fault later, in the background, against its t0', async () => {
+    const entries: JournalEntry[] = passedRunEntries();
+    entries.splice(entries.findIndex((e) => e.kind === 'fault-injected') + 1, 0, { kind: 'fault-milestone', at: 41_012, fault: 'f1', milestone: 'node-not-ready' });
+    const [file] = await markdownReporter.render(inputFrom(entries), await tmp());
+    expect(await readFile(file!, 'utf8')).toContain('Then: node-not-ready 41.0 s after t0.');
+  });
 });
 
 describe('markdown reporter with measurements', () => {
