@@ -127,7 +127,7 @@ async function waitForServiceRestored(ctx: ObserverContext, scenario: Scenario, 
   let said = false;
   while (performance.now() < deadline) {
     const last = measureDrill(ctx.entries, ledger, undefined, options).windows.at(-1);
-    if (!last || last.rto.value !== undefined || last.rto.notExercised) return;
+    if (!last?.awaiting) return;
     if (!said) ctx.log('waiting for writes to be stable again before stopping the load');
     said = true;
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -35,12 +35,12 @@ export function measureDrill(entries: readonly JournalEntry[], ledger: Ledger | 
     const common = { window: w, timeToNewLeader: probes.timeToNewLeader, timeToRedundancy: probes.timeToRedundancy, ...(perLoss ? perLoss : {}) };
     if (ledger && acks) {
       const r = measureWindowRto(ledger, acks, w, gap.ms, options.stabilityWindowMs, loadEnd, from);
-      return { ...common, impacted: r.impacted, rto: withUncertainty(r.rto, uncertaintyMs), timeToImpact: withUncertainty(r.timeToImpact, uncertaintyMs), downtime: r.downtime, timeToNewPrimary: withUncertainty(r.timeToNewPrimary, uncertaintyMs), disruptions: r.disruptions, outliers: r.outliers };
+      return { ...common, impacted: r.impacted, rto: withUncertainty(r.rto, uncertaintyMs), timeToImpact: withUncertainty(r.timeToImpact, uncertaintyMs), downtime: r.downtime, timeToNewPrimary: withUncertainty(r.timeToNewPrimary, uncertaintyMs), disruptions: r.disruptions, outliers: r.outliers, awaiting: r.awaiting };
     }
     const interval = options.probeIntervalMs ?? DEFAULT_PROBE_MS;
     const p = rtoFromProbes(entries, w, options.stabilityWindowMs, interval, from);
     const none = unmeasured('the run had no ledger load');
-    return { ...common, impacted: p.impacted, rto: p.rto, timeToImpact: none, downtime: none, timeToNewPrimary: none, disruptions: p.disruptions, outliers: 0 };
+    return { ...common, impacted: p.impacted, rto: p.rto, timeToImpact: none, downtime: none, timeToNewPrimary: none, disruptions: p.disruptions, outliers: 0, awaiting: false };
   });
   return { gapBound: gap, windows: measured, run: runFigures(measured, loss, Boolean(ledger), Boolean(readback)) };
 }

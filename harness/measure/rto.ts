@@ -19,6 +19,7 @@ export interface WindowRto {
   readonly timeToNewPrimary: Measurement;
   readonly disruptions: readonly LaterDisruption[];
   readonly outliers: number;
+  readonly awaiting: boolean;
 }
 
 interface Candidate {
@@ -137,7 +138,8 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   const windowEnd = Number.isFinite(end) ? 'before the next fault took effect' : 'before the load stopped';
   const observedMs = Math.min(end, loadEnd) - t0;
   let rto: Measurement;
-  if (!hasAckBefore(ledger, t0)) rto = unmeasured('no write was acknowledged before t0, so there was no service to lose', from);
+  const servedBefore = hasAckBefore(ledger, t0);
+  if (!servedBefore) rto = unmeasured('no write was acknowledged before t0, so there was no service to lose', from);
   else if (sent === 0) rto = unmeasured(`no write was sent after t0 ${windowEnd}: the RTO needs writes after t0`, from);
   else if (!impacted) {
     // A window the next fault ended early saw all its fault did: anything later is the next
@@ -164,6 +166,8 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
     timeToNewPrimary: newPrimaryOf(ledger, newPrimary, before, t0, from),
     disruptions,
     outliers,
+    // Only the last window can still change, and only if there was service before t0.
+    awaiting: !Number.isFinite(end) && rto.value === undefined && !rto.notExercised && servedBefore,
   };
 }
 

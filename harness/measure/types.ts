@@ -97,6 +97,9 @@ export interface WindowMeasurement {
   readonly timeToRedundancy: Measurement;
   readonly disruptions: readonly LaterDisruption[];
   readonly outliers: number; // isolated slow writes that did not interrupt service
+  // The load may yet show the RTO (the window is the last and service not yet back, or not
+  // yet watched for the stability window): worth keeping the load running for.
+  readonly awaiting: boolean;
   readonly lost?: Measurement; // with a read-back: lost writes attributed to this fault
   readonly rpo?: Measurement; // evidence { lower, upper }: value = upper
 }
