@@ -43,7 +43,7 @@ export function watchErrorRate(spec: NonNullable<AbortSpec['errorRate']>, load: 
 
 // Every few seconds, reads the ledger table back and aborts at the first acknowledged write
 // that is missing. Reads that fail (no primary yet) are retried at the next round.
-export function watchDataLoss(target: DbTarget, ledger: Ledger, now: () => number, abort: (reason: string) => void, log: (line: string) => void): RunningWatch {
+export function watchDataLoss(target: DbTarget, ledger: Ledger, now: () => number, abort: (reason: string) => void, log: (line: string) => void, read: typeof readLedgerTable = readLedgerTable): RunningWatch {
   let stopping = false;
   let running: Promise<void> = Promise.resolve();
   const check = async (): Promise<void> => {
@@ -51,7 +51,7 @@ export function watchDataLoss(target: DbTarget, ledger: Ledger, now: () => numbe
     const sent = ledger.size;
     const readFrom = now();
     try {
-      const { ids, server } = await readLedgerTable(target, sent, 5_000);
+      const { ids, server } = await read(target, sent, 5_000);
       // A replica behind the read-write endpoint (a primary just demoted, HAProxy not yet
       // switched) may lag: only the primary's rows prove a loss.
       if (isReplica(server)) {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorRateOf, watchErrorRate } from '../../../harness/assess/abort-conditions.js';
+import { errorRateOf, watchDataLoss, watchErrorRate } from '../../../harness/assess/abort-conditions.js';
+import { Ledger } from '../../../harness/load/ledger/ledger.js';
+import { PresentIds } from '../../../harness/verify/ledger-readback/present-ids.js';
 import type { LoadStats, RunningLoad } from '../../../harness/load/types.js';
 
 const stats = (acked: number, failed = 0, inDoubt = 0, connectFailures = 0): LoadStats => ({ sent: acked + failed + inDoubt, acked, failed, inDoubt, connectFailures });
@@ -47,5 +49,46 @@ describe('watchErrorRate', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(reasons).toEqual([]);
     await watch.stop();
+  });
+});
+
+describe('watchDataLoss', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // Ten writes acknowledged; the table read back lacks id 3, as read from `server`.
+  function lossFrom(server: string) {
+    const ledger = new Ledger();
+    for (let i = 0; i < 10; i++) ledger.acked(ledger.send(i), i + 1, 'A');
+    const read = async () => {
+      const ids = new PresentIds(10);
+      for (let id = 1; id <= 10; id++) if (id !== 3) ids.add(id);
+      return { ids, server, malformed: 0, durationMs: 1 };
+    };
+    return { ledger, read };
+  }
+  const target = { host: 'h', port: 1, user: 'u', password: 'p', database: 'd' };
+
+  it('aborts at a write missing on the primary, naming it and the server read', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { ledger, read } = lossFrom('198.18.1.11');
+    const reasons: string[] = [];
+    const watch = watchDataLoss(target, ledger, () => 100, (r) => reasons.push(r), () => {}, read);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await watch.stop();
+    expect(reasons).toEqual(['data loss: 1 acknowledged write is missing on the primary 198.18.1.11 (ids 3)']);
+  });
+
+  it('does not abort on a replica\'s rows, which may lag: it skips that check and says so', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { ledger, read } = lossFrom('198.18.2.11 (a replica)');
+    const reasons: string[] = [];
+    const logs: string[] = [];
+    const watch = watchDataLoss(target, ledger, () => 100, (r) => reasons.push(r), (l) => logs.push(l), read);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await watch.stop();
+    expect(reasons).toEqual([]);
+    expect(logs).toEqual(['data-loss check skipped: the read reached 198.18.2.11 (a replica), not the primary']);
   });
 });
