@@ -2,7 +2,7 @@ import type { JournalEntry } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../load/types.js';
 import { ServerAcks } from './servers.js';
-import { unmeasured, type FaultWindow, type Measurement } from './types.js';
+import type { FaultWindow, Measurement } from './types.js';
 import { windowAt } from './windows.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
@@ -158,4 +158,3 @@ export function windowLoss(window: FaultWindow, loss: WindowLoss | undefined, un
   };
 }
 
-export const unknownLoss = (why: string) => unmeasured(why);

@@ -15,11 +15,6 @@ function effectiveEntries(entries: readonly JournalEntry[]): Effective[] {
   return [...seen.values()].sort((a, b) => a.at - b.at);
 }
 
-// The entry t0 of a fault (or of the first fault) was taken from.
-export function disruptionStart(entries: readonly JournalEntry[], fault?: string): Effective | undefined {
-  return effectiveEntries(entries).find((e) => fault === undefined || e.fault === fault);
-}
-
 /**
  * One measurement window per fault that took effect, in order of t0: from its t0 to the next
  * fault's t0, the last one open-ended. A recovery step (a failover, a restore) between two
