@@ -172,7 +172,12 @@ function noImpactTargets(entries: readonly JournalEntry[], measurements: readonl
     const base = { name: 'no-impact' as const, ...(fault ? { fault } : {}), required: 'no client impact', unit: 'check' as const };
     if (!rto) return { ...base, status: 'not-measured', derivation: fault ? `not measured: no figure of ${fault}'s window` : `not measured: step ${step.id} armed no fault` };
     if (rto.notExercised) return { ...base, measured: 'no impact', status: 'met', met: true, derivation: rto.why };
-    if (rto.value === undefined) return { ...base, status: 'not-measured', derivation: `not measured: ${rto.why}` };
+    if (rto.value === undefined) {
+      // Interrupted and never restored in its window is an impact too, only without an RTO.
+      const impact = measurements.findLast((m) => m.name === 'time-to-impact' && m.fault === fault);
+      if (impact?.value !== undefined) return { ...base, measured: `clients interrupted ${Math.round(impact.value)} ms after t0, not restored in the window`, status: 'missed', met: false, derivation: `${impact.why}; ${rto.why}` };
+      return { ...base, status: 'not-measured', derivation: `not measured: ${rto.why}` };
+    }
     return { ...base, measured: `clients interrupted (RTO ${Math.round(rto.value)} ms)`, status: 'missed', met: false, derivation: rto.why };
   });
 }

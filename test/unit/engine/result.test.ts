@@ -39,6 +39,10 @@ describe('statusFromJournal', () => {
     const hurt = [revertedQuiet, measured('rto', 4_000), measured('rpo', 0), measured('rto', 4_000, 's1-replica')];
     expect(statusFromJournal([begin, armedQuiet, revertPhase, ...hurt, end('passed')])).toBe('targets-missed');
     expect(resultFromJournal([begin, armedQuiet, revertPhase, ...hurt, end('passed')]).targets.at(-1)).toMatchObject({ name: 'no-impact', fault: 's1-replica', status: 'missed' });
+    // Interrupted and never restored: missed as well, not "not measured".
+    const impact: JournalEntry = { kind: 'measurement', at: 640, name: 'time-to-impact', fault: 's1-replica', value: 120, unit: 'ms', why: 'write 9 failed', from: [] };
+    const unrestored: JournalEntry = { kind: 'measurement', at: 640, name: 'rto', fault: 's1-replica', unit: 'ms', why: 'never healthy again', from: [] };
+    expect(resultFromJournal([begin, armedQuiet, revertPhase, revertedQuiet, impact, unrestored, end('passed')]).targets.at(-1)).toMatchObject({ name: 'no-impact', status: 'missed' });
   });
 
   it('says cleanup-incomplete whenever a fault is left armed, above every other status', () => {
