@@ -40,8 +40,10 @@ describe.skipIf(unavailable)(`local backend faults on a real cluster${unavailabl
     const plan = injector.plan(params, await backend.topology());
     const faultId = `s${journal.entries.length + 1}-${type}`;
     const handle = await injector.inject(plan, injectContext({ runId: 'it', faultId, journal, signal: new AbortController().signal }));
-    // The revert record was journalled before the harm, with the cluster it belongs to.
-    expect(journal.entries.at(-1)).toMatchObject({ kind: 'fault-armed', fault: faultId, revert: { backend: 'local', type, data: { clusterId: cluster.state.clusterId } } });
+    // The revert record was journalled before the harm, with the cluster it belongs to, and
+    // t0 (fault-effective) once the harm was done.
+    expect(journal.entries.at(-2)).toMatchObject({ kind: 'fault-armed', fault: faultId, revert: { backend: 'local', type, data: { clusterId: cluster.state.clusterId } } });
+    expect(journal.entries.at(-1)).toMatchObject({ kind: 'fault-effective', fault: faultId });
     return { handle, targets: plan.targets };
   }
 
