@@ -1,6 +1,7 @@
 import type { JournalEntry } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../load/types.js';
+import { firstAtOrAfter } from './sorted.js';
 import { unmeasured, type FaultWindow, type LaterDisruption, type Measurement } from './types.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
@@ -52,7 +53,7 @@ interface Open {
  */
 export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWindow, boundMs: number, stabilityMs: number, loadEnd: number, from: readonly JournalEntry[]): WindowRto {
   const { t0, end } = window;
-  const before = lastServerBefore(ledger, t0);
+  const { served: servedBefore, server: before } = serviceBefore(ledger, t0);
   let impacted = false;
   let firstImpact: { id: number; at: number; why: string } | undefined;
   let candidate: Candidate | undefined;
@@ -138,7 +139,6 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   const windowEnd = Number.isFinite(end) ? 'before the next fault took effect' : 'before the load stopped';
   const observedMs = Math.min(end, loadEnd) - t0;
   let rto: Measurement;
-  const servedBefore = hasAckBefore(ledger, t0);
   if (!servedBefore) rto = unmeasured('no write was acknowledged before t0, so there was no service to lose', from);
   else if (sent === 0) rto = unmeasured(`no write was sent after t0 ${windowEnd}: the RTO needs writes after t0`, from);
   else if (!impacted) {
@@ -171,14 +171,6 @@ export function measureWindowRto(ledger: Ledger, acks: AckTimes, window: FaultWi
   };
 }
 
-function hasAckBefore(ledger: Ledger, t0: number): boolean {
-  let found = false;
-  ledger.forEach((_id, sentAt, endAt, outcome) => {
-    if (!found && outcome === ACKED && endAt < t0 && sentAt < t0) found = true;
-  });
-  return found;
-}
-
 // The sum of the pauses over the bound between acknowledgements, from t0 to t1.
 function downtime(acks: AckTimes, t0: number, t1: number | undefined, boundMs: number, from: readonly JournalEntry[]): Measurement {
   if (t1 === undefined) return unmeasured('service was not restored, so the downtime has no end', from);
@@ -208,38 +200,32 @@ export class AckTimes {
 
   // The last acknowledgement strictly before `at` (-Infinity when none).
   before(at: number): number {
-    const i = this.firstAtOrAfter(at);
+    const i = firstAtOrAfter(this.times, at);
     return i > 0 ? this.times[i - 1]! : Number.NEGATIVE_INFINITY;
   }
 
   // The acknowledgements in [from, to).
   between(from: number, to: number): Float64Array {
-    return this.times.subarray(this.firstAtOrAfter(from), this.firstAtOrAfter(to));
+    return this.times.subarray(firstAtOrAfter(this.times, from), firstAtOrAfter(this.times, to));
   }
 
-  private firstAtOrAfter(at: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! < at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
 
-// The server (1 + index into the ledger's node names) that acknowledged the last write before t0.
-function lastServerBefore(ledger: Ledger, t0: number): number {
-  let before = 0;
+// Whether any write was acknowledged before t0 (there was service to lose), and the server
+// (1 + index into the ledger's node names, 0 unknown) that acknowledged the last one.
+function serviceBefore(ledger: Ledger, t0: number): { served: boolean; server: number } {
+  let served = false;
+  let server = 0;
   let at = Number.NEGATIVE_INFINITY;
   ledger.forEach((_id, sentAt, endAt, outcome, node) => {
-    if (sentAt < t0 && endAt < t0 && outcome === ACKED && node !== 0 && endAt >= at) {
-      before = node;
+    if (sentAt >= t0 || endAt >= t0 || outcome !== ACKED) return;
+    served = true;
+    if (node !== 0 && endAt >= at) {
+      server = node;
       at = endAt;
     }
   });
-  return before;
+  return { served, server };
 }
 
 function newPrimaryOf(ledger: Ledger, first: { id: number; endAt: number; node: number } | undefined, before: number, t0: number, from: readonly JournalEntry[]): Measurement {

@@ -1,5 +1,6 @@
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../load/types.js';
+import { firstAfter } from './sorted.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
 
@@ -9,28 +10,32 @@ const ACKED = OUTCOMES.indexOf('acked');
 export class ServerAcks {
   // Per server: its acknowledgement times, sorted.
   private readonly acks = new Map<number, Float64Array>();
-  // Per server: the stretches it was serving, [from, to] pairs flattened and sorted: from its
-  // first acknowledgement to its last, while each next write was sent within `servingGapMs` of
-  // the one before's acknowledgement (so a slow write, still being served, does not break it).
-  private readonly serving = new Map<number, Float64Array>();
+  // Per server: the stretches it was serving, starts and ends in order: from its first
+  // acknowledgement to its last, while each next write was sent within `servingGapMs` of the
+  // one before's acknowledgement (so a slow write, still being served, does not break it).
+  private readonly serving = new Map<number, { readonly starts: Float64Array; readonly ends: Float64Array }>();
 
   constructor(ledger: Ledger, servingGapMs: number) {
     const times = new Map<number, number[]>();
-    const stretches = new Map<number, number[]>();
+    const stretches = new Map<number, { starts: number[]; ends: number[] }>();
     ledger.forEach((_id, sentAt, endAt, outcome, node) => {
       if (outcome !== ACKED || node === 0) return;
       let t = times.get(node);
       if (!t) times.set(node, (t = []));
       t.push(endAt);
       let s = stretches.get(node);
-      if (!s) stretches.set(node, (s = []));
+      if (!s) stretches.set(node, (s = { starts: [], ends: [] }));
       // Writes of one server come in send order; a stretch grows while the next write was sent
       // within the gap of the stretch's end.
-      if (s.length && sentAt - s[s.length - 1]! <= servingGapMs) s[s.length - 1] = Math.max(s[s.length - 1]!, endAt);
-      else s.push(endAt, endAt);
+      const last = s.ends.length - 1;
+      if (last >= 0 && sentAt - s.ends[last]! <= servingGapMs) s.ends[last] = Math.max(s.ends[last]!, endAt);
+      else {
+        s.starts.push(endAt);
+        s.ends.push(endAt);
+      }
     });
     for (const [node, t] of times) this.acks.set(node, Float64Array.from(t).sort());
-    for (const [node, s] of stretches) this.serving.set(node, Float64Array.from(s));
+    for (const [node, s] of stretches) this.serving.set(node, { starts: Float64Array.from(s.starts), ends: Float64Array.from(s.ends) });
   }
 
   get known(): boolean {
@@ -39,17 +44,10 @@ export class ServerAcks {
 
   // Another server than `node` was serving writes at `at`; which one.
   otherServing(node: number, at: number): number | undefined {
-    for (const [other, s] of this.serving) {
+    for (const [other, { starts, ends }] of this.serving) {
       if (other === node) continue;
-      // The last stretch starting at or before `at` (starts are at even indexes, in order).
-      let lo = 0;
-      let hi = s.length / 2;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s[2 * mid]! <= at) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo > 0 && s[2 * (lo - 1) + 1]! >= at) return other;
+      const last = firstAfter(starts, at) - 1; // the last stretch starting at or before `at`
+      if (last >= 0 && ends[last]! >= at) return other;
     }
     return undefined;
   }
@@ -65,15 +63,4 @@ export class ServerAcks {
     }
     return first;
   }
-}
-
-function firstAfter(sorted: Float64Array, at: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
