@@ -1,13 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { cleanupCommand } from './commands/cleanup.js';
-import { clusterCommand, type ClusterOpts } from './commands/cluster.js';
-import { doctorCommand } from './commands/doctor-command.js';
-import { historyCommand, type HistoryOpts } from './commands/history.js';
-import { planCommand } from './commands/plan.js';
-import { reportCommand, REPORT_CHOICES } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { validateCommand } from './commands/validate.js';
+import { REPORT_FORMATS } from '../scenario/schema/report.js';
+import type { ClusterOpts } from './commands/cluster.js';
+import type { HistoryOpts } from './commands/history.js';
 import { reportError, exitCodeForError } from './errors-to-exit.js';
 import { EXIT_CODE_MEANINGS, ExitCode } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
@@ -24,6 +18,11 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .description('Chaos and disaster-recovery drills for stateful workloads: measure the RPO and RTO you actually achieve.')
     .version(KDRILL_VERSION, '-V, --version')
     .option('--verbose', 'print stack traces of internal errors')
+    .option('--kubeconfig <file>', 'the kubeconfig of the kubernetes backend (the same as $KUBECONFIG; a scenario never names one)')
+    .hook('preAction', (command) => {
+      const kubeconfig = command.opts()['kubeconfig'] as string | undefined;
+      if (kubeconfig) process.env.KUBECONFIG = kubeconfig;
+    })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
@@ -32,20 +31,33 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   const wrap =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A) => setExit(await fn(...args));
+  // Each command's module is loaded when it runs: `validate` must not pay for the Kubernetes
+  // client, the engine and the report renderers it never uses.
+  const validateCommand = async (...a: Parameters<typeof import('./commands/validate.js').validateCommand>) => (await import('./commands/validate.js')).validateCommand(...a);
+  const planCommand = async (...a: Parameters<typeof import('./commands/plan.js').planCommand>) => (await import('./commands/plan.js')).planCommand(...a);
+  const runCommand = async (...a: Parameters<typeof import('./commands/run.js').runCommand>) => (await import('./commands/run.js')).runCommand(...a);
+  const reportCommand = async (...a: Parameters<typeof import('./commands/report.js').reportCommand>) => (await import('./commands/report.js')).reportCommand(...a);
+  const cleanupCommand = async (...a: Parameters<typeof import('./commands/cleanup.js').cleanupCommand>) => (await import('./commands/cleanup.js')).cleanupCommand(...a);
+  const historyCommand = async (...a: Parameters<typeof import('./commands/history.js').historyCommand>) => (await import('./commands/history.js')).historyCommand(...a);
+  const clusterCommand = async (...a: Parameters<typeof import('./commands/cluster.js').clusterCommand>) => (await import('./commands/cluster.js')).clusterCommand(...a);
+  const doctorCommand = async (...a: Parameters<typeof import('./commands/doctor-command.js').doctorCommand>) => (await import('./commands/doctor-command.js')).doctorCommand(...a);
+  const schemaCommand = async (...a: Parameters<typeof import('./commands/schema.js').schemaCommand>) => (await import('./commands/schema.js')).schemaCommand(...a);
 
   program
     .command('validate')
     .description('check scenario files; every problem of every file is reported with file:line:column')
     .argument('<files...>', 'scenario files')
     .option('--json', 'print the result as JSON')
-    .action(wrap((files: string[], opts: { json?: boolean }) => validateCommand(files, opts, output)));
+    .option('--allow-dir <dir...>', "directories besides the scenario's own that files it names (tier policy, topology, k6 script) may come from")
+    .action(wrap((files: string[], opts: { json?: boolean; allowDir?: string[] }) => validateCommand(files, opts, output)));
 
   program
     .command('plan')
     .description('dry run: print the timeline, what will be touched and which targets will be judged')
     .argument('<scenario>', 'scenario file')
     .option('--json', 'print the plan as JSON')
-    .action(wrap((file: string, opts: { json?: boolean }) => planCommand(file, opts, output)));
+    .option('--allow-dir <dir...>', "directories besides the scenario's own that files it names (tier policy, topology, k6 script) may come from")
+    .action(wrap((file: string, opts: { json?: boolean; allowDir?: string[] }) => planCommand(file, opts, output)));
 
   program
     .command('run')
@@ -55,13 +67,14 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .option('--dry-run', 'print the plan and everything that would be created, then stop')
     .option('--non-interactive', 'never wait for a facilitator at checkpoints (default when stdin is not a TTY)')
     .option('--keep-restored', 'keep the instances restore steps create, to inspect them (`kdrill cleanup` removes them later)')
+    .option('--allow-dir <dir...>', "directories besides the scenario's own that files it names (tier policy, topology, k6 script) may come from")
     .action(wrap((file: string, opts: RunOpts) => runCommand(file, opts, output)));
 
   program
     .command('report')
     .description("re-render a run's reports from its journal alone")
     .argument('<run-dir>', 'a run directory holding journal.jsonl')
-    .addOption(new Option('-f, --format <format...>', 'formats to render').choices([...REPORT_CHOICES]).default(['json']))
+    .addOption(new Option('-f, --format <format...>', 'formats to render').choices([...REPORT_FORMATS]).default(['json']))
     .option('-o, --out <dir>', 'where to write the reports (default: the run directory)')
     .action(wrap((dir: string, opts: { format: string[]; out?: string }) => reportCommand(dir, opts, output)));
 
@@ -127,6 +140,7 @@ export interface RunOpts {
   dryRun?: boolean;
   nonInteractive?: boolean;
   keepRestored?: boolean;
+  allowDir?: string[];
 }
 
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {

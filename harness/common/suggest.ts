@@ -1,7 +1,12 @@
+const MAX_SUGGESTION_INPUT = 100;
+
 // The one candidate a typo most likely meant, or undefined when none is close or two tie.
 // Distance counts a swap of neighbours as one edit ("dsc" → "dcs"), and short words get a
 // tighter limit, so "node" is not offered "name".
 export function didYouMean(given: string, candidates: readonly string[]): string | undefined {
+  // No name kdrill knows is this long: a megabyte of input is no typo, and its distance to
+  // every candidate would cost time and memory for nothing.
+  if (given.length > MAX_SUGGESTION_INPUT) return undefined;
   const lower = given.toLowerCase();
   const exactIgnoringCase = candidates.find((c) => c.toLowerCase() === lower);
   if (exactIgnoringCase) return exactIgnoringCase;
@@ -10,6 +15,9 @@ export function didYouMean(given: string, candidates: readonly string[]): string
   let bestDistance = Infinity;
   let tie = false;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: such a candidate can neither be
+    // accepted (past the limit) nor tie with one that is.
+    if (Math.abs(candidate.length - lower.length) > limit) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -1,84 +1,138 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { ScenarioError, UsageError, type ScenarioIssue } from '../common/errors.js';
-import { DEFAULT_TIER_POLICY, resolveFromScenario } from './package-root.js';
+import { InputFileError, readInputFile } from '../common/input-file.js';
+import { DEFAULT_TIER_POLICY } from './package-root.js';
 import type { ResolvedTargets } from './plan-types.js';
+import { readReferencedFile, type FileAccess } from './referenced-file.js';
 import { scenarioSchema, type Scenario } from './schema/index.js';
 import { resolveTargets, tierPolicySchema, type TierPolicy } from './tier-policy.js';
-import { checkablePart, validateScenario, warnScenario } from './validate.js';
+import { knownNames } from './topology-names.js';
+import { topologyFileSchema, type TopologyFile } from './topology.js';
+import { checkablePart, validateScenario, warnScenario, type CheckableScenario } from './validate.js';
 import { formatPath, YamlSource } from './yaml-source.js';
 import { explainIssues, type PathIssue } from './zod-issues.js';
 
 export interface LoadedScenario {
   readonly file: string;
+  // Paths the scenario names are resolved: target.topology and load.script hold absolute paths.
   readonly scenario: Scenario;
   readonly policyFile: string;
   readonly targets: ResolvedTargets;
   // What the drill will not be able to show (formatWarning prints them); they do not stop it.
   readonly warnings: readonly ScenarioIssue[];
+  // The local topology, read and checked with the scenario.
+  readonly topology?: { readonly file: string; readonly value: TopologyFile } | undefined;
+  // The k6 script, read (bounded) with the scenario: what a dry run shows and a Job carries.
+  readonly k6Script?: { readonly file: string; readonly text: string } | undefined;
 }
 
+export interface LoadOptions {
+  // Directories besides the scenario's own tree that files it names may come from (--allow-dir).
+  readonly allowDirs?: readonly string[];
+}
+
+// At most this many problems are reported, then a count: 10,000 unknown keys are one mistake
+// repeated, and printing them all helps no one.
+export const MAX_REPORTED_PROBLEMS = 100;
+
+// Keys a scenario may not hold: a scenario chooses targets, never credentials or code.
+const REFUSED_KEYS: readonly { path: readonly string[]; message: string }[] = [
+  {
+    path: ['target', 'kubeconfig'],
+    message:
+      'Expected no `target.kubeconfig`, got one: a scenario chooses its target, never the credentials to reach it (a kubeconfig can run any program as its credential plugin); pass `--kubeconfig FILE` or set $KUBECONFIG',
+  },
+];
+
 // Reads and fully validates a scenario file; nothing runs unless this returns.
-// @throws ScenarioError with every problem of the file (and of its tier policy), each at file:line:column.
-export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+// @throws ScenarioError with every problem of the file (and of the files it names), each at
+// file:line:column; UsageError for a file that is missing, not a regular file or too large.
+export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readInputFile(file, 'scenario');
   } catch (error) {
-    throw new UsageError(`Cannot read scenario file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    if (error instanceof InputFileError) throw new UsageError(`Cannot read the ${error.reason}`, { cause: error });
+    throw error;
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, options);
 }
 
 // The same as loadScenarioFile for text already in memory (tests, stdin).
-export function parseScenario(text: string, file: string): LoadedScenario {
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  const access: FileAccess = { allowDirs: options.allowDirs ?? [] };
   const source = new YamlSource(text);
-  const parsed = parseYamlAs(source, file, scenarioSchema, 'a kdrill scenario (apiVersion, kind, metadata, tier, target, steps…)');
+  const { data, issues: refused } = withoutRefusedKeys(source.data);
+  const refusedIssues = placeIssues(source, file, refused);
+  const parsed = parseYamlAs(source, file, scenarioSchema, 'a kdrill scenario (apiVersion, kind, metadata, tier, target, steps…)', data);
   if (!parsed.ok) {
     // Cross-field checks still run on the sections that did parse, so one pass shows everything.
-    const part = source.syntaxProblems.length === 0 ? checkablePart(source.data) : undefined;
-    const more = part ? placeIssues(source, file, validateScenario(part, file)) : [];
-    throw new ScenarioError(sortIssues([...parsed.issues, ...more]));
+    const part = source.syntaxProblems.length === 0 ? checkablePart(data) : undefined;
+    const more: ScenarioIssue[] = [];
+    if (part) {
+      const topology = readTopology(part, file, source, access);
+      more.push(...topology.issues, ...placeIssues(source, file, validateScenario(part, knownNames(part.target, topology.value))));
+    }
+    throw new ScenarioError(limitIssues(sortIssues([...refusedIssues, ...parsed.issues, ...more])));
   }
   const scenario = parsed.value;
+  const issues: ScenarioIssue[] = [...refusedIssues];
 
-  const policyFile = scenario.tier.policy ? resolveFromScenario(file, scenario.tier.policy, existsSync) : DEFAULT_TIER_POLICY;
-  const policy = loadTierPolicy(policyFile, file, source);
-  const issues: ScenarioIssue[] = [];
-  if (!policy.ok) {
-    issues.push(...policy.issues);
-  }
+  const policy = readTierPolicy(scenario, file, source, access);
+  if (!policy.ok) issues.push(...policy.issues);
+  const topology = readTopology(scenario, file, source, access);
+  issues.push(...topology.issues);
+  const k6Script = readK6Script(scenario, file, source, access);
+  if (!k6Script.ok) issues.push(...k6Script.issues);
+
   const resolved = policy.ok ? resolveTargets(policy.value, scenario.tier) : undefined;
   const semantic: PathIssue[] = [
     ...(resolved?.conflicts.map((c) => ({ path: ['tier', 'overrides', c.field], message: c.message })) ?? []),
-    ...validateScenario(scenario, file),
+    ...validateScenario(scenario, knownNames(scenario.target, topology.value)),
   ];
   issues.push(...placeIssues(source, file, semantic));
-  if (issues.length > 0) throw new ScenarioError(sortIssues(issues));
+  if (issues.length > 0) throw new ScenarioError(limitIssues(sortIssues(issues)));
   const targets = resolved!.targets;
-  const warnings = sortIssues(placeIssues(source, file, warnScenario(scenario, targets)));
-  return { file, scenario, policyFile, targets, warnings };
+  const warnings = limitIssues(sortIssues(placeIssues(source, file, warnScenario(scenario, targets))));
+  if (topology.value && scenario.target.backend === 'local') scenario.target.topology = topology.value.file;
+  if (k6Script.ok && k6Script.value) scenario.load.script = k6Script.value.file;
+  return { file, scenario, policyFile: policy.ok ? policy.file : DEFAULT_TIER_POLICY, targets, warnings, topology: topology.value, k6Script: k6Script.ok ? k6Script.value : undefined };
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ScenarioIssue[] };
 
 // YAML text → a value of `schema`, or every problem found, located in the file.
-export function parseYamlAs<S extends z.ZodType>(source: YamlSource, file: string, schema: S, what: string): Parsed<z.infer<S>> {
+export function parseYamlAs<S extends z.ZodType>(source: YamlSource, file: string, schema: S, what: string, data: unknown = source.data): Parsed<z.infer<S>> {
   if (source.syntaxProblems.length > 0) {
-    return { ok: false, issues: source.syntaxProblems.map((p) => ({ file, line: p.line, column: p.column, path: '', message: p.message })) };
+    return { ok: false, issues: limitIssues(source.syntaxProblems.map((p) => ({ file, line: p.line, column: p.column, path: '', message: p.message }))) };
   }
-  if (source.data === null || source.data === undefined) {
+  if (data === null || data === undefined) {
     return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: `Expected the file to hold ${what}, got an empty document` }] };
   }
-  if (typeof source.data !== 'object' || Array.isArray(source.data)) {
-    const got = Array.isArray(source.data) ? 'a list' : `\`${String(source.data).slice(0, 40)}\` (${typeof source.data})`;
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    const got = Array.isArray(data) ? 'a list' : `\`${String(data).slice(0, 40)}\` (${typeof data})`;
     return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: `Expected the file to hold ${what} as a mapping of keys to values, got ${got}` }] };
   }
-  const result = schema.safeParse(source.data);
+  const result = schema.safeParse(data);
   if (result.success) return { ok: true, value: result.data };
-  const explained = explainIssues(schema, source.data, result.error.issues);
+  const explained = explainIssues(schema, data, result.error.issues);
   return { ok: false, issues: sortIssues(placeIssues(source, file, explained)) };
+}
+
+// The document without the keys a scenario may not hold, and a problem for each one present.
+function withoutRefusedKeys(data: unknown): { data: unknown; issues: PathIssue[] } {
+  const issues: PathIssue[] = [];
+  let out = data;
+  for (const refused of REFUSED_KEYS) {
+    const [section, key] = refused.path as [string, string];
+    const parent = (out as Record<string, unknown> | null)?.[section];
+    if (parent && typeof parent === 'object' && !Array.isArray(parent) && Object.hasOwn(parent, key)) {
+      issues.push({ path: [...refused.path], key: true, message: refused.message });
+      const { [key]: _dropped, ...rest } = parent as Record<string, unknown>;
+      out = { ...(out as Record<string, unknown>), [section]: rest };
+    }
+  }
+  return { data: out, issues };
 }
 
 function placeIssues(source: YamlSource, file: string, issues: readonly PathIssue[]): ScenarioIssue[] {
@@ -101,17 +155,66 @@ function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
-function loadTierPolicy(policyFile: string, scenarioFile: string, scenarioSource: YamlSource): Parsed<TierPolicy> {
+// The first MAX_REPORTED_PROBLEMS problems, then one saying how many more there were.
+function limitIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
+  if (issues.length <= MAX_REPORTED_PROBLEMS) return issues;
+  const last = issues[MAX_REPORTED_PROBLEMS - 1]!;
+  const rest = issues.length - MAX_REPORTED_PROBLEMS;
+  return [...issues.slice(0, MAX_REPORTED_PROBLEMS), { ...last, path: '', message: `… and ${rest} more problem${rest === 1 ? '' : 's'} (kdrill reports the first ${MAX_REPORTED_PROBLEMS})` }];
+}
+
+type Read<T> = { ok: true; file: string; value: T } | { ok: false; issues: ScenarioIssue[] };
+
+function readTierPolicy(scenario: Scenario, file: string, source: YamlSource, access: FileAccess): Read<TierPolicy> {
+  const at = (message: string): ScenarioIssue[] => [{ file, ...source.locate(['tier', 'policy']), path: 'tier.policy', message }];
+  let policyFile = DEFAULT_TIER_POLICY;
   let text: string;
-  try {
-    text = readFileSync(policyFile, 'utf8');
-  } catch (error) {
-    const at = scenarioSource.locate(['tier', 'policy']);
-    const tried = policyFile === DEFAULT_TIER_POLICY ? policyFile : `${policyFile} (looked beside the scenario, then in the kdrill package)`;
-    return {
-      ok: false,
-      issues: [{ file: scenarioFile, ...at, path: 'tier.policy', message: `Cannot read the tier policy file ${tried}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}` }],
-    };
+  if (scenario.tier.policy) {
+    const read = readReferencedFile(file, scenario.tier.policy, 'tier policy', 'tier.policy', access);
+    if (!read.ok) return { ok: false, issues: at(read.message) };
+    policyFile = read.file;
+    text = read.text;
+  } else {
+    text = readInputFile(DEFAULT_TIER_POLICY, 'tier policy');
   }
-  return parseYamlAs(new YamlSource(text), policyFile, tierPolicySchema, 'a kdrill tier policy (apiVersion, kind: TierPolicy, tiers)');
+  const policySource = new YamlSource(text);
+  if (!isKind(policySource, 'TierPolicy')) return { ok: false, issues: at(notAKdrillFile('tier.policy', policyFile, 'a kdrill tier policy', 'TierPolicy')) };
+  const parsed = parseYamlAs(policySource, policyFile, tierPolicySchema, 'a kdrill tier policy (apiVersion, kind: TierPolicy, tiers)');
+  return parsed.ok ? { ok: true, file: policyFile, value: parsed.value } : parsed;
+}
+
+function readTopology(scenario: Pick<CheckableScenario, 'target'>, file: string, source: YamlSource, access: FileAccess): { value?: { file: string; value: TopologyFile }; issues: ScenarioIssue[] } {
+  const target = scenario.target;
+  if (target.backend !== 'local') return { issues: [] };
+  const at = (message: string): ScenarioIssue[] => [{ file, ...source.locate(['target', 'topology']), path: 'target.topology', message }];
+  const read = readReferencedFile(file, target.topology, 'topology', 'target.topology', access);
+  if (!read.ok) return { issues: at(read.message) };
+  const topologySource = new YamlSource(read.text);
+  if (!isKind(topologySource, 'Topology')) return { issues: at(notAKdrillFile('target.topology', read.file, 'a kdrill topology', 'Topology')) };
+  const parsed = parseYamlAs(topologySource, read.file, topologyFileSchema, 'a kdrill topology (apiVersion, kind: Topology, zones)');
+  return parsed.ok ? { value: { file: read.file, value: parsed.value }, issues: [] } : { issues: parsed.issues };
+}
+
+function readK6Script(scenario: Scenario, file: string, source: YamlSource, access: FileAccess): { ok: true; value?: { file: string; text: string } } | { ok: false; issues: ScenarioIssue[] } {
+  if (scenario.load.driver !== 'k6' || !scenario.load.script) return { ok: true };
+  const read = readReferencedFile(file, scenario.load.script, 'k6 script', 'load.script', access);
+  if (!read.ok) return { ok: false, issues: [{ file, ...source.locate(['load', 'script']), path: 'load.script', message: read.message }] };
+  return { ok: true, value: { file: read.file, text: read.text } };
+}
+
+// A file named as a tier policy or topology is parsed in full only once it says it is one, so
+// /etc/passwd named as a policy gives one sentence, not its lines quoted back in messages.
+function isKind(source: YamlSource, kind: string): boolean {
+  if (source.syntaxProblems.length > 0) return source.syntaxProblems.every((p) => p.message.startsWith('YAML: expected one document')) ? false : looksLikeKdrill(source.text, kind);
+  const data = source.data as Record<string, unknown> | null;
+  return Boolean(data && typeof data === 'object' && data['kind'] === kind);
+}
+
+// A file with syntax errors is reported in full only when its text names the kind.
+function looksLikeKdrill(text: string, kind: string): boolean {
+  return new RegExp(`^kind:\\s*["']?${kind}["']?\\s*$`, 'm').test(text);
+}
+
+function notAKdrillFile(field: string, resolved: string, what: string, kind: string): string {
+  return `Expected \`${field}\` to name ${what} (a YAML file with \`kind: ${kind}\`), got ${resolved}, which is not one`;
 }

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { ActionStep, FaultStep } from './schema/steps.js';
 import { stepKind } from './schema/index.js';
 import type { ResolvedTargets } from './plan-types.js';
-import { knownNames, type KnownNames } from './topology-names.js';
+import type { KnownNames } from './topology-names.js';
 import type { PathIssue } from './zod-issues.js';
 import { formatPath } from './yaml-source.js';
 
@@ -34,12 +34,14 @@ export interface CheckableScenario {
 
 // Checks that need the whole scenario: backend capabilities, names that must exist or be unique,
 // ordering, and the safety allow-lists.
-export function validateScenario(scenario: CheckableScenario, file: string): PathIssue[] {
+// `known` holds the zone and node names of the target, when they are known before the run.
+export function validateScenario(scenario: CheckableScenario, known: KnownNames | undefined): PathIssue[] {
   const issues: PathIssue[] = [];
   checkWorkload(scenario, issues);
   checkTargetAllowLists(scenario, issues);
   checkLoad(scenario, issues);
-  checkSteps(scenario, file, issues);
+  checkSteps(scenario, known, issues);
+  checkAbortBudget(scenario, issues);
   checkProbes(scenario, issues);
   checkVerifications(scenario, issues);
   return issues;
@@ -109,11 +111,8 @@ function checkLoad(scenario: CheckableScenario, issues: PathIssue[]): void {
   }
 }
 
-function checkSteps(scenario: CheckableScenario, file: string, issues: PathIssue[]): void {
+function checkSteps(scenario: CheckableScenario, known: KnownNames | undefined, issues: PathIssue[]): void {
   const backend = BACKENDS.get(scenario.target.backend);
-  const names = knownNames(scenario, file);
-  if (names && 'error' in names) issues.push({ path: ['target', 'topology'], message: names.error });
-  const known = names && !('error' in names) ? names : undefined;
   const seenNames = new Map<string, number>();
   const faultNames = new Set<string>();
   let lastAt = -1;
@@ -205,6 +204,26 @@ function checkRestore(step: Record<string, unknown>, index: number, faultsBefore
   }
   if (step['from'] !== 'point-in-time' && step['pointInTime'] !== undefined) {
     issues.push({ path: ['steps', index, 'pointInTime'], key: true, message: `Expected \`steps[${index}].pointInTime\` only with \`from: point-in-time\`, got it with from "${String(step['from'])}"` });
+  }
+}
+
+// The drill is stopped after abort.maxDuration, counted from its start: warm-up included. A step
+// whose `at` lies beyond it could never run.
+function checkAbortBudget(scenario: CheckableScenario, issues: PathIssue[]): void {
+  const limit = scenario.abort?.maxDuration;
+  if (limit === undefined) return;
+  const warmUp = scenario.load?.warmUp ?? 0;
+  let lastAt: { index: number; at: number } | undefined;
+  scenario.steps.forEach((step, index) => {
+    if (step?.at !== undefined && (!lastAt || step.at >= lastAt.at)) lastAt = { index, at: step.at };
+  });
+  const needed = warmUp + (lastAt?.at ?? 0);
+  if (needed >= limit) {
+    const parts = [`the warm-up (${formatDuration(warmUp)})`, ...(lastAt ? [`steps[${lastAt.index}].at (${formatDuration(lastAt.at)})`] : [])];
+    issues.push({
+      path: ['abort', 'maxDuration'],
+      message: `Expected \`abort.maxDuration\` to be longer than ${parts.join(' plus ')}, ${formatDuration(needed)} in all, got ${formatDuration(limit)}: the drill would be stopped before its ${lastAt ? `step steps[${lastAt.index}]` : 'first step'} began`,
+    });
   }
 }
 

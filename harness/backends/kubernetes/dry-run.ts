@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../../common/input-file.js';
 import { k6Installed } from '../../load/k6/driver.js';
 import { bundleLedgerDriver } from '../../load/ledger-remote/bundle.js';
 import type { Plan } from '../../scenario/plan-types.js';
@@ -11,7 +11,7 @@ import { CHAOS_FAULTS } from './injectors/chaos-faults.js';
 import { chaosName, chaosPlan, nodePlan } from './injectors/index.js';
 import { START_ETCD, STOP_ETCD } from './etcd/static-pods.js';
 import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { kubeconfigFiles, loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
 import { KIND_BACKUP_DIR, KIND_RESTORE_NODE_PORT } from './kind/plan.js';
 import { objectName, runLabels } from './objects/labels.js';
@@ -52,7 +52,7 @@ function nominalWorkload(target: KubernetesTarget): WorkloadRef {
 // could not.
 async function liveView(target: KubernetesTarget): Promise<{ view: ClusterView; client: KubeClient } | string> {
   try {
-    const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 } });
+    const client = new KubeClient(loadKubeConfig(target), { retry: { attempts: 1, baseDelayMs: 1 }, readOnly: true });
     const view = await Promise.race([
       readClusterView(client, nominalWorkload(target)),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10s')), 10_000).unref()),
@@ -71,7 +71,7 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
   const out: string[] = [
     typeof live === 'string'
       ? `# Selectors resolved against the nominal kind topology (the cluster could not be read: ${live}); a run resolves them against the live cluster when each fault starts.`
-      : `# Selectors resolved against context ${target.context} as it is now; a run resolves them again when each fault starts.`,
+      : `# Selectors resolved against context ${target.context} as it is now, read (GET requests only, nothing written) through your kubeconfig ${kubeconfigFiles().join(', ')}; a run resolves them again when each fault starts.`,
   ];
   const controlPlaneAddresses = topology.zones.find((z) => z.name === 'control-plane')?.nodes.flatMap((n) => (n.address ? [n.address] : [])) ?? [];
   const objects: ChaosObject[] = [];
@@ -141,13 +141,22 @@ async function loadJobObjects(load: DryRunLoad, target: KubernetesTarget): Promi
   if (!inCluster || (spec.driver !== 'ledger' && spec.driver !== 'k6')) return { lines: [], objects: [] };
   const common = { labels: runLabels('<run id>'), rate: spec.rate, maxDurationMs: load.maxDurationMs, ...inClusterDatabase(target, load.database) };
   if (spec.driver === 'k6') {
-    const script = load.script ? await readFile(load.script, 'utf8').catch((error: Error) => `# cannot read ${load.script}: ${error.message}`) : '';
+    const script = load.script ? readScript(load.script) : '';
     const options = { ...common, name: 'kdrill-k6-dry-run', script, vus: spec.concurrency };
     return { lines: ['# the load: k6 as a Job'], objects: [k6ScriptConfigMap(options), k6Job(options)] as KubeObject[] };
   }
   const bundle = await bundleLedgerDriver();
   const options = { ...common, name: 'kdrill-ledger-dry-run', bundle: `<the bundled ledger driver, ${Math.round(Buffer.byteLength(bundle) / 1024)} KiB>`, concurrency: spec.concurrency, writeTimeoutMs: spec.writeTimeout };
   return { lines: ['# the load: the ledger driver as a Job'], objects: [ledgerDriverConfigMap(options), ledgerDriverJob(options)] as KubeObject[] };
+}
+
+// The loader has read and checked the script already; this reads it again, as bounded.
+function readScript(file: string): string {
+  try {
+    return readInputFile(file, 'k6 script');
+  } catch (error) {
+    return `# ${(error as Error).message}`;
+  }
 }
 
 function nodeOperation(data: NodeFaultData, node: string): string {

@@ -3,13 +3,15 @@ import { ErrorCode, KdrillError } from '../../common/errors.js';
 import type { FaultType } from '../../faults/types.js';
 import type { Scenario } from '../../scenario/schema/index.js';
 import type { Backend, ConnectedBackend, RunContext } from '../types.js';
-import { KubeClient } from './client/kube-client.js';
-import { connectKubernetes } from './connected.js';
-import { describeKubernetesDryRun } from './dry-run.js';
-import { refuseNodeFault } from './injectors/node-faults.js';
-import { loadKubeConfig } from './kubeconfig.js';
-import { markReaped, needsReaping, reapRunObjects } from './reap-run.js';
+import { refuseNodeFault } from './injectors/node-mechanisms.js';
 import type { KubernetesTarget } from './target.js';
+
+// The API client (@kubernetes/client-node, about 80 MB and half a second to load) is imported
+// only when a command reaches a cluster: `validate` and `plan` never load it.
+const client = async () => {
+  const [{ KubeClient }, { loadKubeConfig }] = await Promise.all([import('./client/kube-client.js'), import('./kubeconfig.js')]);
+  return { KubeClient, loadKubeConfig };
+};
 
 const KUBERNETES_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>([
   'pod-kill',
@@ -42,13 +44,14 @@ function kubernetesTarget(target: Scenario['target']): KubernetesTarget {
 
 // The kubeconfig and context exist and are allow-listed; nothing is read from the cluster yet.
 async function preflight(target: Scenario['target']): Promise<void> {
-  loadKubeConfig(kubernetesTarget(target));
+  (await client()).loadKubeConfig(kubernetesTarget(target));
 }
 
 async function connect(target: Scenario['target'], ctx: RunContext): Promise<ConnectedBackend> {
   const k8s = kubernetesTarget(target);
-  const client = new KubeClient(loadKubeConfig(k8s));
-  return connectKubernetes(k8s, client, ctx);
+  const { KubeClient, loadKubeConfig } = await client();
+  const { connectKubernetes } = await import('./connected.js');
+  return connectKubernetes(k8s, new KubeClient(loadKubeConfig(k8s)), ctx);
 }
 
 export const kubernetesBackend: Backend = {
@@ -65,11 +68,13 @@ export const kubernetesBackend: Backend = {
   preflight,
   connect,
   reapRun: async (target, run) => {
+    const { markReaped, needsReaping, reapRunObjects } = await import('./reap-run.js');
     if (!(await needsReaping(run.dir, run.ended))) return [];
     const t = kubernetesTarget(target);
+    const { KubeClient, loadKubeConfig } = await client();
     const removed = await reapRunObjects(new KubeClient(loadKubeConfig(t), { retry: { attempts: 2, baseDelayMs: 200 } }), t.namespace, run.id);
     await markReaped(run.dir);
     return removed;
   },
-  describeDryRun: (plan, target, load) => describeKubernetesDryRun(plan, kubernetesTarget(target), load),
+  describeDryRun: async (plan, target, load) => (await import('./dry-run.js')).describeKubernetesDryRun(plan, kubernetesTarget(target), load),
 };

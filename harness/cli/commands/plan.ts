@@ -5,8 +5,8 @@ import type { Output } from '../output.js';
 
 // Dry run: the timeline, what will be touched and what will be judged. Touches nothing.
 // Warnings go to stderr, so `--json` output stays one JSON document.
-export async function planCommand(file: string, opts: { json?: boolean }, output: Output): Promise<number> {
-  const loaded = await loadScenarioFile(file);
+export async function planCommand(file: string, opts: { json?: boolean; allowDir?: string[] }, output: Output): Promise<number> {
+  const loaded = await loadScenarioFile(file, { allowDirs: opts.allowDir ?? [] });
   for (const warning of loaded.warnings) output.err(formatWarning(warning));
   const plan = compilePlan(loaded);
   if (opts.json) {

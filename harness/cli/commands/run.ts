@@ -21,14 +21,14 @@ import { redactText } from '../../common/redact.js';
 
 // Validates, plans and runs one drill, then renders its reports. The exit code is the verdict.
 export async function runCommand(file: string, opts: RunOpts, output: Output): Promise<number> {
-  const loaded = await loadScenarioFile(file);
+  const loaded = await loadScenarioFile(file, { allowDirs: opts.allowDir ?? [] });
   const plan = compilePlan(loaded);
   const warn = () => loaded.warnings.forEach((warning) => output.err(formatWarning(warning)));
   if (opts.dryRun) {
     warn();
     output.out(formatPlan(plan));
     const { load, workload } = loaded.scenario;
-    const script = load.script ? path.resolve(path.dirname(loaded.file), load.script) : undefined;
+    const script = loaded.k6Script?.file;
     const objects = await backendFor(plan.backend).describeDryRun?.(plan, loaded.scenario.target, { spec: load, database: workload.database, maxDurationMs: loaded.scenario.abort.maxDuration, ...(script ? { script } : {}) });
     if (objects) output.out(`\n${objects}`);
     output.out('\n--dry-run: nothing was created or touched.');

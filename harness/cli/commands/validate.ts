@@ -5,11 +5,11 @@ import type { Output } from '../output.js';
 
 // Validates every file and reports every problem of every file; exits 2 when any is invalid.
 // Warnings (what a valid drill will not be able to measure) are reported too, and change nothing.
-export async function validateCommand(files: string[], opts: { json?: boolean }, output: Output): Promise<number> {
+export async function validateCommand(files: string[], opts: { json?: boolean; allowDir?: string[] }, output: Output): Promise<number> {
   const results: { file: string; valid: boolean; issues: ScenarioError['issues']; warnings: ScenarioError['issues']; error?: string }[] = [];
   for (const file of files) {
     try {
-      const loaded = await loadScenarioFile(file);
+      const loaded = await loadScenarioFile(file, { allowDirs: opts.allowDir ?? [] });
       results.push({ file, valid: true, issues: [], warnings: loaded.warnings });
       if (!opts.json) {
         output.out(`✓ ${file}: ${loaded.scenario.metadata.name} (${loaded.scenario.target.backend}, ${loaded.targets.tier}, ${loaded.scenario.steps.length} steps)`);

@@ -13,6 +13,9 @@ import { workloadSchema } from './workload.js';
 
 export const API_VERSION = 'kdrill.dev/v1alpha1';
 
+// More steps than any drill needs (the annual game day has 20); a bound on the plan's size.
+export const MAX_STEPS = 500;
+
 // The whole scenario document. Types everywhere else come from here via z.infer.
 export const scenarioSchema = z
   .strictObject({
@@ -24,7 +27,7 @@ export const scenarioSchema = z
     workload: workloadSchema.default({ type: 'postgresql', database: 'kdrill', seed: { rows: 10_000 } }),
     load: loadSchema.default({ driver: 'ledger', rate: 200, concurrency: 4, warmUp: 0, writeTimeout: 2_000 }),
     steadyState: steadyStateSchema.default({ interval: 500, stabilityWindow: 3_000, before: [], after: [] }),
-    steps: z.array(stepSchema).min(1).describe('the drill: faults, waits, pauses, actions, checkpoints and reverts, in order'),
+    steps: z.array(stepSchema).min(1).max(MAX_STEPS).describe('the drill: faults, waits, pauses, actions, checkpoints and reverts, in order'),
     verifications: z.array(verificationSchema).default([]),
     abort: abortSchema.default({ maxDuration: 3_600_000, dataLoss: false }),
     gameDay: gameDaySchema.optional(),

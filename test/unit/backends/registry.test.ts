@@ -46,7 +46,8 @@ describe('backend registry', () => {
   });
 
   it('kubernetes refuses, before anything else, a kubeconfig it cannot read', async () => {
-    const target = { backend: 'kubernetes', context: 'kind-kdrill', namespace: 'kdrill-pg', allowedContexts: ['kind-kdrill'], allowedNamespaces: ['kdrill-pg'], kubeconfig: '/nonexistent/kubeconfig' };
+    const target = { backend: 'kubernetes', context: 'kind-kdrill', namespace: 'kdrill-pg', allowedContexts: ['kind-kdrill'], allowedNamespaces: ['kdrill-pg'] };
+    process.env.KUBECONFIG = '/nonexistent/kubeconfig';
     const connecting = backendFor('kubernetes').preflight!(target as never);
     await expect(connecting).rejects.toBeInstanceOf(BackendUnavailableError);
     await expect(connecting).rejects.toThrow(/the kubeconfig \/nonexistent\/kubeconfig could not be read/);

@@ -46,7 +46,7 @@ describe('kdrill validate', () => {
   it('reports a missing file as invalid input, not a crash', async () => {
     const r = await runCliInProcess(['validate', '/nonexistent/kdrill.yaml']);
     expect(r.code).toBe(ExitCode.invalidInput);
-    expect(r.stdout).toContain('Cannot read scenario file /nonexistent/kdrill.yaml: ENOENT');
+    expect(r.stdout).toContain('Cannot read the scenario file /nonexistent/kdrill.yaml: no such file');
   });
 
   it('prints JSON with --json', async () => {
@@ -94,10 +94,10 @@ describe('kdrill run --dry-run', () => {
 describe('kdrill run on a backend that cannot run here', () => {
   it('says what is missing and creates no run directory', async () => {
     await using dir = await tempDir();
-    const k8s = `backend: kubernetes\n  context: kind-kdrill\n  namespace: kdrill-pg\n  allowedContexts: [kind-kdrill]\n  allowedNamespaces: [kdrill-pg]\n  kubeconfig: ${path.join(dir.path, 'no-kubeconfig')}`;
+    const k8s = `backend: kubernetes\n  context: kind-kdrill\n  namespace: kdrill-pg\n  allowedContexts: [kind-kdrill]\n  allowedNamespaces: [kdrill-pg]`;
     const file = await dir.write('k8s.yaml', VALID.replace('backend: fake', k8s));
     const out = path.join(dir.path, 'run');
-    const r = await runCliInProcess(['run', file, '--out', out]);
+    const r = await runCliInProcess(['--kubeconfig', path.join(dir.path, 'no-kubeconfig'), 'run', file, '--out', out]);
     expect(r.code).toBe(ExitCode.harnessError);
     expect(r.stderr).toContain(`the kubeconfig ${path.join(dir.path, 'no-kubeconfig')} could not be read`);
     await expect(readFile(path.join(out, 'journal.jsonl'))).rejects.toThrow(/ENOENT/);

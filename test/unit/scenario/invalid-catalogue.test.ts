@@ -588,14 +588,14 @@ const CASES: readonly Case[] = [
     name: 'a tier policy file that does not exist',
     yaml: edit(BASE, ['  name: tier1\n', '  name: tier1\n  policy: policies/missing.yaml\n']),
     expected: [
-      at(8, 11, `Cannot read the tier policy file ${join(PACKAGE_ROOT, "policies/missing.yaml")} (looked beside the scenario, then in the kdrill package): ENOENT`),
+      at(8, 11, `Cannot read the tier policy file ${join(PACKAGE_ROOT, "policies/missing.yaml")} (looked beside the scenario, then in the kdrill package): no such file`),
     ],
   },
   {
     name: 'a topology file that does not exist',
     yaml: edit(BASE, ['  backend: local\n', '  backend: local\n  topology: fixtures/topologies/nine-zones.yaml\n']),
     expected: [
-      at(10, 13, `Cannot read the topology file ${join(PACKAGE_ROOT, "fixtures/topologies/nine-zones.yaml")} (looked beside the scenario, then in the kdrill package): ENOENT`),
+      at(10, 13, `Cannot read the topology file ${join(PACKAGE_ROOT, "fixtures/topologies/nine-zones.yaml")} (looked beside the scenario, then in the kdrill package): no such file`),
     ],
   },
 

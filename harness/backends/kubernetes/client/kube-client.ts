@@ -5,6 +5,7 @@ import { podProxyRequest, proxyBody, type ProxyAnswer } from './proxy.js';
 import { execInPod, type ExecResult } from './exec.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { describeRef, refOf, type CollectionQuery, type KubeObject, type ObjectRef } from './types.js';
+import { ErrorCode, KdrillError } from '../../../common/errors.js';
 
 // Server-side apply records kdrill as the owner of every field it sets.
 export const FIELD_MANAGER = 'kdrill';
@@ -15,6 +16,8 @@ const PAGE_SIZE = 500;
 
 export interface KubeClientOptions {
   readonly retry?: RetryPolicy;
+  // A dry run's client: anything but a read throws before a request is sent.
+  readonly readOnly?: boolean;
 }
 
 export interface ListResult {
@@ -37,6 +40,14 @@ export class KubeClient {
     this.objects = config.makeApiClient(PathAwareObjectApi) as unknown as ObjectCalls;
     this.core = config.makeApiClient(CoreV1Api);
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.readOnly = options.readOnly ?? false;
+  }
+
+  private readonly readOnly: boolean;
+
+  // A read-only client refuses every change, so a dry run cannot write even by mistake.
+  private writing(what: string): void {
+    if (this.readOnly) throw new KdrillError(ErrorCode.INTERNAL, `a read-only (dry-run) client refused to ${what}: a dry run never changes the cluster`);
   }
 
   // The object, or undefined when it does not exist.
@@ -70,12 +81,14 @@ export class KubeClient {
   }
 
   async create(object: KubeObject): Promise<KubeObject> {
+    this.writing(`create ${object.kind} ${object.metadata?.name ?? ''}`);
     return this.call(`create ${describeRef(refOf(object))}`, () => this.objects.create(clone(object), undefined, undefined, FIELD_MANAGER));
   }
 
   // Server-side apply: creates or updates the fields kdrill owns. Without `force` a field
   // another manager owns is a 409 conflict, reported with that manager's name.
   async apply(object: KubeObject, options: { force?: boolean } = {}): Promise<KubeObject> {
+    this.writing(`apply ${object.kind} ${object.metadata?.name ?? ''}`);
     const body = clone(object);
     delete body.metadata.resourceVersion;
     return this.call(`apply ${describeRef(refOf(object))}`, () =>
@@ -85,6 +98,7 @@ export class KubeClient {
 
   // JSON merge patch (RFC 7386): a null removes a key; a list is replaced whole.
   async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    this.writing(`patch ${ref.kind} ${ref.name}`);
     const body = { ...patch, apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...((patch.metadata as object | undefined) ?? {}), name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
     return this.call(`patch ${describeRef(ref)}`, () => this.objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch));
   }
@@ -92,6 +106,7 @@ export class KubeClient {
   // Read, change, replace with the version read; on a 409 conflict, read again and redo.
   // `change` returns undefined when nothing needs changing; the result is then what was read.
   async update(ref: ObjectRef, change: (current: KubeObject) => KubeObject | undefined): Promise<KubeObject | undefined> {
+    this.writing(`update ${ref.kind} ${ref.name}`);
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(ref);
       if (!current) return undefined;
@@ -107,6 +122,7 @@ export class KubeClient {
 
   // Deletes the object; false when it was already gone.
   async delete(ref: ObjectRef, options: { gracePeriodSeconds?: number; propagation?: 'Foreground' | 'Background' | 'Orphan' } = {}): Promise<boolean> {
+    this.writing(`delete ${ref.kind} ${ref.name}`);
     try {
       await withRetry(
         () => this.call(`delete ${describeRef(ref)}`, () => this.objects.delete(header(ref), undefined, undefined, options.gracePeriodSeconds, undefined, options.propagation ?? 'Background')),
@@ -122,6 +138,7 @@ export class KubeClient {
   // Asks for a pod's eviction, which honours its PodDisruptionBudget: 'blocked' when the
   // budget allows no disruption now (429), 'gone' when the pod no longer exists.
   async evict(namespace: string, pod: string): Promise<'evicted' | 'blocked' | 'gone'> {
+    this.writing(`evict ${namespace}/${pod}`);
     try {
       await this.call(`evict pod ${namespace}/${pod}`, () =>
         this.core.createNamespacedPodEviction({ name: pod, namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace } } }),
@@ -145,6 +162,7 @@ export class KubeClient {
   // One request to a pod's port through the API server, its answer whatever the status: for
   // callers that tell the pod's own refusals from the proxy's. Never retried.
   async podRequest(method: 'GET' | 'POST', namespace: string, pod: string, port: number, path: string, options: { body?: unknown; timeoutMs?: number } = {}): Promise<ProxyAnswer> {
+    if (method !== 'GET') this.writing(`${method} ${path} on pod ${namespace}/${pod}`);
     try {
       return await podProxyRequest(this.config, { method, namespace, pod, port, path, body: options.body, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
     } catch (error) {
@@ -154,6 +172,7 @@ export class KubeClient {
 
   // Runs a command in a pod's container (pods/exec over WebSocket); never retried.
   async exec(namespace: string, pod: string, container: string, command: readonly string[], timeoutMs = 60_000): Promise<ExecResult> {
+    this.writing(`exec in ${namespace}/${pod}`);
     return execInPod(this.config, { namespace, pod, container }, command, timeoutMs);
   }
 

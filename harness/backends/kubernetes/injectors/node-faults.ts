@@ -10,8 +10,9 @@ import { evictPods, OUT_OF_SERVICE_TAINT, readRegistration, restoreRegistration,
 import type { KubernetesTarget } from '../target.js';
 import { nodesOfZone, selectNode, selectZone } from './select.js';
 import { ETCD_MANIFEST, START_ETCD, STOP_ETCD } from '../etcd/static-pods.js';
+import { NODE_MECHANISMS, type NodeMechanism } from './node-mechanisms.js';
 
-export type NodeMechanism = 'crash' | 'freeze' | 'isolate' | 'drain' | 'etcd-stop';
+export { refuseNodeFault, type NodeMechanism } from './node-mechanisms.js';
 export type Completion = KubernetesTarget['nodeFailureCompletion'];
 
 // Everything a node fault's revert needs, journalled before the harm.
@@ -50,7 +51,8 @@ interface NodeFaultKind {
   nodes(params: FaultParams, topology: Topology): string[];
 }
 
-const oneNode = (mechanism: NodeMechanism): NodeFaultKind => ({ mechanism, nodes: (params, topology) => [selectNode(topology, params.node ?? 'primary').name] });
+const mechanismOf = (type: FaultType): NodeMechanism => NODE_MECHANISMS.get(type)!;
+const oneNode = (type: FaultType): [FaultType, NodeFaultKind] => [type, { mechanism: mechanismOf(type), nodes: (params, topology) => [selectNode(topology, params.node ?? 'primary').name] }];
 
 
 // The etcd members (control-plane nodes), the one nearest the selector first: a node's own
@@ -66,11 +68,11 @@ function etcdNodes(topology: Topology, selector: unknown): string[] {
 }
 
 export const NODE_FAULTS: ReadonlyMap<FaultType, NodeFaultKind> = new Map<FaultType, NodeFaultKind>([
-  ['etcd-member-kill', { mechanism: 'etcd-stop', nodes: (params, topology) => etcdNodes(topology, params.node).slice(0, 1) }],
+  ['etcd-member-kill', { mechanism: mechanismOf('etcd-member-kill'), nodes: (params, topology) => etcdNodes(topology, params.node).slice(0, 1) }],
   [
     'etcd-quorum-loss',
     {
-      mechanism: 'etcd-stop',
+      mechanism: mechanismOf('etcd-quorum-loss'),
       nodes: (params, topology) => {
         const all = etcdNodes(topology, 'primary');
         const count = typeof params.members === 'number' ? params.members : Math.floor(all.length / 2) + 1;
@@ -79,24 +81,12 @@ export const NODE_FAULTS: ReadonlyMap<FaultType, NodeFaultKind> = new Map<FaultT
       },
     },
   ],
-  ['node-crash', oneNode('crash')],
-  ['node-freeze', oneNode('freeze')],
-  ['node-isolation', oneNode('isolate')],
-  ['node-drain', oneNode('drain')],
-  ['zone-outage', { mechanism: 'crash', nodes: (params, topology) => nodesOfZone(topology, selectZone(topology, params.zone ?? 'primary')).map((n) => n.name) }],
+  oneNode('node-crash'),
+  oneNode('node-freeze'),
+  oneNode('node-isolation'),
+  oneNode('node-drain'),
+  ['zone-outage', { mechanism: mechanismOf('zone-outage'), nodes: (params, topology) => nodesOfZone(topology, selectZone(topology, params.zone ?? 'primary')).map((n) => n.name) }],
 ]);
-
-// Why a node fault cannot run on this target, or undefined. Checked at validation.
-export function refuseNodeFault(type: FaultType, target: KubernetesTarget): string | undefined {
-  const kind = NODE_FAULTS.get(type);
-  if (!kind || target.provider === 'kind') return undefined;
-  if (kind.mechanism === 'crash' && !target.nodeCommands) {
-    return `${type} stops nodes: on provider "generic" it needs \`target.nodeCommands\` (the stop and start commands of your cloud), or provider "kind"`;
-  }
-  if (kind.mechanism === 'freeze' || kind.mechanism === 'isolate') return `${type} acts on kind's node containers: it needs provider "kind"`;
-  if (kind.mechanism === 'etcd-stop') return `${type} stops etcd's static pod on kind's control-plane nodes: it needs provider "kind" (a managed control plane's etcd is out of reach)`;
-  return undefined;
-}
 
 // How a plan tells the reader which path releases a failed node's pods: it dominates the RTO.
 export function completionText(mechanism: NodeMechanism, completion: Completion): string {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../../../common/input-file.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { summaryFromK6, type K6Export } from '../../../load/k6/summary.js';
 import type { RunningLoad } from '../../../load/types.js';
@@ -18,7 +18,7 @@ export interface K6JobRequest extends LoadJobRequest {
 export async function startK6Job(client: KubeClient, request: K6JobRequest): Promise<RunningLoad> {
   const name = objectName('kdrill-k6', runHash(request.runId));
   const labels = runLabels(request.runId);
-  const options = { name, namespace: request.namespace, labels, script: await readFile(request.script, 'utf8'), vus: request.concurrency, maxDurationMs: request.maxDurationMs, rate: request.rate, db: request.db, passwordSecret: request.passwordSecret };
+  const options = { name, namespace: request.namespace, labels, script: readInputFile(request.script, 'k6 script'), vus: request.concurrency, maxDurationMs: request.maxDurationMs, rate: request.rate, db: request.db, passwordSecret: request.passwordSecret };
   const { pod, podQuery, remove } = await startLoadJob(client, { namespace: request.namespace, name, configMap: k6ScriptConfigMap(options), job: k6Job(options), what: 'the k6 Job', ...(request.startTimeoutMs ? { startTimeoutMs: request.startTimeoutMs } : {}) });
   const startedAt = request.clock.now();
   request.log(`load: k6 ${request.script} as Job ${request.namespace}/${name}, ${request.concurrency} virtual users, against ${request.db.host}:${request.db.port}`);

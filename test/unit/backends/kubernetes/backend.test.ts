@@ -12,6 +12,7 @@ import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/targ
 import { CONTROL_PLANE, memberPod, NS, seedKindCluster, simulateChaosMesh, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
+import { chaosMeshUnavailable, unlessSkipped } from '../../../helpers/shared-files.js';
 import { injectContext } from '../../../../harness/faults/inject-context.js';
 
 let api: KubeTestServer;
@@ -19,7 +20,7 @@ let dir: string;
 let kubeconfig: string;
 
 const targetOf = (overrides: Record<string, unknown> = {}) =>
-  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig, ...overrides });
+  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', ...overrides });
 
 const runContext = (journal = new MemoryJournal(), lines: string[] = []) => ({ runId: 'run-1', runDir: dir, journal, signal: new AbortController().signal, log: (l: string) => lines.push(l) });
 
@@ -43,6 +44,7 @@ async function start(options: ConstructorParameters<typeof Object>[0] = {}): Pro
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-'));
   kubeconfig = path.join(dir, 'kubeconfig');
+  process.env.KUBECONFIG = kubeconfig;
 });
 
 afterEach(async () => {
@@ -225,7 +227,7 @@ describe('kubernetes backend: backups with pgBackRest in the leader’s pod', ()
   });
 });
 
-describe('kubernetes backend: Chaos Mesh faults', () => {
+describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos Mesh faults', chaosMeshUnavailable), () => {
   let connected: ConnectedBackend;
   const contextOf = (journal: MemoryJournal, faultId = 'f1') => injectContext({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
 

@@ -53,7 +53,7 @@ function fakeKind(): KindNodeOps {
   };
 }
 
-const target = (provider = 'kind') => kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider, kubeconfig: '/dev/null' });
+const target = (provider = 'kind') => kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider });
 const act = (type: 'etcd-snapshot' | 'etcd-restore') => connected.act(type, {}, { runId: 'run-1', signal: new AbortController().signal, log: () => {} } as never);
 
 beforeEach(async () => {

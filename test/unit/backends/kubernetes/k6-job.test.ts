@@ -17,6 +17,7 @@ let server: Awaited<ReturnType<typeof validatingApi>>;
 beforeEach(async () => {
   server = await validatingApi('kdrill-k6-job-', [['batch/v1', 'Job']]);
   ({ api, dir } = server);
+  process.env.KUBECONFIG = server.kubeconfig;
 });
 
 afterEach(async () => {
@@ -39,7 +40,7 @@ describe('kubernetes backend: k6 as a Job', () => {
     });
     const script = path.join(dir, 'load.js');
     writeFileSync(script, 'export default function () {}\n');
-    const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
+    const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind' });
     await using connected = await kubernetesBackend.connect(target, { runId: 'run-1', runDir: dir, journal: new MemoryJournal(), signal: new AbortController().signal, log: () => {} });
     const running = await connected.startK6Job!({ script, runId: 'run-1', rate: 50, concurrency: 4, maxDurationMs: 600_000, database: 'kdrill', clock: monotonicClock(), log: () => {} });
     const job = api.objects('batch/v1', 'Job', NS)[0]!;

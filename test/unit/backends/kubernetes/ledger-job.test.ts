@@ -20,6 +20,7 @@ let server: Awaited<ReturnType<typeof validatingApi>>;
 beforeEach(async () => {
   server = await validatingApi('kdrill-ledger-job-', [['batch/v1', 'Job']]);
   ({ api, dir } = server);
+  process.env.KUBECONFIG = server.kubeconfig;
 });
 
 afterEach(async () => {
@@ -37,7 +38,7 @@ describe('kubernetes backend: the ledger driver as a Job', () => {
     drivers.push(await serveLedgerLoad({ clock, port: 0, host: '127.0.0.1', prepare: async () => {}, start: fakeRemoteLoad(clock) }));
     api.forwardProxy((_ns, pod, port) => (pod.startsWith('kdrill-ledger-') && port === LEDGER_DRIVER_PORT ? { host: '127.0.0.1', port: drivers[0]!.port } : undefined));
 
-    const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
+    const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind' });
     await using connected = await kubernetesBackend.connect(target, { runId: 'run-1', runDir: dir, journal: new MemoryJournal(), signal: new AbortController().signal, log: () => {} });
     const ledger = new Ledger();
     const lines: string[] = [];
@@ -80,7 +81,7 @@ describe('kubernetes backend: the ledger driver as a Job', () => {
     simulateJobController(api, { name: 'ledger', image: 'node:20-bookworm-slim' }, 'q8z4m');
     await using driver = await serveLedgerLoad({ clock, port: 0, host: '127.0.0.1', prepare: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND postgres.kdrill-pg.svc')), start: fakeRemoteLoad(clock) });
     api.forwardProxy(() => ({ host: '127.0.0.1', port: driver.port }));
-    const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
+    const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind' });
     await using connected = await kubernetesBackend.connect(target, { runId: 'run-2', runDir: dir, journal: new MemoryJournal(), signal: new AbortController().signal, log: () => {} });
     await expect(connected.startLedgerJob!({ runId: 'run-2', rate: 200, concurrency: 4, writeTimeoutMs: 2_000, maxDurationMs: 600_000, database: 'kdrill', clock, ledger: new Ledger(), log: () => {} })).rejects.toThrow(/could not prepare the database: getaddrinfo ENOTFOUND postgres.kdrill-pg.svc/);
     expect(api.objects('batch/v1', 'Job', NS)).toEqual([]);

@@ -24,7 +24,7 @@ let connected: ConnectedBackend;
 const calls: string[] = [];
 
 const targetOf = (overrides: Record<string, unknown> = {}) =>
-  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig'), ...overrides });
+  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', ...overrides });
 
 const setReady = (name: string, status: 'True' | 'Unknown') => {
   const node = api.object('v1', 'Node', undefined, name);
@@ -117,6 +117,7 @@ beforeEach(async () => {
   calls.length = 0;
   logged.length = 0;
   dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-nodes-'));
+  process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
   api = await KubeTestServer.start({ validate: await schemaValidator([['v1', 'Node']]) });
   writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
 });

@@ -13,6 +13,7 @@ let dir: string;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'kdrill-reap-'));
+  process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
   api = await KubeTestServer.start();
   writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
   await seedKindCluster(api);
@@ -28,7 +29,7 @@ afterEach(async () => {
 function runDir(runId: string, ended: boolean): string {
   const run = path.join(dir, 'reports', runId);
   mkdirSync(run, { recursive: true });
-  const target = { backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig'), statefulSet: 'postgres' };
+  const target = { backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', statefulSet: 'postgres' };
   const entries = [
     { kind: 'run-start', at: 0, wall: '2026-11-24T10:00:00.000Z', runId, plan: { backend: 'kubernetes', scenarioDoc: { target } }, kdrillVersion: '0.1.0' },
     ...(ended ? [{ kind: 'run-end', at: 1000, status: 'passed' }] : []),

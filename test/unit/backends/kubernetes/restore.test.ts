@@ -12,7 +12,7 @@ let api: KubeTestServer;
 let dir: string;
 let server: Awaited<ReturnType<typeof validatingApi>>;
 const targetOf = () =>
-  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', kubeconfig: path.join(dir, 'kubeconfig') });
+  kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind' });
 const actx = () => ({ runId: 'run-1', journal: new MemoryJournal(), signal: new AbortController().signal, entries: [] });
 
 const INFO = JSON.stringify([
@@ -59,6 +59,7 @@ function simulate(options: { fail?: string } = {}): string[] {
 beforeEach(async () => {
   server = await validatingApi('kdrill-k8s-restore-', [['v1', 'Pod']]);
   ({ api, dir } = server);
+  process.env.KUBECONFIG = server.kubeconfig;
 });
 
 afterEach(async () => {
