@@ -7,6 +7,20 @@ export interface ExecResult {
   stderr: string;
 }
 
+// A command that ran and failed (or could not run): the message names the command, its exit
+// and the last lines of its stderr; `stderr` keeps all of it (redacted), to tell failures apart.
+// Its name stays KdrillError, as journals recorded it before.
+export class CommandFailed extends KdrillError {
+  constructor(
+    message: string,
+    readonly stderr: string,
+    readonly exitCode: number | string | undefined,
+    cause: unknown,
+  ) {
+    super(ErrorCode.INTERNAL, message, { cause });
+  }
+}
+
 // Runs one command without a shell; a failure names the command, its exit and its stderr.
 export function run(file: string, args: readonly string[], options: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
@@ -17,8 +31,9 @@ export function run(file: string, args: readonly string[], options: { timeoutMs?
       (error, stdout, stderr) => {
         if (error) {
           const how = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is not installed' : error.killed ? `timed out after ${options.timeoutMs ?? 30_000}ms` : `exited ${String((error as { code?: unknown }).code)}`;
-          const detail = redactText(String(stderr).trim().split('\n').slice(-3).join(' | '));
-          reject(new KdrillError(ErrorCode.INTERNAL, `\`${[file, ...args].join(' ')}\` ${how}${detail ? `: ${detail}` : ''}`, { cause: error }));
+          const all = redactText(String(stderr).trim());
+          const detail = all.split('\n').slice(-3).join(' | ');
+          reject(new CommandFailed(`\`${[file, ...args].join(' ')}\` ${how}${detail ? `: ${detail}` : ''}`, all, (error as { code?: number | string }).code, error));
         } else {
           resolve({ stdout: String(stdout), stderr: String(stderr) });
         }
@@ -34,6 +49,44 @@ export async function tryRun(file: string, args: readonly string[], options: { t
     return await run(file, args, options);
   } catch (error) {
     return error as KdrillError;
+  }
+}
+
+// What each tool prints (one whole line of its stderr) when the thing a removal names is not
+// there, as iproute2 6.1 says it on Debian bookworm. Only these count as "already gone":
+// "Operation not permitted", "Permission denied" or "Device or resource busy" stay failures.
+export const ABSENT = {
+  // `ip link del <dev>`: no such name ("Cannot find device"; about 1 in 10 times when the
+  // veth's peer namespace was deleted just before), or a device that vanished between ip's
+  // lookup of the name and its request to the kernel (ENODEV).
+  link: [/^Cannot find device ".*"$/, /^RTNETLINK answers: No such device$/],
+  // `ip netns del <ns>`: no such namespace file under /run/netns.
+  namespace: [/^Cannot remove namespace file ".*": No such file or directory$/],
+  // `ip -n <ns> …` or `ip netns exec <ns> …` when <ns> is gone: whatever it held went with it.
+  enclosingNamespace: [/^Cannot open network namespace ".*": No such file or directory$/],
+  // `ip route del <prefix>`: no such route (ESRCH).
+  route: [/^RTNETLINK answers: No such process$/],
+  // `ip rule del …`: no such rule (ENOENT).
+  rule: [/^RTNETLINK answers: No such file or directory$/],
+} as const satisfies Record<string, readonly RegExp[]>;
+
+// Whether a failed command said, in one line of its stderr, that its object does not exist.
+export function saysAbsent(error: unknown, absent: readonly RegExp[]): boolean {
+  if (!(error instanceof CommandFailed) || error.exitCode === 'ENOENT') return false;
+  const lines = error.stderr.split('\n').map((line) => line.trim());
+  return lines.some((line) => absent.some((pattern) => pattern.test(line)));
+}
+
+// Runs a command that removes something. Done means removed, or already gone in the tool's own
+// words (`absent`): teardown races the kernel (a namespace's links vanish asynchronously after
+// it is deleted), other teardowns and people. Any other failure is thrown.
+export async function removeIgnoringAbsent(file: string, args: readonly string[], absent: readonly RegExp[], options: { timeoutMs?: number } = {}): Promise<'removed' | 'absent'> {
+  try {
+    await run(file, args, options);
+    return 'removed';
+  } catch (error) {
+    if (saysAbsent(error, absent)) return 'absent';
+    throw error;
   }
 }
 

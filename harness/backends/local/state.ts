@@ -93,6 +93,9 @@ export async function listClusters(home = kdrillHome()): Promise<ClusterState[]>
   return states.filter((s): s is ClusterState => s !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+// The cluster's directory and everything in it (state file, data, logs). Gone already, wholly
+// or in part, is removed; a file still being written as the walk reaches its directory
+// (ENOTEMPTY, EBUSY) is retried. @throws what stays (EACCES, a mount point: EBUSY).
 export async function removeClusterDir(state: Pick<ClusterState, 'dir'>): Promise<void> {
-  await rm(state.dir, { recursive: true, force: true });
+  await rm(state.dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
 }

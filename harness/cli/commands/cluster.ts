@@ -83,7 +83,8 @@ async function down(output: Output): Promise<number> {
   }
   let problems = 0;
   for (const state of clusters) {
-    const left = await destroyCluster(state, { log });
+    // Whatever is gone already counts as removed; one cluster's failure does not stop the next.
+    const left = await destroyCluster(state, { log }).catch((error: Error) => [error.message]);
     problems += left.length;
     output.out(left.length === 0 ? `cluster ${state.clusterId} removed` : `cluster ${state.clusterId}: could not remove ${left.join('; ')}`);
   }

@@ -20,9 +20,11 @@ export async function destroyCluster(state: ClusterState, options: { log?: (line
   await saveState(state).catch(() => undefined);
   const problems: string[] = [];
   const plan = planAddresses(state.clusterId, state.slot, state.topology, state.mode ?? 'netns');
-  // Processes first: SIGKILL, since their data is about to be removed anyway.
+  // Processes first: SIGKILL, since their data is about to be removed anyway. One that is
+  // gone already (killed by a fault, by hand, or a pid since recycled) is done.
   const records = Object.values(state.processes);
-  await Promise.all(records.map((r) => signalProcess(r, 'SIGKILL')));
+  const refused = await Promise.all(records.map((r) => signalProcess(r, 'SIGKILL').then(() => undefined, (error: Error) => `process ${r.role} (pid ${r.pid}): ${error.message}`)));
+  problems.push(...refused.filter((p): p is string => p !== undefined));
   for (const r of records) {
     if (!(await waitGone(r, 5_000)) && (await isRunning(r))) problems.push(`process ${r.role} (pid ${r.pid}) survived SIGKILL`);
   }
@@ -36,7 +38,7 @@ export async function destroyCluster(state: ClusterState, options: { log?: (line
   }
   const survivors = await waitNoneUnder(state.dir);
   if (survivors.length) problems.push(`processes still running from ${state.dir}: ${survivors.join(', ')}`);
-  if (!options.keepData && problems.length === 0) await removeClusterDir(state);
+  if (!options.keepData && problems.length === 0) await removeClusterDir(state).catch((error: Error) => problems.push(`${state.dir}: ${error.message}`));
   log(problems.length === 0 ? `cluster ${state.clusterId}: removed` : `cluster ${state.clusterId}: removal incomplete: ${problems.join('; ')}`);
   return problems;
 }

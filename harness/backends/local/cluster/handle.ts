@@ -6,7 +6,7 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { planAddresses, type AddressPlan, type NodePlan } from '../address-plan.js';
 import { etcdName } from '../config/etcd.js';
 import { etcdctl } from '../etcd/etcdctl.js';
-import { run, tryRun } from '../exec.js';
+import { ABSENT, removeIgnoringAbsent, run } from '../exec.js';
 import { processesUnder } from '../processes/find.js';
 import { destroyNodeNetwork, namespacePids } from '../network/index.js';
 import { signalProcess, waitGone } from '../processes/index.js';
@@ -146,12 +146,16 @@ export class LocalCluster {
     await run('ip', ['-n', this.plan.routerNetns, 'rule', 'add', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)]);
   }
 
+  // Every copy of the rule removed (a harm repeated after a crash may have added it twice).
+  // Done once `ip` says there is no such rule, or no router namespace to hold one (the cluster
+  // is being removed); any other failure is thrown, since the partition may still stand.
   async removePartitionRule(rule: PartitionRule): Promise<void> {
     if (this.plan.mode !== 'netns') return;
-    for (;;) {
-      const result = await tryRun('ip', ['-n', this.plan.routerNetns, 'rule', 'del', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)]);
-      if (result instanceof Error) return; // no such rule left: done
+    const args = ['-n', this.plan.routerNetns, 'rule', 'del', 'from', rule.from, 'to', rule.to, 'blackhole', 'priority', String(rule.priority)];
+    for (let copies = 0; copies < 100; copies++) {
+      if ((await removeIgnoringAbsent('ip', args, [...ABSENT.rule, ...ABSENT.enclosingNamespace])) === 'absent') return;
     }
+    throw new KdrillError(ErrorCode.REVERT_FAILED, `the partition rule from ${rule.from} to ${rule.to} (priority ${rule.priority}) in ${this.plan.routerNetns} was still there after 100 removals`);
   }
 
   // ── PostgreSQL ───────────────────────────────────────────────────────────────────────────

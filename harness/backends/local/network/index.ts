@@ -1,6 +1,7 @@
 import type { AddressPlan, NodePlan, RestorePlan } from '../address-plan.js';
+import type { KdrillError } from '../../../common/errors.js';
 import { signalAll } from '../../../common/proc.js';
-import { run, tryRun } from '../exec.js';
+import { ABSENT, removeIgnoringAbsent, run, tryRun } from '../exec.js';
 
 // Builds the cluster's network: a router namespace with one bridge per zone, one namespace
 // per node hanging off its zone's bridge, and a link from the root namespace to the router
@@ -48,11 +49,7 @@ export async function createNodeNetwork(plan: AddressPlan, node: NodePlan): Prom
 // removed first: a namespace is torn down asynchronously, and its veth's router end would
 // linger for a moment after `ip netns del`, in the way of the node built again.
 export async function destroyNodeNetwork(plan: AddressPlan, node: NodePlan): Promise<string[]> {
-  const problems: string[] = [];
-  const port = await tryRun('ip', ['-n', plan.routerNetns, 'link', 'del', node.routerPort]);
-  if (port instanceof Error && !/Cannot find device|does not exist/i.test(port.message)) problems.push(`link ${node.routerPort}: ${port.shortMessage}`);
-  problems.push(...(await removeNamespace(node.netns)));
-  return problems;
+  return [...(await removeRouterPort(plan, node.routerPort)), ...(await removeNamespace(node.netns))];
 }
 
 // A restore target's namespace on its own link to the router, reachable from the root
@@ -72,14 +69,12 @@ export async function createRestoreNetwork(plan: AddressPlan, restore: RestorePl
 }
 
 // Removes a restore target's namespace (its processes first), link and route; returns problems.
+// The router's end of its link goes first, as a node's does (destroyNodeNetwork).
 export async function destroyRestoreNetwork(plan: AddressPlan, restore: RestorePlan): Promise<string[]> {
-  const problems = await removeNamespace(restore.netns);
-  // The router's end goes with the peer; the root namespace's route stays unless removed.
+  const problems = [...(await removeRouterPort(plan, restore.routerPort)), ...(await removeNamespace(restore.netns))];
+  // The root namespace's route stays unless removed (or its device, the router link, is gone).
   const route = await tryRun('ip', ['route', 'show', restore.subnet]);
-  if (!(route instanceof Error) && route.stdout.trim()) {
-    const removed = await tryRun('ip', ['route', 'del', restore.subnet]);
-    if (removed instanceof Error) problems.push(`route ${restore.subnet}: ${removed.shortMessage}`);
-  }
+  if (route instanceof Error || route.stdout.trim()) problems.push(...(await removing(`route ${restore.subnet}`, ['route', 'del', restore.subnet], ABSENT.route)));
   return problems;
 }
 
@@ -88,28 +83,55 @@ export function namespacesOf(plan: AddressPlan): string[] {
   return [...plan.nodes.map((n) => n.netns), plan.routerNetns];
 }
 
-// Removes the network whatever state it is in; returns what could not be removed.
+// Removes the network whatever state it is in (half built, half removed, pieces deleted by
+// hand); returns what could not be removed. Every removal takes "already gone" as done.
 export async function destroyNetwork(plan: AddressPlan): Promise<string[]> {
   const problems: string[] = [];
-  const existing = await listNetns();
-  for (const ns of namespacesOf(plan)) problems.push(...(await removeNamespace(ns, existing)));
-  // The root-namespace end of the router link can outlive the router namespace. The kernel
-  // tears a deleted namespace down in the background, taking the link with it, so the link
-  // may vanish between the check and the delete: gone is removed.
-  if (await linkExists(plan.hostLink)) {
-    const result = await tryRun('ip', ['link', 'del', plan.hostLink]);
-    if (result instanceof Error && (await linkExists(plan.hostLink))) problems.push(`link ${plan.hostLink}: ${result.shortMessage}`);
-  }
+  // The root-namespace end of the router link first: deleting a veth is synchronous and takes
+  // its peer (host0) and the routes through it, whereas a deleted namespace takes its links
+  // down in the background, so the link would linger after `ip netns del` of the router.
+  if (await linkExists(plan.hostLink)) problems.push(...(await removing(`link ${plan.hostLink}`, ['link', 'del', plan.hostLink], ABSENT.link)));
+  for (const ns of namespacesOf(plan)) problems.push(...(await removeNamespace(ns)));
+  // Removed by us or, when the router namespace was deleted before (by hand, a teardown cut
+  // short), by the kernel in the background: either way it must be gone now, or soon.
+  if (problems.length === 0 && !(await linkGone(plan.hostLink, 5_000))) problems.push(`link ${plan.hostLink}: still present 5 s after its removal`);
   return problems;
+}
+
+// A link of the router namespace removed, if either still exists.
+async function removeRouterPort(plan: AddressPlan, port: string): Promise<string[]> {
+  return removing(`link ${port}`, ['-n', plan.routerNetns, 'link', 'del', port], [...ABSENT.link, ...ABSENT.enclosingNamespace]);
 }
 
 // A namespace removed if it exists, its processes killed first (a namespace with live processes
 // would otherwise linger as an orphan after `ip netns del`); what could not be done.
-async function removeNamespace(ns: string, existing?: readonly string[]): Promise<string[]> {
-  if (!(existing ?? (await listNetns())).includes(ns)) return [];
+async function removeNamespace(ns: string): Promise<string[]> {
+  // A listing that failed proves nothing: the removal itself then says whether it was there.
+  const listed = await listNetns().catch(() => undefined);
+  if (listed && !listed.includes(ns)) return [];
   await killNamespaceProcesses(ns);
-  const result = await tryRun('ip', ['netns', 'del', ns]);
-  return result instanceof Error ? [`namespace ${ns}: ${result.shortMessage}`] : [];
+  // Deleted since the listing (a concurrent teardown) is removed too.
+  return removing(`namespace ${ns}`, ['netns', 'del', ns], ABSENT.namespace);
+}
+
+// One `ip` removal; a problem unless it removed the object or the object was already gone.
+async function removing(what: string, args: readonly string[], absent: readonly RegExp[]): Promise<string[]> {
+  try {
+    await removeIgnoringAbsent('ip', args, absent);
+    return [];
+  } catch (error) {
+    return [`${what}: ${(error as KdrillError).shortMessage ?? (error as Error).message}`];
+  }
+}
+
+// Whether the link is gone, waiting up to `ms` for the kernel to finish removing it.
+async function linkGone(name: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (!(await linkExists(name))) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function killNamespaceProcesses(ns: string): Promise<number> {
@@ -123,10 +145,11 @@ export async function namespacePids(ns: string): Promise<number[]> {
   return result.stdout.split(/\s+/).filter(Boolean).map(Number);
 }
 
+// The network namespaces `ip netns` knows (/run/netns).
+// @throws CommandFailed when they cannot be listed: teardown must not take that for "none".
 export async function listNetns(): Promise<string[]> {
-  const result = await tryRun('ip', ['netns', 'list']);
-  if (result instanceof Error) return [];
-  return result.stdout
+  const { stdout } = await run('ip', ['netns', 'list']);
+  return stdout
     .split('\n')
     .map((line) => line.split(' ')[0]!)
     .filter(Boolean);

@@ -30,14 +30,17 @@ export async function startDetached(role: string, argv: readonly string[], log: 
   }
 }
 
-// Sends a signal to the recorded process if it is still the same process. Returns whether it was.
+// Sends a signal to the recorded process if it is still the same process. Returns whether it
+// was: a process that is gone, also between the check and the signal (ESRCH), is not an error.
+// @throws the kill's error for any other refusal (EPERM): the process is still there.
 export async function signalProcess(record: Pick<ProcessRecord, 'pid' | 'startTime'>, signal: NodeJS.Signals): Promise<boolean> {
   if (!(await isRunning(record))) return false;
   try {
     process.kill(record.pid, signal);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
   }
 }
 

@@ -159,7 +159,11 @@ async function firstWrite(target: DbTarget, restore: RestorePlan, log: string): 
   }
 }
 
-/** Stops and removes one restored instance: process, namespace, route, data. Returns problems. */
+/**
+ * Stops and removes one restored instance: process, namespace, link, route, data. Each part
+ * already gone counts as removed. Returns problems; the instance stays on record until none
+ * is left, so a later `kdrill cleanup` or `cluster down` tries again.
+ */
 export async function removeScratch(state: ClusterState, name: string): Promise<string[]> {
   const record = state.restores?.[name];
   if (!record) return [];
@@ -167,11 +171,16 @@ export async function removeScratch(state: ClusterState, name: string): Promise<
   const dir = restoreDir(state, name);
   const proc = state.processes[processKeyOf(name)];
   // Immediate shutdown: the data is about to go, and SIGQUIT takes the backends down too.
-  if (proc && (await signalProcess(proc, 'SIGQUIT')) && !(await waitGone(proc, 5_000))) await signalProcess(proc, 'SIGKILL');
+  try {
+    if (proc && (await signalProcess(proc, 'SIGQUIT')) && !(await waitGone(proc, 5_000))) await signalProcess(proc, 'SIGKILL');
+  } catch (error) {
+    problems.push(`process ${proc!.role} (pid ${proc!.pid}): ${(error as Error).message}`);
+  }
   signalAll((await processesUnder(dir)).map((p) => p.pid), 'SIGKILL');
   const plan = planOf(state);
   if (plan.mode === 'netns') problems.push(...(await destroyRestoreNetwork(plan, planRestore(plan, record.index))));
-  await rm(dir, { recursive: true, force: true }).catch((error: unknown) => problems.push(`${dir}: ${(error as Error).message}`));
+  await rm(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 }).catch((error: unknown) => problems.push(`${dir}: ${(error as Error).message}`));
+  if (problems.length) return problems;
   const { [name]: _removed, ...rest } = state.restores ?? {};
   state.restores = rest;
   delete state.processes[processKeyOf(name)];
