@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { sleep } from '../common/long-timer.js';
 import type { MonoTime } from './journal-types.js';
 
 export interface SleepOptions {
@@ -19,20 +20,8 @@ export function monotonicClock(): Clock {
   const origin = performance.now();
   return {
     now: () => roundMicros(performance.now() - origin),
-    sleep: (ms, signal, options) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(abortReason(signal));
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.max(0, ms));
-        if (options?.unref) timer.unref();
-        function onAbort(): void {
-          clearTimeout(timer);
-          reject(abortReason(signal!));
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
+    // Chained timers: one Node timer alone would fire at once past 24.8 days.
+    sleep: (ms, signal, options) => sleep(ms, signal, options),
   };
 }
 

@@ -1,3 +1,4 @@
+import { setLongTimeout } from '../common/long-timer.js';
 import { PROBE_IMPLEMENTATIONS } from './api.js';
 import type { ProbeContext, ProbeName, ProbeReading } from './types.js';
 
@@ -33,11 +34,11 @@ export function startMonitor(probes: readonly ProbeName[], ctx: ProbeContext, in
       if (wait > 0 && !stopping) {
         await new Promise<void>((resolve) => {
           const wake = (): void => {
-            clearTimeout(timer);
+            timer.cancel();
             sleepers.delete(wake);
             resolve();
           };
-          const timer = setTimeout(wake, wait);
+          const timer = setLongTimeout(wake, wait);
           sleepers.add(wake);
         });
       }

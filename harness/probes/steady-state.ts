@@ -1,3 +1,4 @@
+import { sleep } from '../common/long-timer.js';
 import type { ProbeCheckResult } from '../engine/journal-types.js';
 import type { SteadyStateSpec } from '../scenario/schema/steady-state.js';
 import { PROBE_IMPLEMENTATIONS } from './api.js';
@@ -18,7 +19,7 @@ export async function checkSteadyState(checks: readonly ProbeCheck[], ctx: Probe
         const took = Math.round(performance.now() - started);
         if (reading.ok) return { probe: check.probe, held: true, detail: `${reading.detail} (held after ${took} ms)` };
         if (performance.now() + pollMs > deadline || signal?.aborted) return { probe: check.probe, held: false, detail: `${reading.detail} (still after ${took} ms, within ${check.within} ms)` };
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        await sleep(pollMs);
       }
     }),
   );

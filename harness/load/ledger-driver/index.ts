@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { timerSafeMs } from '../../common/long-timer.js';
 import { withDb, type DbTarget } from '../../db/target.js';
 import type { Clock } from '../../engine/clock.js';
 import type { LedgerWriter, LoadSummary, RunningLoad } from '../types.js';
@@ -67,7 +68,7 @@ export function startLedgerLoad(o: LedgerLoadOptions): RunningLoad {
     let server: string | undefined;
     while (!stopping) {
       if (!client) {
-        client = new pg.Client({ ...o.target, connectionTimeoutMillis: o.writeTimeoutMs, keepAlive: true });
+        client = new pg.Client({ ...o.target, connectionTimeoutMillis: timerSafeMs(o.writeTimeoutMs), keepAlive: true });
         client.on('error', () => undefined); // a dead connection surfaces on the next query
         parsed = false;
         try {

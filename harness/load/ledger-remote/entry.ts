@@ -1,6 +1,7 @@
 // The ledger driver as a program of its own, bundled into one file (bundle.ts) that a stock
 // Node.js image runs: where the database is and how to load it come from KDRILL_* variables,
 // the password from the environment only (a Secret), never from an argument or a file.
+import { setLongTimeout } from '../../common/long-timer.js';
 import { ensureDatabase, type DbTarget } from '../../db/target.js';
 import { monotonicClock } from '../../engine/clock.js';
 import { prepareLedgerTable, startLedgerLoad } from '../ledger-driver/index.js';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     start: (writer) => {
       console.log(`ledger driver: ${rate === 'max' ? 'as fast as possible' : `${rate} writes/s`}, ${concurrency} connections, ${server.user}@${server.host}:${server.port}/${database}`);
       // Nobody stopped it (kdrill died): stop at the drill's longest length.
-      setTimeout(() => void served.stopLoad(), maxDurationMs).unref();
+      setLongTimeout(() => void served.stopLoad(), maxDurationMs, { unref: true });
       return startLedgerLoad({ target: target!, rate, concurrency, writeTimeoutMs, clock, ledger: writer });
     },
     walBytes: async () => walBetween(walStart, await currentLsn(target!)),

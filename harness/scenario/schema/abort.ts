@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { positiveDuration } from './duration.js';
+import { positiveWaitDuration } from './duration.js';
 
 export const abortSchema = z.strictObject({
-  maxDuration: positiveDuration.default(3_600_000).describe('the whole drill is stopped (and reverted) after this long, like "30m"'),
+  maxDuration: positiveWaitDuration.default(3_600_000).describe('the whole drill is stopped (and reverted) after this long, like "30m"'),
   errorRate: z
     .strictObject({
       above: z.number().min(0).max(100).describe('a percentage of failed writes, from 0 to 100'),
-      for: positiveDuration.describe('how long the rate must stay above the bound, like "30s"'),
+      for: positiveWaitDuration.describe('how long the rate must stay above the bound, like "30s"'),
     })
     .optional(),
   dataLoss: z.boolean().default(false).describe('stop as soon as an acknowledged write is found missing'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, positiveDuration } from './duration.js';
+import { positiveWaitDuration, waitDuration } from './duration.js';
 
 export const LOAD_DRIVERS = ['ledger', 'pgbench', 'k6', 'none'] as const;
 
@@ -12,8 +12,8 @@ export const loadSchema = z.strictObject({
     .default(200)
     .describe('writes per second (a whole number from 1), or "max" for as fast as possible'),
   concurrency: z.number().int().min(1).max(256).default(4).describe('concurrent connections, from 1 to 256'),
-  warmUp: durationSchema.default(0).describe('load before the first step, like "10s"'),
-  writeTimeout: positiveDuration.default(2_000).describe('how long one write may take before it is in doubt, like "2s"'),
+  warmUp: waitDuration.default(0).describe('load before the first step, like "10s"'),
+  writeTimeout: positiveWaitDuration.default(2_000).describe('how long one write may take before it is in doubt, like "2s"'),
   script: z.string().min(1).optional().describe('the k6 script (driver k6 only), relative to the scenario'),
   runIn: z
     .enum(LOAD_PLACES)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FAULTS } from '../../faults/api.js';
 import { ACTIONS } from '../../actions/api.js';
-import { durationSchema, positiveDuration } from './duration.js';
+import { positiveWaitDuration, waitDuration } from './duration.js';
 import { dnsLabel } from './names.js';
 import type { FaultType } from '../../faults/types.js';
 import type { ActionType } from '../../actions/types.js';
@@ -29,7 +29,7 @@ export const DEFAULT_REHEARSAL_MS = 30_000;
 // Keys every step may carry beside its own.
 const common = {
   name: dnsLabel.optional().describe('a step name, unique in the scenario, used by `revert` and in reports'),
-  at: durationSchema.optional().describe('when the step starts, from the end of the warm-up, like "30s"; default: after the previous step'),
+  at: waitDuration.optional().describe('when the step starts, from the end of the warm-up, like "30s"; default: after the previous step'),
 };
 
 function branches<T extends string>(
@@ -56,7 +56,7 @@ export type ActionStep = StepCommon & { action: ActionType; timeout: number } & 
 
 const faultStep = taggedUnion(
   branches('fault', [...FAULTS.values()].map((f) => [f.type, f.params]), {
-    duration: positiveDuration.optional().describe('how long the fault lasts before it is reverted, like "60s"; default: until the end of the drill'),
+    duration: positiveWaitDuration.optional().describe('how long the fault lasts before it is reverted, like "60s"; default: until the end of the drill'),
     expect: z
       .enum(FAULT_EXPECTATIONS)
       .optional()
@@ -68,7 +68,7 @@ const faultStep = taggedUnion(
 
 const actionStep = taggedUnion(
   branches('action', [...ACTIONS.values()].map((a) => [a.type, a.params]), {
-    timeout: positiveDuration.default(1_800_000).describe('how long the action may take, like "10m"'),
+    timeout: positiveWaitDuration.default(1_800_000).describe('how long the action may take, like "10m"'),
   }),
   `an action: ${[...ACTIONS.keys()].join(', ')}`,
   { tagKey: 'action' },
@@ -77,20 +77,20 @@ const actionStep = taggedUnion(
 const waitStep = z.strictObject({
   wait: z.enum(WAIT_CONDITIONS).describe(`a condition: ${WAIT_CONDITIONS.join(', ')}`),
   ...common,
-  timeout: positiveDuration.default(300_000).describe('how long to wait before the step fails, like "5m"'),
+  timeout: positiveWaitDuration.default(300_000).describe('how long to wait before the step fails, like "5m"'),
 });
 
 const pauseStep = z.strictObject({
-  pause: positiveDuration.describe('how long to pause, like "30s"'),
+  pause: positiveWaitDuration.describe('how long to pause, like "30s"'),
   ...common,
 });
 
 const checkpointStep = z.strictObject({
   checkpoint: z.string().min(1).describe('what the facilitator asks the team at this point'),
   ...common,
-  timeout: positiveDuration.default(1_800_000).describe('how long to wait for the team, like "15m"'),
+  timeout: positiveWaitDuration.default(1_800_000).describe('how long to wait for the team, like "15m"'),
   record: z.array(z.enum(['observation', 'decision'])).default(['observation']).describe('what to record: observation, decision'),
-  rehearsal: durationSchema
+  rehearsal: waitDuration
     .default(DEFAULT_REHEARSAL_MS)
     .describe('how long the checkpoint holds when no facilitator answers (a rehearsal run, CI), so the faults before it take effect, like "45s"; "0s": do not hold; default "30s"'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
+import { waitDuration } from './duration.js';
 import { dnsLabel } from './names.js';
 import { tagIs, taggedUnion } from './tagged-union.js';
 
@@ -34,7 +34,7 @@ export const kubernetesTargetSchema = z.strictObject({
     .enum(['none', 'out-of-service-taint', 'delete-node'])
     .default('none')
     .describe('how a node failure completes: "none" (wait for eviction), "out-of-service-taint" or "delete-node"'),
-  podEvictionTimeout: durationSchema.optional().describe('how long to wait for pods of a failed node to be evicted'),
+  podEvictionTimeout: waitDuration.optional().describe('how long to wait for pods of a failed node to be evicted'),
   roleLabel: z.string().min(1).default('role').describe("the pod label holding each member's role (Patroni's Kubernetes DCS writes `role`); pods without it are asked through Patroni's REST API"),
   readWriteService: dnsLabel.optional().describe('the read-write Service inside the cluster (an in-cluster load connects to it); default the StatefulSet\'s name'),
   container: z.string().min(1).default('postgres').describe('the container of each pod that runs PostgreSQL (and pgBackRest)'),
@@ -47,7 +47,6 @@ export const kubernetesTargetSchema = z.strictObject({
     })
     .optional()
     .describe('how node-crash and zone-outage stop and start a node outside kind (a cloud CLI); without it only kind nodes can be stopped'),
-  kubeconfig: z.string().min(1).optional().describe('a kubeconfig file; by default $KUBECONFIG, then ~/.kube/config, then the in-cluster service account'),
   access: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1').describe('the host name or address kdrill reaches PostgreSQL at'),

@@ -8,6 +8,7 @@ import { timeChaos } from '../../../../../harness/backends/kubernetes/objects/ch
 import { runLabels } from '../../../../../harness/backends/kubernetes/objects/labels.js';
 import { DEFAULT_FIXTURE, generatePasswords, postgresFixture } from '../../../../../harness/backends/kubernetes/objects/postgres/index.js';
 import { schemaProblems } from '../../../../helpers/kube-schemas.js';
+import { chaosMeshUnavailable, unlessSkipped } from '../../../../helpers/shared-files.js';
 
 const meta = { name: 'kdrill-run1-f1', namespace: 'kdrill-pg', labels: runLabels('run1', 'f1') };
 const selector = { namespaces: ['kdrill-pg'], pods: { 'kdrill-pg': ['postgres-0'] } };
@@ -26,7 +27,7 @@ export const CHAOS_SAMPLES: Record<string, KubeObject> = {
   'clock-skew': timeChaos(meta, { selector, offsetMs: -300_000, containerNames: ['postgres'] }),
 };
 
-describe('Chaos Mesh objects against the v2.8.3 CRDs', () => {
+describe.skipIf(chaosMeshUnavailable)(unlessSkipped('Chaos Mesh objects against the v2.8.3 CRDs', chaosMeshUnavailable), () => {
   it.each(Object.entries(CHAOS_SAMPLES))('%s is valid', async (_, object) => {
     expect(await schemaProblems(object)).toEqual([]);
   });
