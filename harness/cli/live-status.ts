@@ -1,6 +1,7 @@
 import { formatDuration } from '../common/duration.js';
 import type { Journal, JournalEntry } from '../engine/index.js';
 import type { LoadStats } from '../load/types.js';
+import { terminalText } from './output.js';
 
 // What the status line shows: where the run is, and what the load and the faults are doing.
 export interface LiveState {
@@ -34,7 +35,9 @@ export function follow(state: LiveState, e: JournalEntry, stepNames: ReadonlyMap
 
 /**
  * A status line at the bottom of a terminal, redrawn every second; progress lines print above
- * it. Only on a TTY: piped or in CI, the run prints its progress lines alone.
+ * it. Only on a TTY: piped or in CI, the run prints its progress lines alone. What it shows is
+ * passed through terminalText (secrets masked, control characters escaped) before it adds its
+ * own codes (carriage return, erase line), so a step name cannot move the cursor or redraw.
  */
 export class LiveStatus {
   readonly state: LiveState = { faults: new Map() };
@@ -61,7 +64,7 @@ export class LiveStatus {
   // A progress line above the status line.
   print(line: string): void {
     this.clear();
-    this.stream.write(`${line}\n`);
+    this.stream.write(`${terminalText(line, { keepNewlines: true })}\n`);
     if (this.timer) this.draw();
   }
 
@@ -79,7 +82,8 @@ export class LiveStatus {
 
   private draw(): void {
     const width = this.stream.columns || 100;
-    this.stream.write(`\r\x1b[2K${statusLine(this.state, performance.now() - this.startedAt).slice(0, width - 1)}`);
+    const line = terminalText(statusLine(this.state, performance.now() - this.startedAt));
+    this.stream.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
     this.shown = true;
   }
 

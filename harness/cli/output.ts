@@ -1,19 +1,33 @@
+import { escapeControl } from '../common/control-chars.js';
 import { redactText } from '../common/redact.js';
 
-// Where the CLI writes: results to stdout, progress and errors to stderr, always redacted.
+// Where the CLI writes: results to stdout, progress and errors to stderr, always redacted, and
+// never with a raw control character (terminal escapes, carriage returns, bidi overrides).
 export interface Output {
   out(line: string): void;
   err(line: string): void;
   readonly isTTY: boolean;
 }
 
-export const processOutput: Output = {
-  out: (line) => process.stdout.write(`${redactText(line)}\n`),
-  err: (line) => process.stderr.write(`${redactText(line)}\n`),
-  get isTTY() {
-    return Boolean(process.stderr.isTTY);
-  },
-};
+// Text as it may reach a terminal: secrets masked, controls shown as escapes (\u001b, \r).
+// The newlines and tabs kdrill writes itself are kept with `keepNewlines`; a value quoted
+// inside one line is passed without it, so it cannot start a line of its own.
+export function terminalText(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return escapeControl(redactText(text), options);
+}
+
+// An Output onto two streams; every line passes through terminalText.
+export function streamOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Output {
+  return {
+    out: (line) => void stdout.write(`${terminalText(line, { keepNewlines: true })}\n`),
+    err: (line) => void stderr.write(`${terminalText(line, { keepNewlines: true })}\n`),
+    get isTTY() {
+      return Boolean(stderr.isTTY);
+    },
+  };
+}
+
+export const processOutput: Output = streamOutput(process.stdout, process.stderr);
 
 // "[  12.3s] …": progress lines with the time since the command started.
 export function progressLogger(output: Output, startedAt = performance.now()): (line: string) => void {

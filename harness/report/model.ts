@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { escapeControl } from '../common/control-chars.js';
 import { formatDuration } from '../common/duration.js';
 import { redactValue } from '../common/redact.js';
 import type { SerializedError } from '../common/errors.js';
@@ -12,6 +13,8 @@ import { environmentView, gameDayView, type EnvironmentView, type GameDayView } 
 
 // The flat, redacted view every text renderer formats: verdict, targets, steps, faults, and the
 // same facts as test cases (JUnit, Allure). Renderers only format it; they decide nothing.
+// Every string in it is one line of visible text: control and invisible format characters from
+// the scenario or the journal (terminal escapes, newlines, bidi overrides) appear as escapes.
 
 export type CaseStatus = 'passed' | 'failed' | 'broken' | 'skipped';
 
@@ -143,9 +146,22 @@ export function redactInput(input: ReportInput): ReportInput {
   return { plan: redactValue(input.plan), result: redactValue(input.result), entries: redactValue([...input.entries]) };
 }
 
-// Builds the view from a (not yet redacted) input.
+// Builds the view from a (not yet redacted) input: redacted, then escaped.
 export function reportView(raw: ReportInput): ReportView {
-  const input = redactInput(raw);
+  return escapedView(buildView(redactInput(raw)));
+}
+
+// Every string of a view with its control characters escaped ("\u001b[2J", "\nPASSED"), in a copy.
+function escapedView<T>(value: T): T {
+  if (typeof value === 'string') return escapeControl(value) as T;
+  if (Array.isArray(value)) return value.map(escapedView) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapedView(v)])) as T;
+  }
+  return value;
+}
+
+function buildView(input: ReportInput): ReportView {
   const { plan, result, entries } = input;
   const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
   const origin = start?.at ?? 0;

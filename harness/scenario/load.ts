@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { escapeControl } from '../common/control-chars.js';
 import { ScenarioError, UsageError, type ScenarioIssue } from '../common/errors.js';
 import { InputFileError, readInputFile } from '../common/input-file.js';
 import { DEFAULT_TIER_POLICY } from './package-root.js';
@@ -139,7 +140,7 @@ function placeIssues(source: YamlSource, file: string, issues: readonly PathIssu
   return issues.map((issue) => {
     const position = source.locate(issue.path, { key: issue.key ?? false });
     // The same `steps[0].fault` form the messages use; '' for the document itself.
-    return { file, ...position, path: issue.path.length ? formatPath(issue.path) : '', message: issue.message };
+    return { file, ...position, path: issue.path.length ? formatPath(issue.path) : '', message: escapeControl(issue.message) };
   });
 }
 

@@ -1,4 +1,5 @@
 import { ACTIONS } from '../actions/api.js';
+import { escapeControl } from '../common/control-chars.js';
 import { formatDuration } from '../common/duration.js';
 import { FAULTS } from '../faults/api.js';
 import type { LoadedScenario } from './load.js';
@@ -136,11 +137,16 @@ function touches(scenario: Scenario, steps: readonly PlannedStep[]): string[] {
       break;
     case 'kubernetes':
       out.push(`kube context ${target.context}, namespace ${target.namespace}: StatefulSet ${target.statefulSet}; Chaos Mesh objects labelled kdrill.dev/run=<run id>`);
+      // Programs the scenario names run only in a real run; the plan says so, word for word.
+      if (target.nodeCommands) {
+        out.push(`programs this scenario names, run on this machine by a real run ("{node}" is the node): stop ${JSON.stringify(target.nodeCommands.stop)}, start ${JSON.stringify(target.nodeCommands.start)}`);
+      }
       break;
     case 'fake':
       out.push('nothing outside this process: an in-memory fake cluster');
       break;
   }
+  if (scenario.load.driver === 'k6' && scenario.load.script) out.push(`the k6 script ${scenario.load.script}, code that a real run gives to k6`);
   for (const step of steps) {
     if (step.kind === 'fault' || step.kind === 'action') out.push(`${step.id} ${step.description}`);
   }
@@ -162,6 +168,8 @@ function judged(scenario: Scenario, loaded: LoadedScenario, steps: readonly Plan
 }
 
 // The plan as people read it: header, timeline, what will be touched, what will be judged.
+// Each line is escaped on its own: a description, step name or checkpoint prompt from the
+// scenario shows its newlines and control characters as \n, \u001b…, inside its line.
 export function formatPlan(plan: Plan): string {
   const s = plan.scenarioDoc;
   const lines: string[] = [];
@@ -201,7 +209,7 @@ export function formatPlan(plan: Plan): string {
   if (s.abort.dataLoss) abort.push('any acknowledged write found lost');
   lines.push(`Abort when: ${abort.join('; ')}`);
   lines.push(`Reports: ${s.report.formats.join(', ')}`);
-  return lines.join('\n');
+  return lines.map((line) => escapeControl(line)).join('\n');
 }
 
 function describeTarget(s: Scenario): string {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { escapeControl } from '../common/control-chars.js';
 import { describeValue } from '../common/errors.js';
 import { didYouMean } from '../common/suggest.js';
 import { branchFor, defOf, expectedText, objectKeys, schemaAt, unwrap } from './schema-walk.js';
@@ -19,8 +20,10 @@ export interface PathIssue {
 type Issue = z.core.$ZodIssue;
 
 // Turns zod's issues into one sentence each: the field, what was expected, what was given.
+// Each is one line: keys and values from the file are quoted with their control characters
+// (newlines, terminal escapes, bidi overrides) escaped.
 export function explainIssues(root: z.ZodType, data: unknown, issues: readonly Issue[], base: PathKey[] = []): PathIssue[] {
-  const explained = issues.flatMap((issue) => explain(root, data, issue, base));
+  const explained = issues.flatMap((issue) => explain(root, data, issue, base)).map((i) => ({ ...i, message: escapeControl(i.message) }));
   // `metdata:` is one mistake, not two: drop "`metadata` is missing" when a misspelt key means it.
   const meant = new Set(explained.filter((i) => i.suggestion).map((i) => formatPath([...i.path.slice(0, -1), i.suggestion!])));
   return explained.filter((i) => !(i.missing && meant.has(formatPath(i.path))));

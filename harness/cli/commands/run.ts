@@ -1,3 +1,4 @@
+import { escapeControl } from '../../common/control-chars.js';
 import path from 'node:path';
 import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
@@ -81,7 +82,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   const formats = [...new Set(['json', ...plan.scenarioDoc.report.formats])] as Parameters<typeof renderReports>[1];
   const rendered = await renderReports({ plan, result, entries }, formats, runDir);
   for (const r of rendered) {
-    if (r.error) log(`report ${r.format} failed: ${r.error.message}`);
+    if (r.error) log(`report ${r.format} failed: ${escapeControl(r.error.message)}`);
   }
   // The run joins its scenario's series beside the run directory (reports/history.jsonl).
   const history = path.join(path.dirname(runDir), HISTORY_FILE);
@@ -90,7 +91,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
     (error: unknown) => void log(`history: could not append to ${history}: ${(error as Error).message}`),
   );
   output.out(`${result.status.toUpperCase()}: ${plan.scenario.name} in ${formatDuration(result.durationMs)} (run ${runId})`);
-  if (result.error) output.out(`  error: ${result.error.message}`);
+  if (result.error) output.out(`  error: ${escapeControl(result.error.message)}`);
   output.out(`  run directory: ${runDir}`);
   if (recorded) output.out(`  history: ${path.relative(process.cwd(), history) || history} (\`kdrill history\`)`);
   for (const r of rendered) {
