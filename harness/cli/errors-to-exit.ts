@@ -1,3 +1,4 @@
+import { escapeControl } from '../common/control-chars.js';
 import { ErrorCode, KdrillError, ScenarioError, formatIssue } from '../common/errors.js';
 import type { RunStatus } from '../engine/journal-types.js';
 import { ExitCode } from './exit-codes.js';
@@ -11,6 +12,10 @@ export function exitCodeForError(error: unknown): ExitCode {
       case ErrorCode.UNSUPPORTED_FAULT:
       case ErrorCode.TARGET_NOT_ALLOWED:
       case ErrorCode.USAGE:
+      // A journal or history that kdrill reads back and finds missing or damaged is bad input,
+      // not a harness failure: the message names the file and line.
+      case ErrorCode.JOURNAL_CORRUPT:
+      case ErrorCode.HISTORY_CORRUPT:
         return ExitCode.invalidInput;
       case ErrorCode.REVERT_FAILED:
         return ExitCode.cleanupIncomplete;
@@ -42,8 +47,8 @@ export function reportError(error: unknown, output: Output, verbose = false): vo
     return;
   }
   if (error instanceof KdrillError) {
-    output.err(`kdrill: ${error.shortMessage}`);
-    if (error.hint) output.err(error.hint);
+    output.err(`kdrill: ${escapeControl(error.shortMessage)}`);
+    if (error.hint) output.err(escapeControl(error.hint));
     if (verbose && error.cause) output.err(`caused by: ${String((error.cause as Error)?.stack ?? error.cause)}`);
     return;
   }

@@ -1,3 +1,5 @@
+import { escapeControl } from './control-chars.js';
+
 // One error family for the whole harness (execa's shape): a stable `code` from one list,
 // a one-line `shortMessage` for the terminal, an optional `hint`, and the `cause` chained.
 
@@ -8,7 +10,10 @@ export const ErrorCode = {
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
   USAGE: 'USAGE',
   RUN_DIR: 'RUN_DIR',
+  // A run journal that is missing, not a regular file, too large or damaged: invalid input.
   JOURNAL_CORRUPT: 'JOURNAL_CORRUPT',
+  // The run history (history.jsonl) is not a regular file, too large or damaged: invalid input.
+  HISTORY_CORRUPT: 'HISTORY_CORRUPT',
   REVERT_FAILED: 'REVERT_FAILED',
   STEP_FAILED: 'STEP_FAILED',
   // The system under test did not recover (a restore that gave no usable instance): a failed
@@ -63,13 +68,14 @@ export class ScenarioError extends KdrillError {
 
 // `file:line:column: message`, the form editors and CI annotations understand.
 // Messages name their field themselves ("Expected `steps[0].at` to be …").
+// One line whatever the file name or message holds: a newline in either could forge another issue.
 export function formatIssue(issue: ScenarioIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+  return escapeControl(`${issue.file}:${issue.line}:${issue.column}: ${issue.message}`);
 }
 
 // The same for a warning: a problem that does not stop the scenario from loading.
 export function formatWarning(issue: ScenarioIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: warning: ${issue.message}`;
+  return escapeControl(`${issue.file}:${issue.line}:${issue.column}: warning: ${issue.message}`);
 }
 
 export class UnsupportedFaultError extends KdrillError {
@@ -105,6 +111,34 @@ export class UsageError extends KdrillError {
   constructor(shortMessage: string, options: KdrillErrorOptions = {}) {
     super(ErrorCode.USAGE, shortMessage, options);
   }
+}
+
+// A file kdrill reads back (a run journal, the run history) that is missing, not a regular
+// file, too large, or damaged at `line`. The message starts with `file:line:` (or `file:`), as
+// editors and CI annotations understand, and never holds a raw control character.
+export class DamagedFileError extends KdrillError {
+  override readonly name = 'DamagedFileError';
+  constructor(
+    code: ErrorCode,
+    readonly file: string,
+    readonly line: number | undefined,
+    // What is wrong, without the file:line in front ("Expected line 3 to be …").
+    readonly detail: string,
+    options: KdrillErrorOptions = {},
+  ) {
+    super(code, printable(`${file}${line === undefined ? '' : `:${line}`}: ${detail}`), options);
+  }
+}
+
+// Text safe to print: control and invisible characters escaped (see control-chars.ts).
+export function printable(text: string): string {
+  return escapeControl(text);
+}
+
+// "`{oops`": raw text (a line that is not JSON) as a message quotes it: at most 60 characters,
+// control characters escaped.
+export function quoteText(text: string, max = 60): string {
+  return `\`${printable(truncate(text, max))}\``;
 }
 
 // Plain JSON form of an error, for the journal and reports.

@@ -1,7 +1,9 @@
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { ErrorCode, KdrillError } from '../common/errors.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { DamagedFileError, ErrorCode, KdrillError, quoteText } from '../common/errors.js';
+import { bytesText, parseJsonText, readJsonLines, type JsonLinesLimits, type RawLine } from '../common/jsonl-file.js';
 import { redactValue } from '../common/redact.js';
 import type { Clock } from './clock.js';
+import { checkEntry } from './journal-schema.js';
 import type { Journal, JournalEntry } from './journal-types.js';
 
 export type { Journal, JournalEntry, JournalEntryKind, MonoTime, RevertReason, RunStatus } from './journal-types.js';
@@ -95,54 +97,81 @@ export interface ReadJournal {
   readonly truncated?: { readonly line: number; readonly text: string };
 }
 
-// Reads a journal file back.
-/** @throws KdrillError JOURNAL_CORRUPT naming the line, for any bad line but a cut-short last one. */
-export async function readJournal(path: string): Promise<ReadJournal> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new KdrillError(ErrorCode.JOURNAL_CORRUPT, `cannot read the run journal ${path}`, { cause });
-  }
-  return parseJournal(text, path);
+// Bounds of a journal read back. A run-start line holds the compiled plan and the scenario
+// document (a scenario file may be 1 MiB), so one line may hold a few MiB: 8 MiB leaves room.
+// A drill journals a few hundred bytes per observation; 512 MiB is days of drill.
+export const JOURNAL_LIMITS = {
+  maxLineBytes: 8 * 1024 * 1024,
+  maxFileBytes: 512 * 1024 * 1024,
+  maxNesting: 64,
+} as const satisfies JsonLinesLimits;
+
+// Reads a journal file back, bounded (JOURNAL_LIMITS): a FIFO, a device or a directory is
+// refused before a byte is read, and every entry is checked against its kind's schema.
+/**
+ * @throws DamagedFileError JOURNAL_CORRUPT (invalid input) naming file:line: a file that is
+ * missing, not a regular file or too large; a line too long, not UTF-8, not JSON, not an entry,
+ * of an unknown kind or missing a field; anything but a cut-short last line.
+ */
+export async function readJournal(path: string, limits: JsonLinesLimits = JOURNAL_LIMITS): Promise<ReadJournal> {
+  const collector = new EntryCollector(path, limits);
+  for await (const line of readJsonLines({ file: path, noun: 'run journal', code: ErrorCode.JOURNAL_CORRUPT, limits })) collector.add(line);
+  return collector.result();
 }
 
 // Parses journal text: one entry per line; a final line without its newline may be cut short.
-/** @throws KdrillError JOURNAL_CORRUPT naming the line. */
-export function parseJournal(text: string, path = 'journal'): ReadJournal {
+/** @throws DamagedFileError JOURNAL_CORRUPT naming file:line, as readJournal. */
+export function parseJournal(text: string, path = 'journal', limits: JsonLinesLimits = JOURNAL_LIMITS): ReadJournal {
+  const fail = (line: number | undefined, message: string) => new DamagedFileError(ErrorCode.JOURNAL_CORRUPT, path, line, message);
+  if (Buffer.byteLength(text) > limits.maxFileBytes) throw fail(undefined, `Expected the run journal to be at most ${bytesText(limits.maxFileBytes)}, got more`);
   const lines = text.split('\n');
-  const complete = text.endsWith('\n');
-  if (complete) lines.pop();
-  const entries: JournalEntry[] = [];
+  const terminated = text.endsWith('\n');
+  if (terminated || text === '') lines.pop();
+  const collector = new EntryCollector(path, limits);
   for (const [index, raw] of lines.entries()) {
     const line = index + 1;
-    const isLast = index === lines.length - 1;
-    if (raw.trim() === '') {
-      if (isLast && !complete) continue;
-      throw corrupt(path, line, 'is empty');
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (cause) {
-      if (isLast && !complete) return { entries, truncated: { line, text: raw } };
-      throw corrupt(path, line, 'is not valid JSON', cause);
-    }
-    if (!isEntry(value)) throw corrupt(path, line, 'is not a journal entry: expected an object with a string `kind` and a number `at`');
-    entries.push(value);
+    if (Buffer.byteLength(raw) > limits.maxLineBytes) throw fail(line, `Expected line ${line} to be at most ${bytesText(limits.maxLineBytes)}, got a longer line`);
+    collector.add({ line, text: raw, terminated: terminated || index < lines.length - 1, utf8: true });
   }
-  return { entries };
+  return collector.result();
 }
 
-function isEntry(value: unknown): value is JournalEntry {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.kind === 'string' && typeof v.at === 'number';
-}
+// Turns the lines of a journal, in order, into entries.
+class EntryCollector {
+  private readonly entries: JournalEntry[] = [];
+  private truncated: { line: number; text: string } | undefined;
 
-function corrupt(path: string, line: number, what: string, cause?: unknown): KdrillError {
-  return new KdrillError(ErrorCode.JOURNAL_CORRUPT, `${path}:${line}: line ${line} ${what}`, {
-    cause,
-    hint: 'the journal is append-only JSON lines; only a cut-short last line (a crash mid-write) is tolerated',
-  });
+  constructor(
+    private readonly path: string,
+    private readonly limits: JsonLinesLimits,
+  ) {}
+
+  add({ line, text, terminated, utf8 }: RawLine): void {
+    if (text.trim() === '') {
+      if (!terminated) return;
+      throw this.corrupt(line, `Expected a journal entry on line ${line}, got an empty line`);
+    }
+    const parsed = utf8 ? parseJsonText(text, this.limits.maxNesting) : undefined;
+    if (!parsed?.ok) {
+      // Only the last line, without its newline, can be a write the harness did not finish.
+      if (!terminated) {
+        this.truncated = { line, text };
+        return;
+      }
+      throw this.corrupt(line, `Expected line ${line} to be a journal entry (a JSON object), got ${quoteText(text)} (${parsed?.why ?? 'not UTF-8'})`);
+    }
+    const checked = checkEntry(parsed.value);
+    if (!checked.ok) throw this.corrupt(line, checked.why);
+    this.entries.push(checked.entry);
+  }
+
+  result(): ReadJournal {
+    return this.truncated ? { entries: this.entries, truncated: this.truncated } : { entries: this.entries };
+  }
+
+  private corrupt(line: number, message: string): DamagedFileError {
+    return new DamagedFileError(ErrorCode.JOURNAL_CORRUPT, this.path, line, message, {
+      hint: 'the journal is append-only JSON lines, one entry each; only a cut-short last line (a crash mid-write) is tolerated',
+    });
+  }
 }

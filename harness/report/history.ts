@@ -1,26 +1,42 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult, RunStatus } from '../engine/index.js';
+import { z } from 'zod';
+import { DamagedFileError, describeValue, ErrorCode, KdrillError, printable, quoteText } from '../common/errors.js';
+import { fileType, parseJsonText, readJsonLines, type JsonLinesLimits } from '../common/jsonl-file.js';
+import { RUN_STATUSES, type RunResult } from '../engine/index.js';
+import { explainIssues } from '../scenario/zod-issues.js';
 import type { Plan } from '../scenario/plan-types.js';
 
 // Every run appends one line to `history.jsonl` beside its run directory (reports/ by
 // default), so the monthly checks of one scenario read as a series.
 export const HISTORY_FILE = 'history.jsonl';
 
-export interface HistoryRecord {
-  readonly runId: string;
-  readonly scenario: string;
-  readonly cadence?: string;
-  readonly tier: string;
-  readonly backend: string;
-  readonly startedWall: string;
-  readonly durationMs: number;
-  readonly status: RunStatus;
-  readonly rtoMs?: number;
-  readonly rpoMs?: number;
-  readonly lostWrites?: number;
-  readonly runDir: string;
-}
+// One run as `history.jsonl` holds it; read back against this schema (unknown extra fields
+// are allowed, so a later kdrill may add some).
+export const historyRecordSchema = z.object({
+  runId: z.string(),
+  scenario: z.string(),
+  cadence: z.string().optional(),
+  tier: z.string(),
+  backend: z.string(),
+  startedWall: z.string(),
+  durationMs: z.number(),
+  status: z.enum(RUN_STATUSES),
+  rtoMs: z.number().optional(),
+  rpoMs: z.number().optional(),
+  lostWrites: z.number().optional(),
+  runDir: z.string(),
+}).meta({ expected: 'a run record (an object)' });
+export type HistoryRecord = Readonly<z.infer<typeof historyRecordSchema>>;
+
+// Bounds of the history read back: a record is a few hundred bytes, so 1 MiB a line is
+// generous, and 64 MiB holds some 200,000 runs.
+export const HISTORY_LIMITS = {
+  maxLineBytes: 1024 * 1024,
+  maxFileBytes: 64 * 1024 * 1024,
+  maxNesting: 8,
+} as const satisfies JsonLinesLimits;
 
 // The run's figure (the worst window), not a fault's own.
 const measured = (result: RunResult, name: string) => result.measurements.findLast((m) => m.name === name && m.fault === undefined)?.value;
@@ -45,33 +61,61 @@ export function historyRecordOf(plan: Plan, result: RunResult, runDir: string): 
   };
 }
 
-// One line, appended: concurrent runs each add a whole line (short appends are atomic).
+// One line, appended: concurrent runs each add a whole line (short appends are atomic). A
+// file that does not end in a newline (an append cut short) gets one first, so the record is not
+// glued to the torn line; reading then names that line. Anything but a regular file is refused
+// (O_NONBLOCK: a FIFO must not hang the end of a drill).
+/** @throws KdrillError RUN_DIR when history.jsonl is not a regular file or cannot be written. */
 export async function appendHistory(file: string, record: HistoryRecord): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await appendFile(file, `${JSON.stringify(record)}\n`);
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o644);
+  } catch (cause) {
+    throw new KdrillError(ErrorCode.RUN_DIR, `cannot open the run history ${file}`, { cause });
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new KdrillError(ErrorCode.RUN_DIR, printable(`${file}: Expected the run history to be a regular file, got ${fileType(stats)}`));
+    const last = Buffer.alloc(1);
+    const unterminated = stats.size > 0 && (await handle.read(last, 0, 1, stats.size - 1)).bytesRead === 1 && last[0] !== 0x0a;
+    await handle.write(`${unterminated ? '\n' : ''}${JSON.stringify(record)}\n`);
+  } finally {
+    await handle.close();
+  }
 }
 
-// Every record in the file, oldest first; lines that are not records (a torn write) are skipped
-// and counted.
-export async function readHistory(file: string): Promise<{ records: HistoryRecord[]; skipped: number }> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
+// Every record in the file, oldest first; a file that does not exist yet holds none. A last line
+// cut short (a crash mid-append) is left out and returned as `truncated`.
+/**
+ * @throws DamagedFileError HISTORY_CORRUPT (invalid input) naming file:line: not a regular file,
+ * too large (HISTORY_LIMITS), a line too long, not JSON, or not a run record.
+ */
+export async function readHistory(file: string, limits: JsonLinesLimits = HISTORY_LIMITS): Promise<{ records: HistoryRecord[]; truncated?: { line: number; text: string } }> {
   const records: HistoryRecord[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as HistoryRecord;
-      if (typeof r.scenario === 'string' && typeof r.status === 'string' && typeof r.startedWall === 'string') records.push(r);
-      else skipped++;
-    } catch {
-      skipped++;
+  let truncated: { line: number; text: string } | undefined;
+  const corrupt = (line: number, message: string) =>
+    new DamagedFileError(ErrorCode.HISTORY_CORRUPT, file, line, message, { hint: 'the history is one JSON run record per line, appended by every `kdrill run`; fix or remove that line' });
+  for await (const { line, text, terminated, utf8 } of readJsonLines({ file, noun: 'run history', code: ErrorCode.HISTORY_CORRUPT, limits }, { missingOk: true })) {
+    if (text.trim() === '') continue; // a newline added after a torn append
+    const parsed = utf8 ? parseJsonText(text, limits.maxNesting) : undefined;
+    if (!parsed?.ok) {
+      if (!terminated) {
+        truncated = { line, text };
+        continue;
+      }
+      throw corrupt(line, `Expected line ${line} to be a run record (a JSON object), got ${quoteText(text)} (${parsed?.why ?? 'not UTF-8'})`);
     }
+    const checked = historyRecordSchema.safeParse(parsed.value);
+    if (!checked.success) {
+      const issues = explainIssues(historyRecordSchema, parsed.value, checked.error.issues);
+      const first = issues[0]?.path.length === 0 ? `Expected a run record (a JSON object), got ${describeValue(parsed.value)}` : `run record: ${issues[0]?.message ?? 'Expected a run record'}`;
+      throw corrupt(line, `${first}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`);
+    }
+    records.push(checked.data);
   }
   records.sort((a, b) => a.startedWall.localeCompare(b.startedWall));
-  return { records, skipped };
+  return truncated ? { records, truncated } : { records };
 }
 
 export interface Regression {

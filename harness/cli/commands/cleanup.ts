@@ -18,7 +18,16 @@ export async function cleanupCommand(opts: { reports: string; run?: string }, ou
       output.out(`${dir}: still running (its process is alive); left alone`);
       continue;
     }
-    const { entries } = await readJournal(path.join(dir, JOURNAL_FILE));
+    // A damaged journal is one run whose armed faults cannot be known: said, counted as a
+    // problem left, and the other runs are still cleaned up.
+    let entries: JournalEntry[];
+    try {
+      ({ entries } = await readJournal(path.join(dir, JOURNAL_FILE)));
+    } catch (error) {
+      output.out(`${dir}: cannot read its journal, so what it left armed is unknown: ${(error as Error).message.split('\n')[0]}`);
+      failed++;
+      continue;
+    }
     const left = await reapRunObjects(dir, entries, output);
     reaped += left.removed;
     failed += left.failed;

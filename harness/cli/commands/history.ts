@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { formatDuration } from '../../common/duration.js';
+import { printable } from '../../common/errors.js';
 import { byScenario, HISTORY_FILE, readHistory, regressions, seconds, type HistoryRecord } from '../../report/history.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -12,6 +13,7 @@ export interface HistoryOpts {
 }
 
 // Each scenario's runs as a series (newest last), and the regressions of its latest run.
+// A damaged history.jsonl is invalid input (exit 2, file:line); a missing one holds no runs yet.
 export async function historyCommand(opts: HistoryOpts, output: Output): Promise<number> {
   const file = path.resolve(opts.reports, HISTORY_FILE);
   const last = Number(opts.last);
@@ -19,13 +21,13 @@ export async function historyCommand(opts: HistoryOpts, output: Output): Promise
     output.err(`kdrill history: expected --last to be a whole number of runs of at least 1, got "${opts.last}"`);
     return ExitCode.invalidInput;
   }
-  const { records, skipped } = await readHistory(file);
+  const { records, truncated } = await readHistory(file);
+  if (truncated) output.err(printable(`${file}:${truncated.line}: warning: the last line was cut short (a run died while appending it) and is left out`));
   const wanted = opts.scenario ? records.filter((r) => r.scenario === opts.scenario) : records;
   if (wanted.length === 0) {
     output.out(opts.scenario ? `no run of ${opts.scenario} in ${file}` : `no run recorded in ${file} yet: every \`kdrill run\` appends one`);
     return ExitCode.passed;
   }
-  if (skipped) output.err(`${file}: ${skipped} line${skipped === 1 ? '' : 's'} that are not run records were skipped`);
   const found = regressions(wanted);
   for (const [scenario, runs] of byScenario(wanted)) {
     const head = runs.at(-1)!;

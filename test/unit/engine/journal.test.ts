@@ -102,7 +102,7 @@ describe('readJournal / parseJournal', () => {
 
   it('names the line of a bad line in the middle', () => {
     const bad = `${JSON.stringify(abort(1))}\n{oops\n${JSON.stringify(abort(3))}\n`;
-    expect(() => parseJournal(bad, 'run/journal.jsonl')).toThrow(/run\/journal\.jsonl:2: line 2 is not valid JSON/);
+    expect(() => parseJournal(bad, 'run/journal.jsonl')).toThrow(/^run\/journal\.jsonl:2: Expected line 2 to be a journal entry \(a JSON object\), got `\{oops` \(not JSON: /);
     const error = (() => {
       try {
         parseJournal(bad);
@@ -110,17 +110,19 @@ describe('readJournal / parseJournal', () => {
         return thrown;
       }
     })();
-    expect(error).toMatchObject({ code: 'JOURNAL_CORRUPT', shortMessage: 'journal:2: line 2 is not valid JSON' });
+    expect(error).toMatchObject({ code: 'JOURNAL_CORRUPT', file: 'journal', line: 2 });
+    expect((error as KdrillError).shortMessage).toMatch(/^journal:2: Expected line 2 to be a journal entry \(a JSON object\), got `\{oops` \(not JSON: .*\)$/);
   });
 
   it('refuses a bad last line that was completely written, and lines that are not entries', () => {
-    expect(() => parseJournal(`${good}\n{oops\n`)).toThrow(/line 4 is not valid JSON/);
-    expect(() => parseJournal(`${good}\n[1,2]\n`)).toThrow(/line 4 is not a journal entry/);
-    expect(() => parseJournal(`${good}\n\n${good}\n`)).toThrow(/line 4 is empty/);
+    expect(() => parseJournal(`${good}\n{oops\n`)).toThrow(/^journal:4: Expected line 4 to be a journal entry \(a JSON object\), got `\{oops` \(not JSON/);
+    expect(() => parseJournal(`${good}\n[1,2]\n`)).toThrow('journal:4: Expected a journal entry (a JSON object with `kind` and `at`), got `[1,2]` (array)');
+    expect(() => parseJournal(`${good}\n\n${good}\n`)).toThrow('journal:4: Expected a journal entry on line 4, got an empty line');
   });
 
   it('says when the file cannot be read', async () => {
-    await expect(readJournal(path.join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'JOURNAL_CORRUPT' });
+    const file = path.join(dir, 'missing.jsonl');
+    await expect(readJournal(file)).rejects.toMatchObject({ code: 'JOURNAL_CORRUPT', shortMessage: `${file}: Expected a run journal here, got no such file` });
   });
 });
 

@@ -31,7 +31,7 @@ function runDir(runId: string, ended: boolean): string {
   mkdirSync(run, { recursive: true });
   const target = { backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', statefulSet: 'postgres' };
   const entries = [
-    { kind: 'run-start', at: 0, wall: '2026-11-24T10:00:00.000Z', runId, plan: { backend: 'kubernetes', scenarioDoc: { target } }, kdrillVersion: '0.1.0' },
+    { kind: 'run-start', at: 0, wall: '2026-11-24T10:00:00.000Z', runId, plan: { scenario: { name: 'reap' }, backend: 'kubernetes', targets: { tier: 'tier1', rpoMs: 60_000, rtoMs: 300_000 }, steps: [], scenarioDoc: { target } }, kdrillVersion: '0.1.0' },
     ...(ended ? [{ kind: 'run-end', at: 1000, status: 'passed' }] : []),
   ];
   writeFileSync(path.join(run, 'journal.jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
