@@ -1,5 +1,5 @@
 import { readInputFile } from '../../common/input-file.js';
-import { k6Installed } from '../../load/k6/driver.js';
+import { k6OnPath } from '../../load/k6/driver.js';
 import { bundleLedgerDriver } from '../../load/ledger-remote/bundle.js';
 import type { Plan } from '../../scenario/plan-types.js';
 import type { DryRunLoad, Topology } from '../types.js';
@@ -137,7 +137,7 @@ async function restoreObjects(plan: Plan, target: KubernetesTarget, client: Kube
 // shown by its size, not its 100 KB of minified code.
 async function loadJobObjects(load: DryRunLoad, target: KubernetesTarget): Promise<{ lines: string[]; objects: KubeObject[] }> {
   const { spec } = load;
-  const inCluster = spec.runIn === 'cluster' || (spec.runIn === undefined && spec.driver === 'k6' && !(await k6Installed()));
+  const inCluster = spec.runIn === 'cluster' || (spec.runIn === undefined && spec.driver === 'k6' && !k6OnPath());
   if (!inCluster || (spec.driver !== 'ledger' && spec.driver !== 'k6')) return { lines: [], objects: [] };
   const common = { labels: runLabels('<run id>'), rate: spec.rate, maxDurationMs: load.maxDurationMs, ...inClusterDatabase(target, load.database) };
   if (spec.driver === 'k6') {

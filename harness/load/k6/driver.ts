@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -24,6 +25,21 @@ export interface K6Options {
 }
 
 // Whether `k6` runs here.
+// Whether an executable `k6` is on $PATH, found without running anything: what a dry run
+// may ask (it starts no program).
+export function k6OnPath(binary = 'k6'): boolean {
+  const dirs = binary.includes('/') ? [''] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  return dirs.some((dir) => {
+    try {
+      const file = dir ? path.join(dir, binary) : binary;
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
 export async function k6Installed(binary = 'k6'): Promise<boolean> {
   const result = await execa(binary, ['version'], { reject: false, timeout: 10_000 });
   return !result.failed;

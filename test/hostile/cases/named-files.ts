@@ -115,6 +115,18 @@ export const namedFileCases: HostileCase[] = [
     expect: { code: 2, at: TOPOLOGY_AT },
   },
   {
+    name: 'load.script: where k6 runs is decided without running k6',
+    files: { 'scenario.yaml': edit(withScript('writes.js'), ['  runIn: cluster\n', '']), 'writes.js': SCRIPT },
+    expect: { code: 0 },
+  },
+  {
+    name: 'tier.policy: an allowed directory does not open its symlinks to elsewhere',
+    files: { 'scenario.yaml': withPolicy('<outside>/escape.yaml'), '<outside>/escape.yaml': { symlink: '/etc/passwd' } },
+    args: ['--allow-dir', '<outside>'],
+    expect: { code: 2, at: POLICY_AT, message: /it leads to \/etc\/passwd/ },
+    never: [PASSWD_LINE],
+  },
+  {
     name: 'load.script: a script inside the tree is shown in the dry run',
     files: { 'scenario.yaml': withScript('load/writes.js'), 'load/writes.js': SCRIPT },
     expect: { code: 0 },

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
 import { LEDGER_DRIVER_FILE } from '../../../../harness/backends/kubernetes/objects/jobs/ledger-job.js';
