@@ -23,11 +23,12 @@ import { SUMMARY_FILE } from '../report/markdown/index.js';
 // reports of another run, or any other file; a system directory (SYSTEM_DIRS); a directory on a
 // special filesystem (SPECIAL_FILESYSTEMS), found from /proc/self/mountinfo.
 
-// Refused with everything below them; `/var/tmp` and below are allowed.
-const SYSTEM_TREES = ['/etc', '/usr', '/bin', '/sbin', '/boot', '/dev', '/proc', '/sys', '/var'] as const;
-const SYSTEM_TREE_EXCEPTIONS = ['/var/tmp'] as const;
+// Refused with everything below them. Under /var only the system's own trees: CI workspaces
+// live in /var/lib/jenkins or /var/lib/buildkite-agent, and reports belong there.
+const SYSTEM_TREES = ['/etc', '/usr', '/bin', '/sbin', '/boot', '/dev', '/proc', '/sys', '/var/log', '/var/cache', '/var/spool', '/var/mail', '/var/run', '/var/lock', '/var/backups', '/var/lib/dpkg', '/var/lib/apt', '/var/lib/systemd'] as const;
+const SYSTEM_TREE_EXCEPTIONS: readonly string[] = [];
 // Refused themselves; what is below them is allowed.
-const SYSTEM_DIRS_ONLY = ['/', '/root'] as const;
+const SYSTEM_DIRS_ONLY = ['/', '/root', '/var', '/var/lib', '/home', '/opt', '/srv', '/tmp'] as const;
 // `/lib*`: /lib, /lib32, /lib64, /libx32, /libexec, with everything below (not /library).
 const LIB_TREE = /^\/lib(32|64|x32|exec)?(\/|$)/;
 

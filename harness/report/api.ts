@@ -1,7 +1,5 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import { readJournal, resultFromJournal, type EntryOf } from '../engine/index.js';
 import { allureReporter } from './allure/index.js';
 import { allureHtmlReporter } from './allure-html/index.js';
 import { htmlReporter } from './html/index.js';
@@ -48,25 +46,3 @@ export function filesToShow(outcome: ReportOutcome): string[] {
   return [dir, ...outcome.files.filter((f) => path.dirname(f) !== dir)];
 }
 
-// Rebuilds a run's report input from `<runDir>/journal.jsonl` alone (`kdrill report`).
-/**
- * @throws KdrillError RUN_DIR when the directory or its journal is missing, or the journal has
- * no run-start entry; JOURNAL_CORRUPT when a line of the journal is not a journal entry.
- */
-export async function loadRunForReport(runDir: string): Promise<ReportInput> {
-  const journalPath = path.join(runDir, JOURNAL_FILE);
-  const dir = await stat(runDir).catch(() => undefined);
-  if (!dir?.isDirectory()) {
-    throw new KdrillError(ErrorCode.RUN_DIR, `no run directory at ${runDir}`, { hint: 'pass the directory a run wrote (it holds journal.jsonl), like reports/<time>-<scenario>' });
-  }
-  const file = await stat(journalPath).catch(() => undefined);
-  if (!file?.isFile()) {
-    throw new KdrillError(ErrorCode.RUN_DIR, `no ${JOURNAL_FILE} in ${runDir}`, { hint: 'is this a run directory? every run writes its journal there before touching anything' });
-  }
-  const { entries } = await readJournal(journalPath);
-  const start = entries.find((e): e is EntryOf<'run-start'> => e.kind === 'run-start');
-  if (!start) {
-    throw new KdrillError(ErrorCode.RUN_DIR, `${journalPath} has no run-start entry`, { hint: 'the run stopped before it journalled its plan; there is nothing to report' });
-  }
-  return { plan: start.plan, result: resultFromJournal(entries, journalPath), entries };
-}

@@ -140,14 +140,19 @@ describe('prepareReportOutDir: accepted', () => {
     expect(await prepareReportOutDir(again, owner())).toBe(again);
   });
 
-  it('below /var/tmp and below /root', () => {
+  it('below /var/tmp, /root and CI workspaces under /var/lib, but not the system trees under /var', () => {
     expect(systemDirOf('/var/tmp')).toBeUndefined();
     expect(systemDirOf('/var/tmp/kdrill/x')).toBeUndefined();
     expect(systemDirOf('/root/reports')).toBeUndefined();
     expect(systemDirOf('/home/me/reports')).toBeUndefined();
     expect(systemDirOf('/library')).toBeUndefined();
     expect(systemDirOf('/variable')).toBeUndefined();
-    expect(systemDirOf('/var/lib/x')).toBe('/var');
+    expect(systemDirOf('/var/lib/jenkins/workspace/drill/reports')).toBeUndefined();
+    expect(systemDirOf('/var')).toBe('/var');
+    expect(systemDirOf('/var/lib')).toBe('/var/lib');
+    expect(systemDirOf('/var/lib/dpkg/info')).toBe('/var/lib/dpkg');
+    expect(systemDirOf('/var/log/x')).toBe('/var/log');
+    expect(systemDirOf('/tmp')).toBe('/tmp');
     expect(systemDirOf('/lib64/x')).toBe('/lib64');
     expect(systemDirOf('/usr/local/share')).toBe('/usr');
   });
