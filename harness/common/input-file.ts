@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, constants } from 'node:fs';
 import { UsageError } from './errors.js';
+import { bytesText, errnoText, fileType } from './file-facts.js';
 
 // Input files kdrill reads (scenario, tier policy, topology, k6 script) are small text files:
 // anything else is refused before a byte is read, so /dev/zero, a FIFO or a 10 GB file cannot
@@ -34,7 +35,7 @@ export function readInputFile(file: string, kind: InputKind, maxBytes: number = 
     return fail(errnoText(error));
   }
   if (!stat.isFile()) return fail(`expected a regular file, got ${fileType(stat)}`);
-  if (stat.size > maxBytes) return fail(`expected at most ${formatBytes(maxBytes)}, got ${formatBytes(stat.size)}`);
+  if (stat.size > maxBytes) return fail(`expected at most ${bytesText(maxBytes)}, got ${bytesText(stat.size) === bytesText(maxBytes) ? `${stat.size} bytes` : bytesText(stat.size)}`);
   let fd: number;
   try {
     // O_NONBLOCK: a file swapped for a FIFO between stat and open must not block the open.
@@ -51,7 +52,7 @@ export function readInputFile(file: string, kind: InputKind, maxBytes: number = 
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length > maxBytes) return fail(`expected at most ${formatBytes(maxBytes)}, got more (it grew while read)`);
+      if (length > maxBytes) return fail(`expected at most ${bytesText(maxBytes)}, got more (it grew while read)`);
     }
     const bytes = buffer.subarray(0, length);
     if (bytes.includes(0)) return fail('expected UTF-8 text, got binary data (a NUL byte)');
@@ -63,27 +64,4 @@ export function readInputFile(file: string, kind: InputKind, maxBytes: number = 
   } finally {
     closeSync(fd);
   }
-}
-
-function errnoText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'expected a regular file, got a directory';
-  return code ?? 'unreadable';
-}
-
-function fileType(stat: import('node:fs').Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  return 'something that is not a file';
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
-  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
-  return `${bytes} bytes`;
 }

@@ -1,6 +1,9 @@
 import { constants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { DamagedFileError, quoteText, type ErrorCode } from './errors.js';
+import { bytesText, errnoText, fileType } from './file-facts.js';
+
+export { bytesText, fileType } from './file-facts.js';
 
 // Reading back a file of JSON lines that kdrill wrote (a run journal, the run history), with
 // bounds: anything but a regular file is refused before a byte is read (so a FIFO, /dev/zero or
@@ -146,32 +149,4 @@ async function openRegularFile(source: JsonLinesSource, missingOk: boolean): Pro
 
 function fail(source: JsonLinesSource, line: number | undefined, message: string, cause?: unknown): DamagedFileError {
   return new DamagedFileError(source.code, source.file, line, message, cause === undefined ? {} : { cause });
-}
-
-function errnoText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'ENOTDIR') return 'a path through something that is not a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ELOOP') return 'a loop of symbolic links';
-  return code ?? String(error);
-}
-
-// "a FIFO": what a file that is not a regular file is, in words.
-export function fileType(stats: Stats): string {
-  if (stats.isFile()) return 'a regular file';
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'something that is not a regular file';
-}
-
-// "512 MiB", "1.5 KiB", "12 bytes".
-export function bytesText(bytes: number): string {
-  const round = (n: number) => Math.round(n * 10) / 10;
-  if (bytes >= 1024 * 1024) return `${round(bytes / (1024 * 1024))} MiB`;
-  if (bytes >= 1024) return `${round(bytes / 1024)} KiB`;
-  return `${bytes} bytes`;
 }
