@@ -1,5 +1,5 @@
 import { escapeControl } from '../common/control-chars.js';
-import { ErrorCode, KdrillError, ScenarioError, formatIssue } from '../common/errors.js';
+import { ErrorCode, KdrillError, ScenarioError, formatIssue, problemCount } from '../common/errors.js';
 import type { RunStatus } from '../engine/journal-types.js';
 import { ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -43,12 +43,14 @@ export function exitCodeForStatus(status: RunStatus): ExitCode {
 export function reportError(error: unknown, output: Output, verbose = false): void {
   if (error instanceof ScenarioError) {
     for (const issue of error.issues) output.err(formatIssue(issue));
-    output.err(`${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} found; nothing was run.`);
+    const total = problemCount(error.issues);
+    output.err(`${total} problem${total === 1 ? '' : 's'} found; nothing was run.`);
     return;
   }
   if (error instanceof KdrillError) {
     output.err(`kdrill: ${escapeControl(error.shortMessage)}`);
-    if (error.hint) output.err(escapeControl(error.hint));
+    // A hint may list several lines (the strategies tried): each is printed, escaped, on its own.
+    if (error.hint) for (const line of error.hint.split('\n')) output.err(escapeControl(line));
     if (verbose && error.cause) output.err(`caused by: ${String((error.cause as Error)?.stack ?? error.cause)}`);
     return;
   }

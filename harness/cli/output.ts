@@ -29,10 +29,12 @@ export function streamOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.Writa
 
 export const processOutput: Output = streamOutput(process.stdout, process.stderr);
 
-// "[  12.3s] …": progress lines with the time since the command started.
+// "[  12.3s] …": progress lines with the time since the command started. Each is one line:
+// a step's description carries scenario text (a checkpoint prompt), and a newline in it must
+// not start a line that looks like kdrill's own.
 export function progressLogger(output: Output, startedAt = performance.now()): (line: string) => void {
   return (line) => {
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
-    output.err(`[${seconds}s] ${line}`);
+    output.err(`[${seconds}s] ${escapeControl(line)}`);
   };
 }

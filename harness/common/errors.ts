@@ -50,6 +50,13 @@ export interface ScenarioIssue {
   column: number;
   path: string;
   message: string;
+  // On the line that stands for problems left out (past the first hundred): how many.
+  omitted?: number;
+}
+
+// How many problems a list of issues stands for, counting those left out.
+export function problemCount(issues: readonly ScenarioIssue[]): number {
+  return issues.reduce((n, issue) => n + (issue.omitted ?? 1), 0);
 }
 
 export class ScenarioError extends KdrillError {
@@ -59,7 +66,8 @@ export class ScenarioError extends KdrillError {
   constructor(issues: readonly ScenarioIssue[], options: KdrillErrorOptions = {}) {
     const first = issues[0];
     const head = first ? formatIssue(first) : 'invalid scenario';
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    const total = problemCount(issues);
+    const more = total > 1 ? ` (and ${total - 1} more)` : '';
     super(ErrorCode.SCENARIO_INVALID, head + more, options);
     this.issues = issues;
     this.message = issues.map(formatIssue).join('\n');
@@ -163,10 +171,19 @@ export function serializeError(error: unknown): SerializedError {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return '`null`';
-  if (Array.isArray(value)) return `\`${truncate(JSON.stringify(value))}\` (array)`;
-  if (typeof value === 'object') return `\`${truncate(JSON.stringify(value))}\` (object)`;
+  if (Array.isArray(value)) return `\`${truncate(jsonOf(value))}\` (array)`;
+  if (typeof value === 'object') return `\`${truncate(jsonOf(value))}\` (object)`;
   if (typeof value === 'string') return `\`${truncate(JSON.stringify(value))}\` (string)`;
   return `\`${String(value)}\` (${typeof value})`;
+}
+
+// A value that contains itself has no JSON form; it must still be describable.
+function jsonOf(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? '[…]' : '{…}';
+  }
 }
 
 function truncate(text: string, max = 60): string {

@@ -150,3 +150,26 @@ async function openRegularFile(source: JsonLinesSource, missingOk: boolean): Pro
 function fail(source: JsonLinesSource, line: number | undefined, message: string, cause?: unknown): DamagedFileError {
   return new DamagedFileError(source.code, source.file, line, message, cause === undefined ? {} : { cause });
 }
+
+// Before appending to a JSON-lines file a crash may have cut short: the torn last line is cut
+// off, so the next line starts on a line of its own and the file stays readable. Returns how
+// many bytes were dropped (0 when the file ends with a newline or is empty).
+export async function dropTornLastLine(handle: FileHandle): Promise<number> {
+  const { size } = await handle.stat();
+  if (size === 0) return 0;
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (at >= 0) {
+      const keep = start + at + 1;
+      if (keep < size) await handle.truncate(keep);
+      return size - keep;
+    }
+    end = start;
+  }
+  await handle.truncate(0);
+  return size;
+}

@@ -37,7 +37,10 @@ function redactInner(value: unknown, depth: number): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && inner !== null && typeof inner !== 'object' ? REDACTED : redactInner(inner, depth + 1);
+      // Only a string can hold a secret: a count or flag under a key that merely looks secret
+      // (an error text "password authentication failed" counting failures) keeps its type, as
+      // the journal's schema expects.
+      out[key] = SECRET_KEY.test(key) && typeof inner === 'string' ? REDACTED : redactInner(inner, depth + 1);
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { DamagedFileError, ErrorCode, KdrillError, quoteText } from '../common/errors.js';
-import { bytesText, parseJsonText, readJsonLines, type JsonLinesLimits, type RawLine } from '../common/jsonl-file.js';
+import { bytesText, dropTornLastLine, parseJsonText, readJsonLines, type JsonLinesLimits, type RawLine } from '../common/jsonl-file.js';
 import { redactValue } from '../common/redact.js';
 import type { Clock } from './clock.js';
 import { checkEntry } from './journal-schema.js';
@@ -24,11 +24,14 @@ export class FileJournal implements Journal, AsyncDisposable {
   ) {}
 
   // Creates the journal file; refuses an existing one, so no run overwrites another's facts.
-  // `append: true` reopens an existing journal (used by `kdrill cleanup`).
+  // `append: true` reopens an existing journal (used by `kdrill cleanup`), first cutting off a
+  // last line a crash left half-written, which would otherwise run into the next entry.
   /** @throws KdrillError RUN_DIR when the file exists or cannot be created. */
   static async open(path: string, options: { append?: boolean } = {}): Promise<FileJournal> {
     try {
-      return new FileJournal(path, await open(path, options.append ? 'a' : 'ax'));
+      const handle = await open(path, options.append ? 'a+' : 'ax');
+      if (options.append) await dropTornLastLine(handle);
+      return new FileJournal(path, handle);
     } catch (cause) {
       throw new KdrillError(ErrorCode.RUN_DIR, `cannot ${options.append ? 'open' : 'create'} the run journal ${path}`, { cause });
     }

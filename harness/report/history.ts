@@ -3,7 +3,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { DamagedFileError, describeValue, ErrorCode, KdrillError, printable, quoteText } from '../common/errors.js';
-import { fileType, parseJsonText, readJsonLines, type JsonLinesLimits } from '../common/jsonl-file.js';
+import { dropTornLastLine, fileType, parseJsonText, readJsonLines, type JsonLinesLimits } from '../common/jsonl-file.js';
 import { RUN_STATUSES, type RunResult } from '../engine/index.js';
 import { explainIssues } from '../scenario/zod-issues.js';
 import type { Plan } from '../scenario/plan-types.js';
@@ -77,9 +77,9 @@ export async function appendHistory(file: string, record: HistoryRecord): Promis
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new KdrillError(ErrorCode.RUN_DIR, printable(`${file}: Expected the run history to be a regular file, got ${fileType(stats)}`));
-    const last = Buffer.alloc(1);
-    const unterminated = stats.size > 0 && (await handle.read(last, 0, 1, stats.size - 1)).bytesRead === 1 && last[0] !== 0x0a;
-    await handle.write(`${unterminated ? '\n' : ''}${JSON.stringify(record)}\n`);
+    // A record a crash cut short is dropped, so this one starts on its own line.
+    await dropTornLastLine(handle);
+    await handle.write(`${JSON.stringify(record)}\n`);
   } finally {
     await handle.close();
   }

@@ -161,7 +161,7 @@ function limitIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
   if (issues.length <= MAX_REPORTED_PROBLEMS) return issues;
   const last = issues[MAX_REPORTED_PROBLEMS - 1]!;
   const rest = issues.length - MAX_REPORTED_PROBLEMS;
-  return [...issues.slice(0, MAX_REPORTED_PROBLEMS), { ...last, path: '', message: `… and ${rest} more problem${rest === 1 ? '' : 's'} (kdrill reports the first ${MAX_REPORTED_PROBLEMS})` }];
+  return [...issues.slice(0, MAX_REPORTED_PROBLEMS), { ...last, path: '', omitted: rest, message: `… and ${rest} more problem${rest === 1 ? '' : 's'} (kdrill reports the first ${MAX_REPORTED_PROBLEMS})` }];
 }
 
 type Read<T> = { ok: true; file: string; value: T } | { ok: false; issues: ScenarioIssue[] };

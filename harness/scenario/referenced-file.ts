@@ -21,10 +21,8 @@ export function readReferencedFile(scenarioFile: string, ref: string, kind: Inpu
   const scenarioDir = path.dirname(path.resolve(scenarioFile));
   let candidate = path.resolve(scenarioDir, ref);
   if (!path.isAbsolute(ref) && !existsSync(candidate) && existsSync(path.resolve(PACKAGE_ROOT, ref))) candidate = path.resolve(PACKAGE_ROOT, ref);
-  if (!existsSync(candidate)) {
-    const where = path.isAbsolute(ref) ? '' : ' (looked beside the scenario, then in the kdrill package)';
-    return { ok: false, message: `Cannot read the ${kind} file ${candidate}${where}: no such file` };
-  }
+  // Where it may come from is decided before whether it exists, so a scenario cannot probe
+  // for files elsewhere by the difference between the two answers.
   const roots = allowedRoots(scenarioDir, access);
   const real = realOrSelf(candidate);
   if (!roots.some((root) => inside(real, root))) {
@@ -35,6 +33,10 @@ export function readReferencedFile(scenarioFile: string, ref: string, kind: Inpu
         `Expected \`${field}\` to name a file inside the scenario's directory ${scenarioDir} or kdrill's fixtures, got ${JSON.stringify(ref)}${via}: ` +
         'a scenario may not read files elsewhere; allow a directory with `--allow-dir DIR`',
     };
+  }
+  if (!existsSync(candidate)) {
+    const where = path.isAbsolute(ref) ? '' : ' (looked beside the scenario, then in the kdrill package)';
+    return { ok: false, message: `Cannot read the ${kind} file ${candidate}${where}: no such file` };
   }
   try {
     return { ok: true, file: candidate, text: readInputFile(real, kind) };
@@ -48,11 +50,14 @@ function allowedRoots(scenarioDir: string, access: FileAccess): string[] {
   return [scenarioDir, SHIPPED_FIXTURES, ...access.allowDirs.map((d) => path.resolve(d))].map(realOrSelf);
 }
 
+// The real path, symlinks resolved; for a path that does not exist, its nearest existing
+// ancestor's real path with the rest appended (a missing file under a symlink to /etc is in /etc).
 function realOrSelf(p: string): string {
   try {
     return realpathSync(p);
   } catch {
-    return p;
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realOrSelf(parent), path.basename(p));
   }
 }
 

@@ -14,8 +14,15 @@ export interface SyntaxProblem extends Position {
 // Deeper than any scenario needs (about 8 levels), shallow enough that nothing recursing over
 // the document (the parser, the schema, the redactor) runs out of stack.
 export const MAX_NESTING = 64;
+// The parser's own recursion overflows the stack at about 1,000 levels, so deeper text is
+// refused before it is parsed, by a line-based count that may over-count (brackets in comments
+// or strings); the exact MAX_NESTING is checked on the parsed document.
+const PARSER_SAFE_NESTING = 400;
 // Nodes of one document: a scenario of 500 steps has about 5,000.
 export const MAX_NODES = 100_000;
+// Aliases (`*name`) in one document, and how large it may grow once they are expanded.
+export const MAX_ALIASES = 100;
+export const MAX_EXPANDED_CHARS = 2 * 1024 * 1024;
 
 // A YAML document that remembers where every node came from, so errors can name file:line:column.
 export class YamlSource {
@@ -31,7 +38,7 @@ export class YamlSource {
     const problems: SyntaxProblem[] = [];
     const depth = flowAndIndentDepth(text);
     let docs: Document.Parsed[] = [];
-    if (depth.depth > MAX_NESTING) {
+    if (depth.depth > PARSER_SAFE_NESTING) {
       problems.push({ line: depth.line, column: depth.column, message: `YAML: expected at most ${MAX_NESTING} levels of nested lists and mappings, got more` });
     } else {
       try {
@@ -59,9 +66,14 @@ export class YamlSource {
     let data: unknown;
     if (problems.length === 0) {
       try {
-        data = this.doc.toJS({ maxAliasCount: 100 });
+        data = this.doc.toJS({ maxAliasCount: MAX_ALIASES });
       } catch (error) {
         problems.push({ line: 1, column: 1, message: `YAML: ${firstLine((error as Error).message)}` });
+      }
+      // Aliases repeat what they name: the document as kdrill holds it must stay within bounds.
+      if (problems.length === 0 && JSON.stringify(data ?? null).length > MAX_EXPANDED_CHARS) {
+        problems.push({ line: 1, column: 1, message: `YAML: expected the document, its aliases expanded, to be at most ${MAX_EXPANDED_CHARS / (1024 * 1024)} MiB, got more` });
+        data = undefined;
       }
     }
     this.syntaxProblems = problems;
@@ -142,9 +154,14 @@ export class YamlSource {
   // not plain names (`? [a, b]`, `~`), each at its own position.
   private structuralProblems(): SyntaxProblem[] {
     const problems: SyntaxProblem[] = [];
+    let aliases = 0;
     visit(this.doc, {
-      Alias: (_key, node) => {
-        if (!node.resolve(this.doc)) problems.push({ ...this.nodePosition(node), message: `YAML: the alias *${node.source} refers to no anchor &${node.source} before it` });
+      Alias: (_key, node, path) => {
+        const target = node.resolve(this.doc);
+        if (!target) problems.push({ ...this.nodePosition(node), message: `YAML: the alias *${node.source} refers to no anchor &${node.source} before it` });
+        // An alias inside the very list or mapping it names would make the document infinite.
+        else if (path.includes(target as never)) problems.push({ ...this.nodePosition(node), message: `YAML: the alias *${node.source} is inside the value &${node.source} names, which would make it contain itself` });
+        else if (++aliases === MAX_ALIASES + 1) problems.push({ ...this.nodePosition(node), message: `YAML: expected at most ${MAX_ALIASES} aliases in one document, got more` });
       },
       Pair: (_key, pair) => {
         const key = pair.key;
@@ -200,7 +217,7 @@ function flowAndIndentDepth(text: string): { depth: number; line: number; column
       else if ((c === ']' || c === '}') && flow > 0) flow--;
       const depth = indents.length + flow;
       // The first place the limit is passed, where the author can see the structure grow.
-      if (depth > MAX_NESTING) return { depth, line: lineNumber, column: i + 1 };
+      if (depth > PARSER_SAFE_NESTING) return { depth, line: lineNumber, column: i + 1 };
       if (depth > worst.depth) worst = { depth, line: lineNumber, column: i + 1 };
     }
   }

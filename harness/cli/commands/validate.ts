@@ -1,4 +1,4 @@
-import { ScenarioError, formatIssue, formatWarning } from '../../common/errors.js';
+import { ScenarioError, formatIssue, formatWarning, problemCount } from '../../common/errors.js';
 import { loadScenarioFile } from '../../scenario/index.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -29,7 +29,7 @@ export async function validateCommand(files: string[], opts: { json?: boolean; a
   const invalid = results.filter((r) => !r.valid).length;
   if (opts.json) output.out(JSON.stringify({ valid: invalid === 0, files: results }, null, 2));
   else if (files.length > 1 || invalid > 0) {
-    const problems = results.reduce((n, r) => n + r.issues.length + (r.error ? 1 : 0), 0);
+    const problems = results.reduce((n, r) => n + problemCount(r.issues) + (r.error ? 1 : 0), 0);
     const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
     const warned = warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
     output.out(invalid === 0 ? `${files.length} scenarios valid${warned}` : `${invalid} of ${files.length} scenario${files.length === 1 ? '' : 's'} invalid, ${problems} problem${problems === 1 ? '' : 's'}${warned}`);

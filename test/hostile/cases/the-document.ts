@@ -34,6 +34,23 @@ export const documentCases: HostileCase[] = [
     files: { 'scenario.yaml': `${FAKE}a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n` },
     expect: { code: 2, at: 'scenario.yaml:1:1', message: /alias/ },
   },
+  { name: 'an alias inside the mapping it names', files: { 'scenario.yaml': edit(FAKE, ['  cadence: monthly\n', '  cadence: monthly\n  description: *meta\n'], ['metadata:\n', 'metadata: &meta\n']) }, expect: { code: 2, at: 'scenario.yaml:6:16', message: /contain itself/ } },
+  { name: 'steps that are an alias of themselves', files: { 'scenario.yaml': `${FAKE.slice(0, FAKE.indexOf('steps:'))}steps: &s [*s]\n` }, expect: { code: 2, at: 'scenario.yaml:13:12', message: /contain itself/ } },
+  {
+    name: 'a 200 KB checkpoint prompt aliased fifty times',
+    files: { 'scenario.yaml': edit(FAKE, ['  - wait: service-restored\n', `  - &big { checkpoint: "${'x'.repeat(200_000)}" }\n${'  - *big\n'.repeat(50)}  - wait: service-restored\n`]) },
+    expect: { code: 2, at: 'scenario.yaml:1:1', message: /aliases expanded, to be at most 2 MiB/ },
+  },
+  {
+    name: 'a hundred and one aliases',
+    files: { 'scenario.yaml': `${FAKE}x: &x 1\ny: [${Array.from({ length: 101 }, () => '*x').join(', ')}]\n` },
+    expect: { code: 2, at: 'scenario.yaml:23:', message: /at most 100 aliases/ },
+  },
+  {
+    name: 'brackets in comments and strings do not count as nesting',
+    files: { 'scenario.yaml': edit(FAKE, ['  cadence: monthly\n', `  cadence: monthly\n  description: "${'['.repeat(120)}"\n# ${'{'.repeat(120)}\n`]) },
+    expect: { code: 0 },
+  },
   { name: 'an alias to no anchor', files: { 'scenario.yaml': edit(FAKE, ['  rate: 50\n', '  rate: *nowhere\n']) }, expect: { code: 2, at: 'scenario.yaml:12:9' } },
   {
     name: 'ten thousand unknown keys: the first hundred, then a count, in linear time',

@@ -160,3 +160,10 @@ function pieces(seed: number): (count: number) => string {
     return s;
   };
 }
+
+describe('redactValue keeps the type of what is not a string', () => {
+  it('a count under a key that looks secret stays a count (the journal schema reads it as one)', () => {
+    const summary = { errors: { 'FATAL: password authentication failed for user "postgres"': 3, token: 'abc', passed: true } };
+    expect(redactValue(summary)).toEqual({ errors: { 'FATAL: password authentication failed for user "postgres"': 3, token: '[redacted]', passed: true } });
+  });
+});

@@ -183,3 +183,25 @@ describe('readJournal: the entries', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+describe('FileJournal reopened to append (kdrill cleanup)', () => {
+  it('cuts off a last line a crash left half-written, so the journal stays readable', async () => {
+    const { mkdtemp, writeFile: write, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { FileJournal, readJournal } = await import('../../../harness/engine/journal.js');
+    const dir = await mkdtemp(join(tmpdir(), 'kdrill-torn-'));
+    try {
+      const file = join(dir, 'journal.jsonl');
+      const first = { kind: 'phase', at: 1, phase: 'warm-up' };
+      await write(file, `${JSON.stringify(first)}\n{"kind":"phase","at":2,"pha`);
+      const journal = await FileJournal.open(file, { append: true });
+      await journal.append({ kind: 'phase', at: 3, phase: 'cleanup' } as never);
+      await journal.close();
+      const { entries } = await readJournal(file);
+      expect(entries.map((e) => e.at)).toEqual([1, 3]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
