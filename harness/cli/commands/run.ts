@@ -3,7 +3,7 @@ import path from 'node:path';
 import { backendFor } from '../../backends/api.js';
 import { formatDuration } from '../../common/duration.js';
 import { formatWarning } from '../../common/errors.js';
-import { FileJournal, monotonicClock, readJournal, runDrill } from '../../engine/index.js';
+import { FileJournal, monotonicClock, readJournal, runDrill, type Journal, type JournalEntry } from '../../engine/index.js';
 import { filesToShow, renderReports } from '../../report/api.js';
 import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history.js';
 import { startScenarioLoad } from '../../load/start.js';
@@ -17,7 +17,7 @@ import { progressLogger, type Output } from '../output.js';
 import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../run-dir.js';
 import { KDRILL_VERSION } from '../version.js';
 import { LiveStatus } from '../live-status.js';
-import { redactText } from '../../common/redact.js';
+import { redactText, redactValue } from '../../common/redact.js';
 
 
 // Validates, plans and runs one drill, then renders its reports. The exit code is the verdict.
@@ -45,6 +45,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
   const runDir = path.resolve(opts.out ?? path.join('reports', runId));
   await prepareRunDir(runDir);
   const journal = await FileJournal.open(path.join(runDir, JOURNAL_FILE));
+  const kept: JournalEntry[] = [];
   const unmarkLive = await markLive(runDir);
   const interactive = !opts.nonInteractive && process.stdin.isTTY && process.stderr.isTTY;
   // A live status line on a terminal, unless a facilitator's prompts need it.
@@ -58,7 +59,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       backend,
       target: loaded.scenario.target,
       clock: monotonicClock(),
-      journal: live ? live.watch(journal) : journal,
+      journal: keeping(live ? live.watch(journal) : journal, kept),
       runId,
       runDir,
       signals: process,
@@ -78,7 +79,16 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
     await journal.close();
     await unmarkLive();
   }
-  const { entries } = await readJournal(journal.path);
+  // The reports come from the journal as written; should it not read back (a bug of kdrill's
+  // own, never the drill's), they come from the entries this process journalled, and say so,
+  // rather than losing a drill that ran.
+  const entries = await readJournal(journal.path).then(
+    (read) => read.entries,
+    (error: unknown) => {
+      log(`the journal ${journal.path} did not read back (${escapeControl((error as Error).message)}); reports use the ${kept.length} entries this run journalled`);
+      return kept;
+    },
+  );
   const formats = [...new Set(['json', ...plan.scenarioDoc.report.formats])] as Parameters<typeof renderReports>[1];
   const rendered = await renderReports({ plan, result, entries }, formats, runDir);
   for (const r of rendered) {
@@ -98,4 +108,15 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
     for (const f of filesToShow(r)) output.out(`  ${r.format}: ${path.relative(process.cwd(), f) || f}`);
   }
   return exitCodeForStatus(result.status);
+}
+
+// A journal that also keeps each entry in memory, redacted as the file holds it.
+function keeping(journal: Journal, kept: JournalEntry[]): Journal {
+  return {
+    path: journal.path,
+    append: async (entry) => {
+      kept.push(redactValue(entry));
+      await journal.append(entry);
+    },
+  };
 }
