@@ -119,9 +119,11 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
   // in the moments after the link heals (its rejoining forces an etcd election, during which
   // the stale read and an unconditional write of the leader key both get through). It showed
   // in 6 of 6 runs by hand (shared/LOCAL-CLUSTER.md) and in about half the runs here, so the
-  // drill is run up to four times on the same cluster until the race is lost; a drill where
+  // drill is run up to six times on the same cluster until the race is lost (four were won in
+  // a row once, on a machine busy with other tests); a drill where
   // it is won passes with nothing lost, and says so.
-  it('known answer: isolating the primary with the etcd3 DCS (Patroni 3.0.2 defect) fails the tier0 drill, and the lost writes agree with what the members held', { timeout: 600_000 }, async () => {
+  const ATTEMPTS = 6;
+  it('known answer: isolating the primary with the etcd3 DCS (Patroni 3.0.2 defect) fails the tier0 drill, and the lost writes agree with what the members held', { timeout: 900_000 }, async () => {
     await using home = await privateHome();
     void home;
     await using cluster = await startTestCluster({ dcs: 'etcd3', synchronous: true });
@@ -145,7 +147,7 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
       ),
     );
     const attempts: string[] = [];
-    for (let attempt = 1; attempt <= 4; attempt++) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const runDir = path.join(dir.path, `run-${attempt}`);
       const child = spawnCli(['run', file, '--out', runDir, '--non-interactive'], dir.path);
       // Independently, every second of the drill: the ids each member holds, read straight from
@@ -190,6 +192,6 @@ describe.skipIf(unavailable)(`split-brain writes measured on real drills${unavai
       expect(heldElsewhere.size, facts).toBe(lost?.value);
       return;
     }
-    expect.fail(`the defect did not show in 4 drills: ${attempts.join('; ')}`);
+    expect.fail(`the defect did not show in ${ATTEMPTS} drills: ${attempts.join('; ')}`);
   });
 });
