@@ -17,10 +17,22 @@ export function terminalText(text: string, options: { keepNewlines?: boolean } =
 }
 
 // An Output onto two streams; every line passes through terminalText.
+// A reader that goes away (`kdrill plan x | head`) closes the pipe: what is left to print is
+// dropped, and the command carries on. A drill must never die of EPIPE with faults armed.
 export function streamOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Output {
+  const writer = (stream: NodeJS.WritableStream) => {
+    let gone = false;
+    stream.on?.('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      gone = true;
+    });
+    return (line: string) => void (gone || stream.write(`${terminalText(line, { keepNewlines: true })}\n`));
+  };
+  const out = writer(stdout);
+  const err = writer(stderr);
   return {
-    out: (line) => void stdout.write(`${terminalText(line, { keepNewlines: true })}\n`),
-    err: (line) => void stderr.write(`${terminalText(line, { keepNewlines: true })}\n`),
+    out,
+    err,
     get isTTY() {
       return Boolean(stderr.isTTY);
     },

@@ -125,3 +125,26 @@ describe('the checkpoint prompt', () => {
     expect(header).toBe('\n── checkpoint s3 [askname\\u001b[2K\\r\\u001b[32mPASSED\\u001b[0m\\nPASSED: all good\\u202e] ──\nWhat do you see?\\nobservation (what the team saw): name\\u001b[2K\\r\\u001b[32mPASSED\\u001b[0m\\nPASSED: all good\\u202e\n');
   });
 });
+
+describe('streamOutput when the reader goes away', () => {
+  it('drops what is left after EPIPE instead of dying (a drill must not die with faults armed)', async () => {
+    const { Writable } = await import('node:stream');
+    const written: string[] = [];
+    let calls = 0;
+    const closedPipe = new Writable({
+      write(chunk, _encoding, done) {
+        calls++;
+        if (calls === 1) written.push(String(chunk));
+        done(calls === 1 ? null : Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    const output = streamOutput(closedPipe, sink);
+    output.out('first');
+    output.out('second');
+    await new Promise((resolve) => setImmediate(resolve));
+    output.out('third');
+    expect(written).toEqual(['first\n']);
+    expect(calls).toBe(2);
+  });
+});
