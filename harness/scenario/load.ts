@@ -1,5 +1,3 @@
-import type { z } from 'zod';
-import { escapeControl } from '../common/control-chars.js';
 import { ScenarioError, UsageError, type ScenarioIssue } from '../common/errors.js';
 import { InputFileError, readInputFile } from '../common/input-file.js';
 import { DEFAULT_TIER_POLICY } from './package-root.js';
@@ -10,8 +8,11 @@ import { resolveTargets, tierPolicySchema, type TierPolicy } from './tier-policy
 import { knownNames } from './topology-names.js';
 import { topologyFileSchema, type TopologyFile } from './topology.js';
 import { checkablePart, validateScenario, warnScenario, type CheckableScenario } from './validate.js';
-import { formatPath, YamlSource } from './yaml-source.js';
-import { explainIssues, type PathIssue } from './zod-issues.js';
+import { YamlSource } from './yaml-source.js';
+import type { PathIssue } from './zod-issues.js';
+import { limitIssues, parseYamlAs, placeIssues, sortIssues } from './parse-yaml.js';
+
+export { MAX_REPORTED_PROBLEMS, parseYamlAs } from './parse-yaml.js';
 
 export interface LoadedScenario {
   readonly file: string;
@@ -32,9 +33,6 @@ export interface LoadOptions {
   readonly allowDirs?: readonly string[];
 }
 
-// At most this many problems are reported, then a count: 10,000 unknown keys are one mistake
-// repeated, and printing them all helps no one.
-export const MAX_REPORTED_PROBLEMS = 100;
 
 // Keys a scenario may not hold: a scenario chooses targets, never credentials or code.
 const REFUSED_KEYS: readonly { path: readonly string[]; message: string }[] = [
@@ -100,26 +98,6 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   return { file, scenario, policyFile: policy.ok ? policy.file : DEFAULT_TIER_POLICY, targets, warnings, topology: topology.value, k6Script: k6Script.ok ? k6Script.value : undefined };
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ScenarioIssue[] };
-
-// YAML text → a value of `schema`, or every problem found, located in the file.
-export function parseYamlAs<S extends z.ZodType>(source: YamlSource, file: string, schema: S, what: string, data: unknown = source.data): Parsed<z.infer<S>> {
-  if (source.syntaxProblems.length > 0) {
-    return { ok: false, issues: limitIssues(source.syntaxProblems.map((p) => ({ file, line: p.line, column: p.column, path: '', message: p.message }))) };
-  }
-  if (data === null || data === undefined) {
-    return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: `Expected the file to hold ${what}, got an empty document` }] };
-  }
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    const got = Array.isArray(data) ? 'a list' : `\`${String(data).slice(0, 40)}\` (${typeof data})`;
-    return { ok: false, issues: [{ file, line: 1, column: 1, path: '', message: `Expected the file to hold ${what} as a mapping of keys to values, got ${got}` }] };
-  }
-  const result = schema.safeParse(data);
-  if (result.success) return { ok: true, value: result.data };
-  const explained = explainIssues(schema, data, result.error.issues);
-  return { ok: false, issues: sortIssues(placeIssues(source, file, explained)) };
-}
-
 // The document without the keys a scenario may not hold, and a problem for each one present.
 function withoutRefusedKeys(data: unknown): { data: unknown; issues: PathIssue[] } {
   const issues: PathIssue[] = [];
@@ -134,34 +112,6 @@ function withoutRefusedKeys(data: unknown): { data: unknown; issues: PathIssue[]
     }
   }
   return { data: out, issues };
-}
-
-function placeIssues(source: YamlSource, file: string, issues: readonly PathIssue[]): ScenarioIssue[] {
-  return issues.map((issue) => {
-    const position = source.locate(issue.path, { key: issue.key ?? false });
-    // The same `steps[0].fault` form the messages use; '' for the document itself.
-    return { file, ...position, path: issue.path.length ? formatPath(issue.path) : '', message: escapeControl(issue.message) };
-  });
-}
-
-function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
-  const seen = new Set<string>();
-  return issues
-    .filter((i) => {
-      const key = `${i.file}:${i.line}:${i.column}:${i.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-}
-
-// The first MAX_REPORTED_PROBLEMS problems, then one saying how many more there were.
-function limitIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
-  if (issues.length <= MAX_REPORTED_PROBLEMS) return issues;
-  const last = issues[MAX_REPORTED_PROBLEMS - 1]!;
-  const rest = issues.length - MAX_REPORTED_PROBLEMS;
-  return [...issues.slice(0, MAX_REPORTED_PROBLEMS), { ...last, path: '', omitted: rest, message: `… and ${rest} more problem${rest === 1 ? '' : 's'} (kdrill reports the first ${MAX_REPORTED_PROBLEMS})` }];
 }
 
 type Read<T> = { ok: true; file: string; value: T } | { ok: false; issues: ScenarioIssue[] };

@@ -1,6 +1,6 @@
 import { ScenarioError } from '../../common/errors.js';
 import { readInputFile } from '../../common/input-file.js';
-import { parseYamlAs } from '../../scenario/load.js';
+import { parseYamlAs } from '../../scenario/parse-yaml.js';
 import { topologyFileSchema, type TopologyFile } from '../../scenario/topology.js';
 import { YamlSource } from '../../scenario/yaml-source.js';
 
