@@ -16,12 +16,13 @@ import { DEFAULT_CHAOS_TIMEOUTS, type ChaosTimeouts } from './injectors/chaos-li
 import { inClusterDatabase, passwordSecretOf, type KubernetesTarget } from './target.js';
 import { restorePointOf } from '../../actions/restore-point.js';
 import { removeRestorePod, restoreIntoPod } from './restore/scratch.js';
-import { KIND_RESTORE_NODE_PORT } from './kind/plan.js';
+import { KIND_RESTORE_NODE_PORTS } from './kind/plan.js';
 import { restoreKindEtcd } from './etcd/restore.js';
 import { saveKindEtcdSnapshot, type KindEtcdSnapshot } from './etcd/snapshot.js';
 import { startK6Job } from './load/k6-job.js';
 import { markKept } from './reap-run.js';
 import { startLedgerJob } from './load/ledger-job.js';
+import { readApiServerAddresses } from './injectors/api-server.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
 // cluster: disposing the connection leaves it standing (faults are reverted by the engine).
@@ -63,12 +64,16 @@ export async function connectKubernetes(
   const backupTarget: PgBackRestTarget = { workload, stanza: target.backupStanza, container: target.container };
   let latest: ClusterView = await readClusterView(client, workload);
   const view = async (): Promise<ClusterView> => (latest = await readClusterView(client, workload));
+  // Read once: a zone partition cuts these too, and what cannot be read is said, not skipped.
+  const apiServer = await readApiServerAddresses(client);
+  for (const note of apiServer.notes) ctx.log(note);
   const chaosContext = (): ChaosContext => ({
     namespace: target.namespace,
     statefulSet: target.statefulSet,
     podLabels,
     container: target.container,
     controlPlaneAddresses: latest.nodes.filter((n) => n.controlPlane).flatMap((n) => n.addresses),
+    apiServerAddresses: apiServer.addresses,
   });
   const { host, readWritePort, readOnlyPort, restorePort } = target.access;
   // The etcd snapshots this run saved, oldest first: an etcd-restore uses the latest.
@@ -105,7 +110,7 @@ export async function connectKubernetes(
           timeoutMs: 60 * 60_000,
           log: actx.log ?? ctx.log,
           signal: actx.signal,
-          access: { host, port: restorePort, ...(target.provider === 'kind' ? { nodePort: KIND_RESTORE_NODE_PORT } : {}) },
+          access: { host, port: restorePort, ...(target.provider === 'kind' ? { nodePorts: KIND_RESTORE_NODE_PORTS } : {}) },
           user: secretRef.user,
           onCreated: (name, url) => restored.push({ name, url }),
         });

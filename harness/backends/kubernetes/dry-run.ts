@@ -13,7 +13,8 @@ import { START_ETCD, STOP_ETCD } from './etcd/static-pods.js';
 import { NODE_FAULTS, type NodeFaultData } from './injectors/node-faults.js';
 import { kubeconfigFiles, loadKubeConfig } from './kubeconfig.js';
 import type { ChaosObject } from './objects/chaos/types.js';
-import { KIND_BACKUP_DIR, KIND_RESTORE_NODE_PORT } from './kind/plan.js';
+import { KIND_BACKUP_DIR, KIND_RESTORE_NODE_PORT, KIND_RESTORE_NODE_PORTS } from './kind/plan.js';
+import { readApiServerAddresses } from './injectors/api-server.js';
 import { objectName, runLabels } from './objects/labels.js';
 import { postgresFixture } from './objects/postgres/index.js';
 import { DEFAULT_FIXTURE } from './objects/postgres/options.js';
@@ -74,13 +75,17 @@ export async function describeKubernetesDryRun(plan: Plan, target: KubernetesTar
       : `# Selectors resolved against context ${target.context} as it is now, read (GET requests only, nothing written) through your kubeconfig ${kubeconfigFiles().join(', ')}; a run resolves them again when each fault starts.`,
   ];
   const controlPlaneAddresses = topology.zones.find((z) => z.name === 'control-plane')?.nodes.flatMap((n) => (n.address ? [n.address] : [])) ?? [];
+  // The API server's cluster IPs a zone partition cuts too (GETs only, as for the topology).
+  const apiServer = typeof live === 'string' ? undefined : await readApiServerAddresses(live.client);
+  if (typeof live === 'string') out.push("# A zone-partition's externalTargets shown here lack the `kubernetes` Service's cluster IPs and Endpoints: a run reads them from the cluster.");
+  for (const note of apiServer?.notes ?? []) out.push(`# ${note}`);
   const objects: ChaosObject[] = [];
   for (const step of plan.steps) {
     if (step.kind !== 'fault') continue;
     const { type, params } = step.fault;
     try {
       if (CHAOS_FAULTS.has(type)) {
-        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: nominalWorkload(target).podLabels, container: target.container, controlPlaneAddresses });
+        const planned = chaosPlan(type, params, topology, { namespace: target.namespace, statefulSet: target.statefulSet, podLabels: nominalWorkload(target).podLabels, container: target.container, controlPlaneAddresses, ...(apiServer ? { apiServerAddresses: apiServer.addresses } : {}) });
         const object = structuredClone((planned.resolved as { object: ChaosObject }).object);
         object.metadata.name = chaosName(type, 'dry-run', step.id);
         object.metadata.labels = runLabels('<run id>', step.id);
@@ -125,7 +130,7 @@ async function restoreObjects(plan: Plan, target: KubernetesTarget, client: Kube
       const restoreArgs = [`--pg1-path=${dataDir}`, '<--set and --target: the backup and point chosen when the step runs>', 'restore'];
       objects.push(scratchPod({ name, namespace: target.namespace, labels, template, claimNames, container: target.container, stanza: target.backupStanza, restoreArgs, dataDir }) as KubeObject);
       objects.push(scratchService({ name, namespace: target.namespace, labels, ...(target.provider === 'kind' ? { nodePort: KIND_RESTORE_NODE_PORT } : {}) }) as KubeObject);
-      lines.push(`# step ${step.name}: a scratch pod and its Service, from ${source}`);
+      lines.push(`# step ${step.name}: a scratch pod and its Service, from ${source}${target.provider === 'kind' ? `; the Service's NodePort is the first of ${KIND_RESTORE_NODE_PORTS.first}-${KIND_RESTORE_NODE_PORTS.first + KIND_RESTORE_NODE_PORTS.count - 1} no Service holds when the step runs (${KIND_RESTORE_NODE_PORT} shown)` : ''}`);
     } catch (error) {
       lines.push(`# step ${step.name}: ${(error as Error).message}`);
     }

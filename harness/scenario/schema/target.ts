@@ -55,7 +55,7 @@ export const kubernetesTargetSchema = z.strictObject({
       restorePort: z.number().int().min(1).max(65535).default(5434).describe('the port of a restored scratch instance as seen from kdrill'),
     })
     .default({ host: '127.0.0.1', readWritePort: 5432, readOnlyPort: 5433, restorePort: 5434 })
-    .describe("where kdrill reaches the database from outside the cluster (kind maps NodePorts 30432/30433/30434 to 127.0.0.1:5432/5433/5434)"),
+    .describe("where kdrill reaches the database from outside the cluster (kind maps NodePorts 30432/30433 to 127.0.0.1:5432/5433, and 30434-30437 to 5434-5437 for restored instances)"),
   passwordSecret: z
     .strictObject({
       name: dnsLabel.optional().describe('the Secret holding the superuser password; default "<statefulSet>-passwords"'),

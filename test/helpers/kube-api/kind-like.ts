@@ -18,6 +18,28 @@ const node = (name: string, address: string, labels: Record<string, string>): Js
   status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }] },
 });
 
+// What every API server keeps in the default namespace: the `kubernetes` Service (its cluster
+// IP is the pods' KUBERNETES_SERVICE_HOST; kind's service subnet 10.96.0.0/16 gives it
+// 10.96.0.1) and its Endpoints, the API servers' own addresses (kind's control plane:6443).
+export const API_SERVICE_IP = '10.96.0.1';
+export function apiServerObjects(endpoints: readonly string[] = [CONTROL_PLANE.address]): JsonObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: API_SERVICE_IP, clusterIPs: [API_SERVICE_IP], ipFamilies: ['IPv4'], ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: endpoints.map((ip) => ({ ip })), ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+    },
+  ];
+}
+
 // A pod of the StatefulSet as the kubelet and Patroni leave it: scheduled, running, Ready,
 // labelled with its role, its claim bound to a local volume on its node.
 export function memberPod(name: string, nodeName: string, role: string | undefined, ready = true): JsonObject {
@@ -37,6 +59,7 @@ export async function seedKindCluster(api: KubeTestServer): Promise<{ passwords:
   api.put(node(CONTROL_PLANE.name, CONTROL_PLANE.address, { 'node-role.kubernetes.io/control-plane': '' }));
   for (const w of WORKERS) api.put(node(w.name, w.address, { 'topology.kubernetes.io/zone': w.zone }));
   api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  for (const object of apiServerObjects()) api.put(object);
   const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 2, baseDelayMs: 5 } });
   const passwords = generatePasswords();
   for (const object of postgresFixture({ ...DEFAULT_FIXTURE, namespace: NS, nodePorts: { readWrite: 30432, readOnly: 30433 }, backupHostPath: '/var/lib/kdrill-backups' }, passwords)) await client.apply(object);
@@ -51,32 +74,8 @@ export async function seedKindCluster(api: KubeTestServer): Promise<{ passwords:
   return { passwords, client };
 }
 
-// Chaos Mesh's controller, as far as kdrill sees it: a new chaos object gets its finalizer and
-// then Selected and AllInjected; a deleted one is recovered (AllRecovered) and released.
-// `inject: false` plays a controller that never injects (no chaos-daemon on the node).
-export function simulateChaosMesh(api: KubeTestServer, options: { inject?: boolean; recover?: boolean } = {}): { injected: JsonObject[]; recovered: string[] } {
-  const seen = { injected: [] as JsonObject[], recovered: [] as string[] };
-  api.store.subscribe((event) => {
-    if (event.resource.group !== 'chaos-mesh.org') return;
-    const meta = event.object.metadata as JsonObject;
-    setImmediate(() => {
-      const live = api.object(String(event.object.apiVersion), String(event.object.kind), String(meta.namespace), String(meta.name));
-      if (!live) return;
-      const liveMeta = live.metadata as JsonObject;
-      delete liveMeta.managedFields;
-      if (event.type === 'ADDED') {
-        seen.injected.push(live);
-        const conditions = options.inject === false ? [{ type: 'Selected', status: 'True' }, { type: 'AllInjected', status: 'False' }] : [{ type: 'Selected', status: 'True' }, { type: 'AllInjected', status: 'True' }, { type: 'AllRecovered', status: 'False' }];
-        api.put({ ...live, metadata: { ...liveMeta, finalizers: ['chaos-mesh/records'] }, status: { conditions } });
-      } else if (event.type === 'MODIFIED' && liveMeta.deletionTimestamp && (liveMeta.finalizers as string[] | undefined)?.length && options.recover !== false) {
-        seen.recovered.push(String(meta.name));
-        const object = api.put({ ...live, metadata: { ...liveMeta, finalizers: [] }, status: { conditions: [{ type: 'AllRecovered', status: 'True' }] } });
-        api.store.remove(api.resourceTypeOf(object), String(meta.namespace), String(meta.name));
-      }
-    });
-  });
-  return seen;
-}
+// Chaos Mesh's controllers live in chaos-mesh.ts; re-exported for the tests that seed kind.
+export { simulateChaosMesh } from './chaos-mesh.js';
 
 // The Job controller and the kubelet: each new Job gets one pod (named `<job>-<suffix>`,
 // labelled job-name), Running at once.

@@ -4,6 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { WebSocketServer } from 'ws';
 import { managedFieldsJson, recordUpdate, serverSideApply } from './apply.js';
+import { nodePortConflicts } from './node-ports.js';
 import { isObject, jsonPatch, mergePatch, strategicMergePatch, type Json, type JsonObject } from './patch.js';
 import { apiVersionOf, groupList, RESOURCE_TYPES, resourceByKind, resourceByPath, resourceList, type ResourceType } from './resources.js';
 import { fieldMatcher, labelMatcher } from './selectors.js';
@@ -55,9 +56,9 @@ interface Route {
 // AlreadyExists), update with resourceVersion preconditions (409 Conflict), merge, JSON,
 // strategic-merge and server-side-apply patches (415 for strategic merge on custom
 // resources, 409 field-manager conflicts), delete with finalizers, watch streams with
-// bookmarks and 410 Gone after compaction, 422 Invalid from schema validation, evictions
-// that honour PodDisruptionBudgets (429) and the pod proxy. Controllers are the test's: it
-// writes status with `put`.
+// bookmarks and 410 Gone after compaction, 422 Invalid from schema validation and for a
+// nodePort another Service holds, evictions that honour PodDisruptionBudgets (429) and the
+// pod proxy. Controllers are the test's: it writes status with `put`.
 export class KubeTestServer {
   readonly store = new ObjectStore();
   readonly requests: RecordedRequest[] = [];
@@ -335,6 +336,8 @@ export class KubeTestServer {
       if (typeof value !== 'string' || value.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value)) causes.push({ field: `metadata.labels`, message: `Invalid value: "${String(value)}" for ${key}` });
     }
     causes.push(...(this.options.validate?.(object) ?? []));
+    // Ports are allocated after validation, as by the real server: an invalid Service holds none.
+    if (!causes.length && resource.kind === 'Service') causes.push(...nodePortConflicts(this.store.list(resource, undefined).map((s) => s.object), object));
     if (causes.length) throw invalid(resource.kind, name, causes, resource.group);
   }
 

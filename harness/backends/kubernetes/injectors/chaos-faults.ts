@@ -17,9 +17,12 @@ export interface ChaosContext {
   readonly podLabels: Readonly<Record<string, string>>;
   // The container running PostgreSQL: stress, I/O and time faults act on it.
   readonly container: string;
-  // Addresses outside the pods that a cut-off zone loses too: the API server (Patroni's DCS)
-  // and the control-plane nodes (where kind's NodePorts enter).
+  // Addresses outside the pods that a cut-off zone loses too: the control-plane nodes (where
+  // kind's NodePorts enter, and where kind's API server listens).
   readonly controlPlaneAddresses: readonly string[];
+  // Where the pods reach the API server (Patroni's DCS): the `kubernetes` Service's cluster
+  // IPs and the API servers behind it (see api-server.ts). Absent when not read (dry run).
+  readonly apiServerAddresses?: readonly string[];
 }
 
 export interface ResolvedChaos {
@@ -102,7 +105,7 @@ export const CHAOS_FAULTS: ReadonlyMap<FaultType, Build> = new Map<FaultType, Bu
       const others = topology.zones.filter((z) => z.name !== zone).flatMap((z) => z.nodes.map((n) => n.name));
       return {
         targets: [`zone ${zone}`, ...nodesOfZone(topology, zone).map((n) => n.name)],
-        object: networkChaos(meta, { effect: { action: 'partition' }, selector: inZone(ctx, zone), target: inNodes(ctx, others), externalTargets: ctx.controlPlaneAddresses }),
+        object: networkChaos(meta, { effect: { action: 'partition' }, selector: inZone(ctx, zone), target: inNodes(ctx, others), externalTargets: [...new Set([...ctx.controlPlaneAddresses, ...(ctx.apiServerAddresses ?? [])])] }),
       };
     },
   ],

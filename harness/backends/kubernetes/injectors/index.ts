@@ -11,6 +11,7 @@ import { completionText, healNodes, harmNodes, NODE_FAULTS, refuseNodeFault, wit
 import { startInBackground } from './background.js';
 import type { KubernetesTarget } from '../target.js';
 import { DEFAULT_CHAOS_TIMEOUTS, injectChaos, removeChaos, type ChaosTimeouts } from './chaos-lifecycle.js';
+import { selectedTargets } from './chaos-status.js';
 
 const PLACEHOLDER = 'kdrill-planned';
 
@@ -54,7 +55,8 @@ export function nodePlan(type: FaultType, params: FaultParams, topology: Topolog
 
 // An Injector for one Chaos Mesh fault: the plan holds the whole object (shown by
 // --dry-run); injecting names and labels it with the run and fault, journals its reference,
-// creates it, journals t0, and waits for Chaos Mesh to report it injected.
+// creates it, journals t0, waits for Chaos Mesh to report it injected, and journals the
+// targets Chaos Mesh selected (milestone chaos-injected).
 export function chaosInjector(client: KubeClient, type: FaultType, context: () => ChaosContext, timeouts: ChaosTimeouts = DEFAULT_CHAOS_TIMEOUTS): Injector {
   if (!CHAOS_FAULTS.has(type)) throw new KdrillError(ErrorCode.UNSUPPORTED_FAULT, `the kubernetes backend does not inject ${type} through Chaos Mesh`);
   return {
@@ -71,7 +73,9 @@ export function chaosInjector(client: KubeClient, type: FaultType, context: () =
       await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
       ctx.signal.throwIfAborted();
       // t0 is the object created: Chaos Mesh acts on it from then, before it reports AllInjected.
-      await injectChaos(client, object, { signal: ctx.signal, timeouts, created: () => ctx.effective({ action: 'created', object: describeRef(ref) }) });
+      const { records } = await injectChaos(client, object, { signal: ctx.signal, timeouts, created: () => ctx.effective({ action: 'created', object: describeRef(ref) }) });
+      // What Chaos Mesh actually selected (its record ids), which the plan could only predict.
+      await ctx.milestone('chaos-injected', { object: describeRef(ref), ...selectedTargets(records) });
       return revertOnceHandle(record, () => removeChaos(client, ref, timeouts.recoverMs));
     },
   };
@@ -105,7 +109,7 @@ export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: Kuberne
       // heals from the record, which holds what undoes a completion too.
       return revertOnceHandle(record, async () => {
         await background?.stop();
-        await healNodes(env, data);
+        await healNodes(env, data, ctx);
       });
     },
   };

@@ -4,9 +4,12 @@ import { formatDuration } from '../../../common/duration.js';
 import type { FaultParams, FaultType, InjectContext } from '../../../faults/types.js';
 import type { Topology } from '../../types.js';
 import type { KubeClient } from '../client/kube-client.js';
+import type { KubeObject } from '../client/types.js';
+import { observe } from '../client/observe.js';
+import { conditionTrue } from '../client/conditions.js';
 import { nodeArgv, runCommand } from '../nodes/commands.js';
 import { KIND_NETWORK, type KindNodeOps } from '../nodes/kind-nodes.js';
-import { evictPods, OUT_OF_SERVICE_TAINT, readRegistration, restoreRegistration, setTaint, setUnschedulable, waitApiAnswers, waitNotReady, waitReady, type NodeRegistration } from '../nodes/node-api.js';
+import { evictPods, holdTaint, OUT_OF_SERVICE_TAINT, readRegistration, restoreRegistration, setTaint, setUnschedulable, waitApiAnswers, waitNotReady, waitReady, type NodeRegistration } from '../nodes/node-api.js';
 import type { KubernetesTarget } from '../target.js';
 import { nodesOfZone, selectNode, selectZone } from './select.js';
 import { ETCD_MANIFEST, START_ETCD, STOP_ETCD } from '../etcd/static-pods.js';
@@ -142,8 +145,10 @@ async function completeFailure(env: NodeFaultEnv, data: NodeFaultData, evictionM
   }
   for (const node of data.nodes) {
     signal.throwIfAborted();
-    if (data.completion === 'out-of-service-taint') await setTaint(env.client, node, OUT_OF_SERVICE_TAINT, true);
-    else await env.client.delete({ apiVersion: 'v1', kind: 'Node', name: node });
+    if (data.completion === 'out-of-service-taint') {
+      const putBack = await holdTaint(env.client, node, OUT_OF_SERVICE_TAINT, { timeoutMs: env.timeouts.notReadyMs, signal });
+      if (putBack) env.log(`${node}: the node controller's taint update dropped the out-of-service taint ${putBack} time(s) (a patch from its cache, Kubernetes < 1.26); put back`);
+    } else await env.client.delete({ apiVersion: 'v1', kind: 'Node', name: node });
   }
   const done = sinceStopMs();
   await ctx.milestone(data.completion === 'out-of-service-taint' ? 'out-of-service-taint' : 'node-deleted', { nodes: data.nodes, pods: stuck, sinceStopMs: done });
@@ -208,9 +213,36 @@ export async function withRegistrations(env: NodeFaultEnv, data: NodeFaultData):
   return { ...data, registrations };
 }
 
+// The address a Node's kubelet registered (its InternalIP).
+const internalIp = (node: KubeObject | undefined): string | undefined =>
+  ((node?.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address;
+
+// Reconnects an isolated node at the address its kubelet registered: now, not the one
+// recorded, so a revert repeated after a restart asks for the address the kubelet has since
+// taken. A node Docker put elsewhere was restarted by connect; it is healed once its Node is
+// Ready at the new address (Ready alone may be stale: a short isolation never lost it).
+async function reconnectNode(env: NodeFaultEnv, data: NodeFaultData, node: string, ctx?: Milestones): Promise<void> {
+  const asked = internalIp(await env.client.get({ apiVersion: 'v1', kind: 'Node', name: node }).catch(() => undefined)) ?? data.addresses[node];
+  const back = await env.kind.connect(node, asked);
+  if (!back.restarted) return;
+  env.log(`${node}: ${back.restarted}; restarted its container, so kind's entrypoint gives the kubelet that address`);
+  await ctx?.milestone('node-restarted', { node, ...(asked ? { from: asked } : {}), ...(back.address ? { to: back.address } : {}), why: back.restarted });
+  if (!back.address) return waitReady(env.client, [node], env.timeouts.readyMs);
+  await observe(
+    env.client,
+    { apiVersion: 'v1', kind: 'Node' },
+    (all) => {
+      const current = all.find((n) => n.metadata.name === node);
+      return current && conditionTrue(current, 'Ready') && internalIp(current) === back.address ? true : undefined;
+    },
+    { timeoutMs: env.timeouts.readyMs, what: `node ${node} to be Ready again at ${back.address} after its restart` },
+  );
+}
+
 // Undoes a node fault from its data alone, whether or not its completion had run (the
-// background work is stopped first by the handle); every part is idempotent.
-export async function healNodes(env: NodeFaultEnv, data: NodeFaultData): Promise<void> {
+// background work is stopped first by the handle); every part is idempotent. `ctx`, when
+// the run is still on, journals what the revert had to do beyond the undo (a node restarted).
+export async function healNodes(env: NodeFaultEnv, data: NodeFaultData, ctx?: Milestones): Promise<void> {
   switch (data.mechanism) {
     case 'crash':
       for (const node of data.nodes) await startNode(env, data, node);
@@ -228,7 +260,7 @@ export async function healNodes(env: NodeFaultEnv, data: NodeFaultData): Promise
       for (const node of data.nodes) await env.kind.unpause(node);
       return;
     case 'isolate':
-      for (const node of data.nodes) await env.kind.connect(node, data.addresses[node]);
+      for (const node of data.nodes) await reconnectNode(env, data, node, ctx);
       return;
     case 'drain':
       for (const node of data.nodes) await setUnschedulable(env.client, node, false);

@@ -9,8 +9,13 @@ export const FIXTURE_NAMESPACE = 'kdrill-pg';
 // Where kind-config.yaml mounts the host's /tmp/kdrill-backups on every node.
 export const KIND_BACKUP_DIR = '/var/lib/kdrill-backups';
 export const KIND_HOST_BACKUP_DIR = '/tmp/kdrill-backups';
-// The NodePort of a restored scratch instance, mapped to 127.0.0.1:5434 by kind-config.yaml.
-export const KIND_RESTORE_NODE_PORT = 30434;
+// The NodePorts of restored scratch instances. kind-config.yaml maps each to a host port on
+// 127.0.0.1 (30434 to 5434, 30435 to 5435, …). The API server gives a NodePort to one Service at
+// a time, so each restore takes the first one no Service holds: a second restore in a run, or
+// one beside instances kept with --keep-restored, gets a port of its own.
+export const KIND_RESTORE_NODE_PORTS = { first: 30434, count: 4 } as const;
+// The first of them: what a dry run shows (the port itself is chosen when the step runs).
+export const KIND_RESTORE_NODE_PORT = KIND_RESTORE_NODE_PORTS.first;
 
 // The two kind clusters kdrill knows: the default one (one control plane, six workers in
 // three zones) and the HA one (three control-plane nodes: a three-member etcd).

@@ -30,6 +30,39 @@ export async function setTaint(client: KubeClient, node: string, taint: Taint, p
   return updated !== undefined;
 }
 
+// The node controller's own NoExecute taints for a node that stopped answering.
+const CONTROLLER_NO_EXECUTE = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'];
+
+// Sets a taint on a node that is not Ready and keeps it there until the node controller has
+// made its own NoExecute swap. Before 1.26 that controller patches the whole taint list from its
+// cache without a resourceVersion (kubernetes#113136), so a taint set just before its swap is
+// silently dropped; it is put back each time, and the count of put-backs is returned.
+export async function holdTaint(client: KubeClient, node: string, taint: Taint, o: { timeoutMs: number; signal?: AbortSignal; settleMs?: number }): Promise<number> {
+  const deadline = performance.now() + o.timeoutMs;
+  let putBack = -1;
+  let settledSince: number | undefined;
+  for (;;) {
+    const current = await client.get(nodeRef(node));
+    if (!current) return Math.max(putBack, 0); // deleted meanwhile: nothing left to hold
+    const taints = taintsOf(current);
+    const ours = taints.some((t) => t.key === taint.key && t.effect === taint.effect);
+    const swapped = taints.some((t) => t.effect === 'NoExecute' && CONTROLLER_NO_EXECUTE.includes(t.key));
+    if (!ours) {
+      await setTaint(client, node, taint, true);
+      putBack++;
+      settledSince = undefined;
+    } else if (swapped) {
+      settledSince ??= performance.now();
+      if (performance.now() - settledSince >= (o.settleMs ?? 1_000)) return Math.max(putBack, 0);
+    }
+    if (performance.now() >= deadline) {
+      if (ours) return Math.max(putBack, 0); // the controller never swapped: ours is in place
+      throw new KdrillError(ErrorCode.STEP_FAILED, `the taint ${taint.key}:${taint.effect} on node ${node} kept being removed for ${formatDuration(o.timeoutMs)}`);
+    }
+    await sleep(500, undefined, o.signal ? { signal: o.signal } : undefined);
+  }
+}
+
 // What a Node carries that its kubelet may not set when it registers again: every label,
 // and the taints others put on it (kubeadm's control-plane taint, a person's). The taints
 // under node.kubernetes.io/ are the node controller's and kdrill's own: state, not setup.

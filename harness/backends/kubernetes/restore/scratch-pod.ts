@@ -21,6 +21,9 @@ export interface ScratchPodOptions {
   readonly nodePort?: number;
 }
 
+// The label naming a scratch instance on its pod and Service (the Service selects by it).
+export const RESTORE_LABEL = 'kdrill.dev/restore';
+
 // One argument for sh -c, whatever it holds (a recovery target has a space).
 const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
 
@@ -48,9 +51,13 @@ export function scratchPod(o: ScratchPodOptions): IPod {
   const source = spec?.containers.find((c) => c.name === o.container);
   if (!spec || !source) throw new KdrillError(ErrorCode.STEP_FAILED, `the StatefulSet's pods have no container ${o.container}`);
   const data = dataMountOf(o.template, o.container, o.claimNames);
+  // The data directory is made first, in the empty volume: pgBackRest before 2.35 refuses a
+  // --pg1-path that does not exist (2.35 and later make it, and take an empty one of their
+  // user's). mkdir runs as the container's user (the template's securityContext, copied
+  // below), with the mode PostgreSQL demands (0700).
   // Patroni gives the postmaster its address and port on the command line, not in the
   // configuration the backup carries: a lone instance needs them given again.
-  const script = `set -e; pgbackrest --stanza=${quote(o.stanza)} ${o.restoreArgs.map(quote).join(' ')}; exec postgres -D ${quote(o.dataDir)} -c listen_addresses='*' -c port=${PG_PORT} -c unix_socket_directories=/tmp`;
+  const script = `set -e; mkdir -p -m 0700 ${quote(o.dataDir)}; pgbackrest --stanza=${quote(o.stanza)} ${o.restoreArgs.map(quote).join(' ')}; exec postgres -D ${quote(o.dataDir)} -c listen_addresses='*' -c port=${PG_PORT} -c unix_socket_directories=/tmp`;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -87,7 +94,7 @@ export function scratchService(o: Pick<ScratchPodOptions, 'name' | 'namespace' |
     metadata: { name: o.name, namespace: o.namespace, labels: { ...o.labels } },
     spec: {
       type: o.nodePort ? 'NodePort' : 'ClusterIP',
-      selector: { 'kdrill.dev/restore': o.name },
+      selector: { [RESTORE_LABEL]: o.name },
       ports: [{ name: 'postgresql', port: PG_PORT, targetPort: PG_PORT, protocol: 'TCP', ...(o.nodePort ? { nodePort: o.nodePort } : {}) }],
     },
   };

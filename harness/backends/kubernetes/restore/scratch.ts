@@ -9,7 +9,8 @@ import { observe } from '../client/observe.js';
 import type { KubeObject } from '../client/types.js';
 import type { ClusterView } from '../cluster-view.js';
 import { objectName, runLabels, runHash } from '../objects/labels.js';
-import { scratchLayout, scratchPod, scratchService } from './scratch-pod.js';
+import { freeNodePort, type NodePortRange } from './node-port.js';
+import { RESTORE_LABEL, scratchLayout, scratchPod, scratchService } from './scratch-pod.js';
 import { conditionTrue } from '../client/conditions.js';
 
 export interface PodRestoreRequest {
@@ -18,14 +19,13 @@ export interface PodRestoreRequest {
   readonly timeoutMs: number;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
-  // Where the host reaches the restored instance, and the NodePort that gets it there (kind).
-  readonly access: { readonly host: string; readonly port: number; readonly nodePort?: number };
+  // Where the host reaches the restored instance. On kind, through a NodePort of `nodePorts`:
+  // the first no Service holds, reached at `port` plus its offset in the range.
+  readonly access: { readonly host: string; readonly port: number; readonly nodePorts?: NodePortRange };
   readonly user: string;
   // Called before anything is created: the caller removes the instance later.
   readonly onCreated: (name: string, url: string) => void;
 }
-
-const RESTORE_LABEL = 'kdrill.dev/restore';
 
 async function psql(client: KubeClient, t: PgBackRestTarget, pod: string, sql: string): Promise<{ ok: boolean; out: string }> {
   const result = await client.exec(t.workload.namespace, pod, t.container, ['psql', '-h', '/tmp', '-U', 'postgres', '-d', 'postgres', '-Atc', sql], 30_000);
@@ -50,13 +50,15 @@ export async function restoreIntoPod(
   const existing = (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace: t.workload.namespace, labelSelector: `${RESTORE_LABEL}` })).items.length;
   const name = objectName('kdrill-restore', runHash(request.runId), String(existing + 1));
   const labels = { ...runLabels(request.runId), [RESTORE_LABEL]: name };
-  const url = `postgresql://${encodeURIComponent(request.user)}@${request.access.host}:${request.access.port}/postgres`;
+  const { nodePorts } = request.access;
+  const reach = nodePorts ? await freeNodePort(client, nodePorts, request.access) : { port: request.access.port };
+  const url = `postgresql://${encodeURIComponent(request.user)}@${request.access.host}:${reach.port}/postgres`;
   request.onCreated(name, url);
 
   const targetText = request.point.kind === 'latest' ? 'latest' : request.point.time.toISOString();
   request.log(`${name}: restoring ${backup.type} backup ${backup.label} (${mib(backup.databaseBytes)} MiB) ${request.point.kind === 'latest' ? 'to the end of the archived WAL' : `to just before ${targetText}`}`);
   const began = performance.now();
-  await client.create(scratchService({ name, namespace: t.workload.namespace, labels, ...(request.access.nodePort ? { nodePort: request.access.nodePort } : {}) }) as KubeObject);
+  await client.create(scratchService({ name, namespace: t.workload.namespace, labels, ...('nodePort' in reach ? { nodePort: reach.nodePort } : {}) }) as KubeObject);
   await client.create(
     scratchPod({ name, namespace: t.workload.namespace, labels, template, claimNames, container: t.container, stanza: t.stanza, restoreArgs: restoreArgs(dataDir, backup, request.point), dataDir }) as KubeObject,
   );

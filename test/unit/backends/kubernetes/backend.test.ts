@@ -9,7 +9,7 @@ import type { ConnectedBackend } from '../../../../harness/backends/types.js';
 import { BackendUnavailableError, TargetNotAllowedError } from '../../../../harness/common/errors.js';
 import { MemoryJournal } from '../../../../harness/engine/journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
-import { CONTROL_PLANE, memberPod, NS, seedKindCluster, simulateChaosMesh, WORKERS } from '../../../helpers/kube-api/kind-like.js';
+import { API_SERVICE_IP, CONTROL_PLANE, memberPod, NS, seedKindCluster, simulateChaosMesh, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
 import { chaosMeshUnavailable, unlessSkipped } from '../../../helpers/shared-files.js';
@@ -257,7 +257,7 @@ describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos M
     expect(chaos.metadata).toMatchObject({ labels: { 'app.kubernetes.io/managed-by': 'kdrill', 'kdrill.dev/run-id': 'run-1', 'kdrill.dev/fault-id': 'f1' } });
     expect(chaos.spec).toEqual({ action: 'pod-kill', mode: 'all', selector: { namespaces: [NS], pods: { [NS]: ['postgres-0'] } }, gracePeriod: 0 });
     expect(seen.injected).toHaveLength(1);
-    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective']);
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective', 'fault-milestone']);
     expect(journal.entries[1]).toMatchObject({ fault: 'f1', detail: { action: 'created', object: `PodChaos ${NS}/${name}` } });
     await handle.revert();
     expect(seen.recovered).toEqual([name]);
@@ -275,7 +275,7 @@ describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos M
       direction: 'both',
       selector: { namespaces: [NS], labelSelectors: { 'app.kubernetes.io/instance': 'postgres', 'cluster-name': 'postgres' }, nodeSelectors: { 'topology.kubernetes.io/zone': 'zone-a' } },
       target: { mode: 'all', selector: { nodes: [CONTROL_PLANE.name, ...WORKERS.slice(2).map((w) => w.name)] } },
-      externalTargets: [CONTROL_PLANE.address],
+      externalTargets: [CONTROL_PLANE.address, API_SERVICE_IP],
     });
     const handle = await connected.injector('zone-partition').inject(plan, contextOf(new MemoryJournal()));
     await handle.revert();
@@ -296,13 +296,14 @@ describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos M
       if (entry.kind === 'fault-effective') {
         const live = api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS);
         atEffective = live.map((o) => o.status ?? null);
-        for (const o of live) api.put({ ...o, status: { conditions: [{ type: 'Selected', status: 'True' }, { type: 'AllInjected', status: 'True' }] } });
+        const containerRecords = [0, 1, 2].map((i) => ({ id: `${NS}/postgres-${i}`, selectorKey: '.', phase: 'Injected', injectedCount: 1, recoveredCount: 0 }));
+        for (const o of live) api.put({ ...o, status: { experiment: { desiredPhase: 'Run', containerRecords }, conditions: [{ type: 'Selected', status: 'True' }, { type: 'AllInjected', status: 'True' }] } });
       }
       await append(entry);
     };
     const handle = await injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }));
     expect(atEffective).toEqual([null]);
-    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective']);
+    expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective', 'fault-milestone']);
     expect(journal.entries[1]).toMatchObject({ detail: { action: 'created', object: expect.stringMatching(/^NetworkChaos kdrill-pg\/kdrill-network-loss-f1-/) } });
     await handle.revert();
   });
@@ -316,7 +317,7 @@ describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos M
     const plan = injector.plan({ latency: 200, jitter: 0, correlation: 0 }, await direct.topology());
     const journal = new MemoryJournal();
     await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }))).rejects.toThrow(
-      /Chaos Mesh did not inject NetworkChaos kdrill-pg\/kdrill-network-delay-f1-\w+ \(Selected=True, AllInjected=False\): is the chaos-daemon running/,
+      /Chaos Mesh did not inject NetworkChaos kdrill-pg\/kdrill-network-delay-f1-\w+ \(Selected=True, AllInjected=False; not injected: kdrill-pg\/postgres-0 \(Not Injected: rpc error: [^)]+\), .+\): is the chaos-daemon running/,
     );
     expect(api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS)).toEqual([]);
     // The object existed, so harm may have begun: t0 stands.

@@ -38,7 +38,8 @@ let failRebuild = false;
 function fakeKind(): KindNodeOps {
   const unused = async () => undefined;
   return {
-    crash: unused, start: unused, pause: unused, unpause: unused, connect: unused,
+    crash: unused, start: unused, pause: unused, unpause: unused,
+    connect: async () => ({ address: undefined }),
     disconnect: async () => undefined,
     state: async () => ({ running: true, paused: false, networks: ['kind'] }),
     exec: async (node, script) => {

@@ -26,12 +26,29 @@ const calls: string[] = [];
 const targetOf = (overrides: Record<string, unknown> = {}) =>
   kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind', ...overrides });
 
+// The node-lifecycle controller's verdict: Ready Unknown and its unreachable taints on, or
+// Ready True and them off (the real one, against a real API server: test/integration/kubernetes).
+const UNREACHABLE = [
+  { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+];
 const setReady = (name: string, status: 'True' | 'Unknown') => {
   const node = api.object('v1', 'Node', undefined, name);
-  if (node) api.put({ ...node, status: { ...(node.status as JsonObject), conditions: [{ type: 'Ready', status }] } });
+  if (!node) return;
+  const others = (((node.spec as JsonObject | undefined)?.taints as { key: string }[] | undefined) ?? []).filter((t) => t.key !== 'node.kubernetes.io/unreachable');
+  const taints = status === 'Unknown' ? [...others, ...UNREACHABLE] : others;
+  api.put({ ...node, spec: { ...(node.spec as JsonObject), taints }, status: { ...(node.status as JsonObject), conditions: [{ type: 'Ready', status }] } });
 };
+// What the kubelet posts when it starts with another --node-ip: the Node Ready at that address.
+const registerAt = (name: string, address: string) => {
+  const node = api.object('v1', 'Node', undefined, name)!;
+  api.put({ ...node, status: { ...(node.status as JsonObject), conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }] } });
+};
+const internalIpOf = (name: string) => ((api.object('v1', 'Node', undefined, name)?.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address;
 const readyOf = (name: string) => ((api.object('v1', 'Node', undefined, name)?.status as { conditions?: { status: string }[] } | undefined)?.conditions ?? [])[0]?.status;
 const nodeSpec = (name: string) => api.object('v1', 'Node', undefined, name)!.spec as JsonObject;
+// The taints kdrill put on a node (the node controller's own unreachable ones aside).
+const kdrillTaints = (name: string) => ((nodeSpec(name).taints as { key: string }[] | undefined) ?? []).filter((t) => t.key !== 'node.kubernetes.io/unreachable');
 
 // The labels a kind node's kubelet registers with: its own and kind's `labels` (kubeadm's
 // node-labels flag); the rest of a deleted Node is not brought back by the kubelet.
@@ -39,8 +56,10 @@ const KUBELET_LABELS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone']
 
 // kind's node containers as the kubelet and node controller react to them: a killed node
 // reads Unknown (at once, or when the test says, with `notReady: 'manual'`), a started one
-// Ready, registering again as its kubelet would if its Node object was deleted.
-const fakeKind = (options: { notReady?: 'at-once' | 'manual' } = {}): KindNodeOps => {
+// Ready, registering again as its kubelet would if its Node object was deleted. With
+// `reconnectAt`, Docker gives a reconnected node that address, so connect restarts it and
+// its kubelet registers at it a little later.
+const fakeKind = (options: { notReady?: 'at-once' | 'manual'; reconnectAt?: string } = {}): KindNodeOps => {
   const deleted = new Map<string, JsonObject>();
   api.store.subscribe((e) => {
     if (e.resource.kind === 'Node' && e.type === 'DELETED') deleted.set(String((e.object.metadata as JsonObject).name), e.object);
@@ -67,7 +86,13 @@ const fakeKind = (options: { notReady?: 'at-once' | 'manual' } = {}): KindNodeOp
       calls.push(`disconnect ${n}`);
       return undefined;
     },
-    connect: async (n, address) => void calls.push(`connect ${n} ${address ?? '-'}`),
+    connect: async (n, address) => {
+      calls.push(`connect ${n} ${address ?? '-'}`);
+      const moved = options.reconnectAt;
+      if (!moved || address === moved) return { address };
+      setTimeout(() => registerAt(n, moved), 150);
+      return { address: moved, restarted: `Docker gave it ${moved} on the kind network, not ${address}` };
+    },
     state: async () => ({ running: true, paused: false, networks: ['kind'] }),
     exec: async (n, script) => {
       calls.push(`exec ${n} ${script === STOP_ETCD ? 'stop etcd' : script === START_ETCD ? 'start etcd' : script}`);
@@ -107,7 +132,7 @@ async function milestoneOf(journal: MemoryJournal, milestone: string, timeoutMs 
   }
 }
 
-async function connectWith(overrides: Record<string, unknown> = {}, options: { notReady?: 'at-once' | 'manual'; nodes?: Partial<typeof quick> } = {}): Promise<void> {
+async function connectWith(overrides: Record<string, unknown> = {}, options: { notReady?: 'at-once' | 'manual'; reconnectAt?: string; nodes?: Partial<typeof quick> } = {}): Promise<void> {
   await seedKindCluster(api);
   const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 1, baseDelayMs: 1 } });
   connected = await connectKubernetes(targetOf(overrides), client, { log: (l: string) => logged.push(l) } as Pick<RunContext, 'log'>, { kind: fakeKind(options), nodes: { ...quick, ...options.nodes } });
@@ -149,16 +174,16 @@ describe('node faults on kind', () => {
     expect(entryOf(journal, 'nodes-stopped')?.detail).toEqual({ nodes: [WORKERS[0]!.name, WORKERS[1]!.name], via: 'docker kill --signal KILL' });
     expect(readyOf(WORKERS[0]!.name)).toBe('True');
     expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'nodes-stopped']);
-    expect(nodeSpec(WORKERS[0]!.name).taints).toBeUndefined();
+    expect(kdrillTaints(WORKERS[0]!.name)).toEqual([]);
     // The node controller marks them: the background goes on, each step a milestone.
     for (const w of WORKERS.slice(0, 2)) setReady(w.name, 'Unknown');
     expect(await milestoneOf(journal, 'out-of-service-taint')).toMatchObject({ nodes: [WORKERS[0]!.name, WORKERS[1]!.name], pods: ['postgres-0'] });
     expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'nodes-stopped', 'node-not-ready', 'out-of-service-taint']);
-    for (const w of WORKERS.slice(0, 2)) expect(nodeSpec(w.name).taints).toEqual([OUT_OF_SERVICE]);
+    for (const w of WORKERS.slice(0, 2)) expect(kdrillTaints(w.name)).toEqual([OUT_OF_SERVICE]);
     expect(logged.join('\n')).toMatch(/tainted kdrill-worker, kdrill-worker2 after .* pods released: postgres-0/);
     await handle.revert();
     expect(calls.slice(2)).toEqual([`start ${WORKERS[0]!.name}`, `start ${WORKERS[1]!.name}`]);
-    for (const w of WORKERS.slice(0, 2)) expect(nodeSpec(w.name).taints).toEqual([]);
+    for (const w of WORKERS.slice(0, 2)) expect(kdrillTaints(w.name)).toEqual([]);
   });
 
   it('a revert during the background wait stops it (nothing is tainted later) and heals', async () => {
@@ -174,7 +199,7 @@ describe('node faults on kind', () => {
     // Had the wait gone on, a node reading not Ready now would be tainted.
     setReady(WORKERS[0]!.name, 'Unknown');
     await sleep(300);
-    expect(nodeSpec(WORKERS[0]!.name).taints).toBeUndefined();
+    expect(kdrillTaints(WORKERS[0]!.name)).toEqual([]);
     expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'release-stopped']);
     await handle.revert();
     expect(calls).toHaveLength(2);
@@ -251,7 +276,7 @@ describe('node faults on kind', () => {
     const handle = await injector.inject(plan, runCtx(journal));
     expect(await milestoneOf(journal, 'pods-evicted')).toMatchObject({ nodes: [WORKERS[0]!.name], by: 'kubernetes' });
     expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'node-not-ready', 'pods-evicted']);
-    expect(nodeSpec(WORKERS[0]!.name).taints).toBeUndefined();
+    expect(kdrillTaints(WORKERS[0]!.name)).toEqual([]);
     await handle.revert();
   });
 
@@ -266,6 +291,26 @@ describe('node faults on kind', () => {
     expect(timeline(frozen)).toEqual(['fault-armed', 'effective']);
     expect(entryOf(frozen, 'effective')?.detail).toEqual({ action: 'paused', nodes: [WORKERS[0]!.name], via: 'docker pause' });
     expect(entryOf(isolated, 'effective')?.detail).toEqual({ action: 'disconnected', nodes: [WORKERS[0]!.name], via: 'docker network disconnect kind' });
+  });
+
+  it('isolation whose node came back at another address: the revert journals the restart and waits until the Node is Ready at it', async () => {
+    await connectWith({}, { reconnectAt: '172.18.0.20' });
+    const name = WORKERS[0]!.name;
+    const journal = new MemoryJournal();
+    const injector = connected.injector('node-isolation');
+    const handle = await injector.inject(injector.plan({ node: 'primary' }, await connected.topology()), runCtx(journal));
+    // A short isolation: the Node still reads Ready, so Ready alone proves nothing.
+    expect(readyOf(name)).toBe('True');
+    await handle.revert();
+    expect(internalIpOf(name)).toBe('172.18.0.20');
+    expect(calls).toEqual([`disconnect ${name}`, `connect ${name} ${WORKERS[0]!.address}`]);
+    expect(timeline(journal)).toEqual(['fault-armed', 'effective', 'node-restarted']);
+    expect(entryOf(journal, 'node-restarted')?.detail).toEqual({ node: name, from: WORKERS[0]!.address, to: '172.18.0.20', why: `Docker gave it 172.18.0.20 on the kind network, not ${WORKERS[0]!.address}` });
+    expect(logged.join('\n')).toContain(`${name}: Docker gave it 172.18.0.20 on the kind network, not ${WORKERS[0]!.address}; restarted its container, so kind's entrypoint gives the kubelet that address`);
+    // Reverted again from the record (kdrill cleanup): the kubelet's address now is the one asked for.
+    const record = (journal.entries.find((e) => e.kind === 'fault-armed') as unknown as { revert: Parameters<ConnectedBackend['revertFromRecord']>[0] }).revert;
+    await connected.revertFromRecord(record);
+    expect(calls.at(-1)).toBe(`connect ${name} 172.18.0.20`);
   });
 
   it('drain journals t0 at the cordon, before any eviction; the evictions complete in the background; the revert uncordons', async () => {
@@ -307,7 +352,7 @@ describe('node faults on kind', () => {
     const record = (journal.entries.find((e) => e.kind === 'fault-armed') as unknown as { revert: Parameters<ConnectedBackend['revertFromRecord']>[0] }).revert;
     await connected.revertFromRecord(record);
     expect(calls.filter((c) => c.startsWith('start'))).toEqual([`start ${WORKERS[4]!.name}`, `start ${WORKERS[5]!.name}`]);
-    for (const w of WORKERS.slice(4)) expect(nodeSpec(w.name).taints).toEqual([]);
+    for (const w of WORKERS.slice(4)) expect(kdrillTaints(w.name)).toEqual([]);
   });
 });
 

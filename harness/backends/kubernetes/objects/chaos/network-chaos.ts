@@ -6,8 +6,9 @@ export type NetworkEffect =
   | { readonly action: 'partition' };
 
 // NetworkChaos on the selected pods. With `target`, only traffic between the two sides is
-// affected, in both directions; `externalTargets` adds addresses outside the pods (the API
-// server and the nodes of the control plane, for a zone cut off from them).
+// affected, in both directions; `externalTargets` adds addresses outside the pods (the nodes
+// of the control plane and the API server's Service and endpoints, for a zone cut off from
+// them). Chaos Mesh puts them, as <ip>/32, in the ipset its iptables rules drop in the pod.
 export function networkChaos(
   meta: ChaosMeta,
   options: { effect: NetworkEffect; selector: ChaosSelector; target?: ChaosSelector; externalTargets?: readonly string[] },
