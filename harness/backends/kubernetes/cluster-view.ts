@@ -81,10 +81,17 @@ export function roleFromPatroni(role: string | undefined): MemberRole | undefine
   return undefined;
 }
 
-export function roleOfPod(pod: KubeObject, roleLabel = ROLE_LABEL): MemberRole {
+// A pod's role from the API alone. The label is Patroni's last word, and a pod on a node that
+// stopped heartbeating keeps it (and phase Running) until it is deleted, minutes later: so a
+// pod on a node that is not Ready is down, and a leader label counts only on a Ready pod
+// (Patroni's /readiness answers for the leader), never two primaries for one failover.
+export function roleOfPod(pod: KubeObject, roleLabel = ROLE_LABEL, nodeReady = true): MemberRole {
   const phase = String(get(pod, 'status', 'phase') ?? 'Unknown');
-  if (pod.metadata.deletionTimestamp || phase !== 'Running') return 'down';
-  return roleFromPatroni(pod.metadata.labels?.[roleLabel]) ?? (conditionTrue(pod, 'Ready') ? 'unknown' : 'down');
+  if (pod.metadata.deletionTimestamp || phase !== 'Running' || !nodeReady) return 'down';
+  const ready = conditionTrue(pod, 'Ready');
+  const role = roleFromPatroni(pod.metadata.labels?.[roleLabel]);
+  if (role === 'primary' && !ready) return 'down';
+  return role ?? (ready ? 'unknown' : 'down');
 }
 
 // A running pod without a role label: Patroni's GET /patroni through the pod proxy.
@@ -126,13 +133,15 @@ export async function readClusterView(client: KubeClient, workload: WorkloadRef)
     optional({ apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system', labelSelector: 'component=etcd' }),
   ]);
   const nodeViews = nodes.items.map(nodeView).sort((a, b) => a.name.localeCompare(b.name));
+  const nodeReady = new Map(nodeViews.map((n) => [n.name, n.ready]));
   const podViews: PodView[] = (
     await Promise.all(
       pods.items.map(async (pod) => {
         const claim = claimOf(pod, claims.items, volumes);
         const node = get(pod, 'spec', 'nodeName') as string | undefined;
         const ip = get(pod, 'status', 'podIP') as string | undefined;
-        let role = roleOfPod(pod, workload.roleLabel);
+        // A pod on a node the API does not list (deleted by a fault) has no kubelet either.
+        let role = roleOfPod(pod, workload.roleLabel, node === undefined || nodeReady.get(node) === true);
         if (role === 'unknown') role = await askPatroni(client, workload, pod.metadata.name!);
         return {
           name: pod.metadata.name!,

@@ -54,7 +54,7 @@ export function ledgerDriverJob(o: LedgerJobOptions): IJob {
           { name: 'KDRILL_MAX_DURATION_MS', value: String(o.maxDurationMs) },
           { name: 'KDRILL_PORT', value: String(LEDGER_DRIVER_PORT) },
         ],
-        ports: [{ name: 'driver', containerPort: LEDGER_DRIVER_PORT }],
+        ports: [{ name: 'driver', containerPort: LEDGER_DRIVER_PORT, protocol: 'TCP' }],
         readinessProbe: { httpGet: { path: '/healthz', port: 'driver' }, periodSeconds: 2 },
         resources: { requests: { cpu: '100m', memory: '128Mi' } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

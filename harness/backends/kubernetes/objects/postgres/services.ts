@@ -31,8 +31,8 @@ export function postgresServices(o: PostgresFixtureOptions): [IService, IService
         publishNotReadyAddresses: true,
         selector: podSelectorLabels(o),
         ports: [
-          { name: 'postgresql', port: PG_PORT, targetPort: PG_PORT },
-          { name: 'patroni', port: PATRONI_PORT, targetPort: PATRONI_PORT },
+          { name: 'postgresql', port: PG_PORT, targetPort: PG_PORT, protocol: 'TCP' },
+          { name: 'patroni', port: PATRONI_PORT, targetPort: PATRONI_PORT, protocol: 'TCP' },
         ],
       },
     },
