@@ -187,6 +187,23 @@ export class KubeTestServer {
     this.watches.clear();
   }
 
+  // Breaks every watch stream mid-flight, as an API server that dies does (the client reads a
+  // premature close, not an end).
+  breakWatches(): void {
+    for (const res of this.watches) res.socket?.destroy();
+    this.watches.clear();
+  }
+
+  // Sends every watch an ERROR event with a Status of `code`, then ends it: what the API
+  // server does when its watch fails inside (500 for an etcd error, 410 for a compacted version).
+  watchError(code: number, reason: string, message: string): void {
+    for (const res of this.watches) {
+      res.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code } })}\n`);
+      res.end();
+    }
+    this.watches.clear();
+  }
+
   // Sends a BOOKMARK with the current revision to every watch that asked for bookmarks.
   bookmark(): void {
     for (const res of this.watches) {

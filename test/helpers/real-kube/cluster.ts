@@ -24,6 +24,8 @@ export interface ControllerManagerOptions {
   readonly nodeMonitorGracePeriodSeconds?: number;
 }
 
+export type KubeContext = 'token' | 'certificate' | 'unprivileged';
+
 export interface RealKubeOptions {
   // Also run kube-controller-manager (its node-lifecycle, StatefulSet, garbage-collector,
   // service-account and token controllers, …). Needs one in the binaries.
@@ -187,14 +189,29 @@ export class RealKube {
     return this.request('GET', pathname);
   }
 
-  kubeConfig(context: 'token' | 'certificate' = 'token'): KubeConfig {
+  // token and certificate: the admin (system:masters); unprivileged: a user RBAC grants nothing.
+  kubeConfig(context: KubeContext = 'token'): KubeConfig {
     const config = new KubeConfig();
     config.loadFromFile(this.kubeconfigFile);
-    config.setCurrentContext(context === 'token' ? 'real-kube' : 'real-kube-cert');
+    config.setCurrentContext({ token: 'real-kube', certificate: 'real-kube-cert', unprivileged: 'real-kube-nobody' }[context]);
     return config;
   }
 
-  client(options: KubeClientOptions = {}, context: 'token' | 'certificate' = 'token'): KubeClient {
+  // Compacts etcd's history up to now, as the API server does every five minutes: a watch from
+  // an older version gets 410 Gone. Returns the revision compacted to.
+  async compactEtcd(): Promise<number> {
+    const post = async (pathname: string, body: unknown): Promise<Record<string, unknown>> => {
+      const response = await fetch(`${this.etcdUrl()}${pathname}`, { method: 'POST', body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`etcd ${pathname}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const range = await post('/v3/kv/range', { key: Buffer.from('/').toString('base64'), limit: 1 });
+    const revision = Number((range.header as { revision: string }).revision);
+    await post('/v3/kv/compaction', { revision: String(revision), physical: true });
+    return revision;
+  }
+
+  client(options: KubeClientOptions = {}, context: KubeContext = 'token'): KubeClient {
     return new KubeClient(this.kubeConfig(context), options);
   }
 
@@ -240,6 +257,9 @@ users:
 - name: admin-token
   user:
     token: ${pki.token}
+- name: nobody-token
+  user:
+    token: ${pki.unprivilegedToken}
 - name: admin-cert
   user:
     client-certificate-data: ${b64(pki.clientCert)}
@@ -249,6 +269,8 @@ contexts:
   context: {cluster: real-kube, user: admin-token, namespace: default}
 - name: real-kube-cert
   context: {cluster: real-kube, user: admin-cert, namespace: default}
+- name: real-kube-nobody
+  context: {cluster: real-kube, user: nobody-token, namespace: default}
 current-context: real-kube
 `;
 }

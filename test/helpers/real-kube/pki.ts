@@ -18,6 +18,7 @@ export interface Pki {
   readonly serviceAccountPub: string;
   readonly tokenFile: string;
   readonly token: string;
+  readonly unprivilegedToken: string;
 }
 
 const openssl = (dir: string, args: readonly string[]): void => {
@@ -43,7 +44,9 @@ export function makePki(dir: string, serviceIp: string): Pki {
   openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'sa.key']);
   openssl(dir, ['ec', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
   const token = randomBytes(16).toString('hex');
-  writeFileSync(file('tokens.csv'), `${token},kdrill-test-admin,kdrill-test-admin-uid,"system:masters"\n`, { mode: 0o600 });
+  // A second user with no role at all: RBAC denies it everything but discovery.
+  const unprivilegedToken = randomBytes(16).toString('hex');
+  writeFileSync(file('tokens.csv'), `${token},kdrill-test-admin,kdrill-test-admin-uid,"system:masters"\n${unprivilegedToken},kdrill-test-nobody,kdrill-test-nobody-uid\n`, { mode: 0o600 });
   return {
     dir,
     caCert: file('ca.crt'),
@@ -56,5 +59,6 @@ export function makePki(dir: string, serviceIp: string): Pki {
     serviceAccountPub: file('sa.pub'),
     tokenFile: file('tokens.csv'),
     token,
+    unprivilegedToken,
   };
 }

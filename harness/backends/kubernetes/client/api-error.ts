@@ -37,6 +37,22 @@ function parseBody(body: unknown): StatusBody {
   return (body ?? {}) as StatusBody;
 }
 
+// The Status reason the API server gives each HTTP code (metav1.StatusReason).
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Expired',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
 // The client's ApiException carries the raw response (headers included) in its message:
 // keep only the Status the server sent, named after the call that failed.
 export function asKubeApiError(error: unknown, what: string): unknown {
@@ -45,8 +61,9 @@ export function asKubeApiError(error: unknown, what: string): unknown {
     const status = parseBody(error.body);
     return new KubeApiError(what, Number(error.code), status.reason ?? 'Unknown', status.message ?? 'no message', status.details?.causes ?? [], error);
   }
+  // The watch of client-node keeps only the HTTP status of a refused watch, not its Status body.
   const code = (error as { statusCode?: unknown })?.statusCode;
-  if (typeof code === 'number') return new KubeApiError(what, code, 'Unknown', (error as Error).message, [], error);
+  if (typeof code === 'number') return new KubeApiError(what, code, REASONS[code] ?? 'Unknown', (error as Error).message || 'no message', [], error);
   return error;
 }
 

@@ -106,6 +106,47 @@ describe('observe (list, then watch from the list’s version)', () => {
     expect(lists).toHaveLength(2);
   });
 
+  it('watches again when the stream breaks (the API server went away mid-stream), and sees what changed', async () => {
+    api.put(pod('postgres-0', false));
+    const result = observe(client, podQuery, allReady(1), { timeoutMs: 5_000, what: 'pods' });
+    await watching();
+    api.breakWatches();
+    api.put(pod('postgres-0', true));
+    expect(await result).toEqual(['postgres-0']);
+    expect(api.requests.filter((r) => r.query.watch === 'true').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('waits out an API server that refuses connections, with backoff, until it answers again', async () => {
+    api.put(pod('postgres-0', false));
+    const result = observe(client, podQuery, allReady(1), { timeoutMs: 8_000, what: 'pods' });
+    await watching();
+    // Every list and watch fails for a while (more than the client's own two attempts).
+    api.failNext({ method: 'GET', path: /\/pods$/, status: 503, reason: 'ServiceUnavailable', times: 4 });
+    api.breakWatches();
+    await sleep(300);
+    api.put(pod('postgres-0', true));
+    expect(await result).toEqual(['postgres-0']);
+  });
+
+  it('a watch ERROR event of 500 (an etcd failure inside the server) is watched past; one of 403 fails the wait at once', async () => {
+    api.put(pod('postgres-0', false));
+    const result = observe(client, podQuery, allReady(1), { timeoutMs: 5_000, what: 'pods' });
+    await watching();
+    api.watchError(500, 'InternalError', 'etcdserver: leader changed');
+    await watching(2);
+    api.put(pod('postgres-0', true));
+    expect(await result).toEqual(['postgres-0']);
+
+    const refused = observe(client, podQuery, allReady(2), { timeoutMs: 10_000, what: 'pods' });
+    const watches = api.requests.filter((r) => r.query.watch === 'true').length;
+    await watching(watches + 1);
+    const started = Date.now();
+    api.watchError(403, 'Forbidden', 'pods is forbidden: User "kdrill" cannot watch resource "pods"');
+    await expect(refused).rejects.toThrow(/watch Pod: 403 Forbidden: pods is forbidden/);
+    // The server's words at once, not a timeout ten seconds later.
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('times out naming what it waited for', async () => {
     api.put(pod('postgres-0', false));
     await expect(observe(client, podQuery, allReady(1), { timeoutMs: 300, what: 'postgres pods to be Ready' })).rejects.toThrow(/timed out after 300ms waiting for postgres pods to be Ready/);
