@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../../harness/backends/kubernetes/client/kube-client.js';
 import type { KubeObject } from '../../../harness/backends/kubernetes/client/types.js';
 import { DEFAULT_FIXTURE, generatePasswords, postgresFixture, type PostgresFixtureOptions, type PostgresPasswords } from '../../../harness/backends/kubernetes/objects/postgres/index.js';
+import { atServedVersion } from '../../../harness/backends/kubernetes/objects/served-version.js';
 import type { RealKube } from './cluster.js';
 import { KubeletStandIn, type StandInNode } from './kubelet.js';
 
@@ -24,13 +25,6 @@ export interface SeededCluster {
   readonly applied: readonly KubeObject[];
 }
 
-// policy/v1 PodDisruptionBudget came with 1.21; an older server gets the same budget as
-// policy/v1beta1 (same fields), so the fixture still applies whole.
-export function forServer(object: KubeObject, minor: number): KubeObject {
-  if (object.kind === 'PodDisruptionBudget' && object.apiVersion === 'policy/v1' && minor < 21) return { ...object, apiVersion: 'policy/v1beta1' };
-  return object;
-}
-
 export async function seedPostgresCluster(kube: RealKube, client: KubeClient, options: { fixture?: Partial<PostgresFixtureOptions> } = {}): Promise<SeededCluster> {
   const kubelet = new KubeletStandIn({ url: kube.url, ca: kube.caCert, token: kube.pki.token }, [CONTROL_PLANE, ...WORKERS]);
   await kubelet.start();
@@ -38,7 +32,8 @@ export async function seedPostgresCluster(kube: RealKube, client: KubeClient, op
   const fixture: PostgresFixtureOptions = { ...DEFAULT_FIXTURE, namespace: NAMESPACE, nodePorts: { readWrite: 30432, readOnly: 30433 }, backupHostPath: '/var/lib/kdrill-backups', ...options.fixture };
   const passwords = generatePasswords();
   const applied: KubeObject[] = [];
-  for (const object of postgresFixture(fixture, passwords)) applied.push(await client.apply(forServer(object, kube.binaries.minor)));
+  // As `kdrill cluster up` applies it: at the versions this server serves (1.20 lacks policy/v1).
+  for (const object of postgresFixture(fixture, passwords)) applied.push(await client.apply(await atServedVersion(client, object)));
   // The StatefulSet controller creates the pods (Parallel: all at once); the stand-in runs them.
   const pods = await waitForPods(client, fixture.replicas);
   for (const [i, pod] of pods.entries()) await kubelet.runPod(NAMESPACE, pod, WORKERS[i % WORKERS.length]!.name, { labels: { role: i === 0 ? 'master' : 'replica' } });

@@ -137,12 +137,20 @@ export class KubeClient {
 
   // Asks for a pod's eviction, which honours its PodDisruptionBudget: 'blocked' when the
   // budget allows no disruption now (429), 'gone' when the pod no longer exists.
+  // The Eviction is policy/v1 (1.22+); a server that does not know that version says so with
+  // a 400, and gets (from then on) the policy/v1beta1 Eviction it has, with the same fields.
   async evict(namespace: string, pod: string): Promise<'evicted' | 'blocked' | 'gone'> {
     this.writing(`evict ${namespace}/${pod}`);
+    const send = (apiVersion: string) =>
+      this.call(`evict pod ${namespace}/${pod}`, () => this.core.createNamespacedPodEviction({ name: pod, namespace, body: { apiVersion, kind: 'Eviction', metadata: { name: pod, namespace } } }));
     try {
-      await this.call(`evict pod ${namespace}/${pod}`, () =>
-        this.core.createNamespacedPodEviction({ name: pod, namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace } } }),
-      );
+      try {
+        await send(this.evictionVersion);
+      } catch (error) {
+        if (this.evictionVersion !== 'policy/v1' || !isStatus(error, 400) || !/no kind "Eviction" is registered for version "policy\/v1"/.test((error as Error).message)) throw error;
+        this.evictionVersion = 'policy/v1beta1';
+        await send(this.evictionVersion);
+      }
       return 'evicted';
     } catch (error) {
       if (isStatus(error, 429)) return 'blocked';
@@ -150,6 +158,8 @@ export class KubeClient {
       throw error;
     }
   }
+
+  private evictionVersion: 'policy/v1' | 'policy/v1beta1' = 'policy/v1';
 
   // A request to a pod's port through the API server's proxy (Patroni's REST API), no
   // port-forward: its body, or the error a non-2xx answer means. Reads retry transient

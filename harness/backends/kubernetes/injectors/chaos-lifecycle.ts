@@ -1,6 +1,7 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { conditionTrue } from '../client/conditions.js';
 import type { KubeClient } from '../client/kube-client.js';
+import { droppedFields } from '../client/dropped-fields.js';
 import { observe } from '../client/observe.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../client/types.js';
 import { describeSelector, describeStatus, injectionState, type ChaosRecord } from './chaos-status.js';
@@ -76,6 +77,15 @@ export async function injectChaos(
     });
   }
   const created = await client.create(object);
+  // A Chaos Mesh older than the objects kdrill makes prunes what its CRDs do not know and
+  // answers 201: the fault would run without, say, its direction or its duration.
+  const dropped = droppedFields(object.spec, created.spec, 'spec');
+  if (dropped.length) {
+    await removeChaos(client, ref, timeouts.recoverMs).catch(() => undefined);
+    throw new KdrillError(ErrorCode.BACKEND_UNAVAILABLE, `the API server dropped or changed ${dropped.join(', ')} of ${describeRef(ref)}: its Chaos Mesh CRDs do not accept the object kdrill made; the object was deleted again`, {
+      hint: 'kdrill makes Chaos Mesh 2.8.3 objects: `kubectl get crd networkchaos.chaos-mesh.org -o yaml` shows the installed schema; upgrade Chaos Mesh (helm upgrade chaos-mesh chaos-mesh/chaos-mesh --version 2.8.3)',
+    });
+  }
   await options.created?.();
   let last: KubeObject | undefined;
   const stop = new AbortController();

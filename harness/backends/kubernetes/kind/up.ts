@@ -6,6 +6,7 @@ import { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
 import { observe } from '../client/observe.js';
 import { roleOfPod } from '../cluster-view.js';
+import { atServedVersion } from '../objects/served-version.js';
 import { runCommand } from '../nodes/commands.js';
 import { generatePasswords, POSTGRES_CONTAINER, SECRET_KEYS, STANZA, type PostgresPasswords } from '../objects/postgres/index.js';
 import { requireSuccess } from '../client/exec.js';
@@ -81,7 +82,7 @@ export async function kindClusterUp(plan: KindClusterPlan, env: KindEnv): Promis
   env.log(`deploying the PostgreSQL fixture into ${plan.fixture.namespace}`);
   await client.apply(fixtureObjects(plan, generatePasswords())[0]!, { force: true });
   const passwords = await passwordsFor(client, plan);
-  for (const object of fixtureObjects(plan, passwords).slice(1)) await client.apply(object, { force: true });
+  for (const object of fixtureObjects(plan, passwords).slice(1)) await client.apply(await atServedVersion(client, object), { force: true });
   env.log(`waiting for ${plan.fixture.replicas} pods of ${plan.fixture.name}: one leader, every replica Ready`);
   const primary = await observe(
     client,
