@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../harness/backends/kubernetes/client/api-error.js';
-import type { KubeClient } from '../../../harness/backends/kubernetes/client/kube-client.js';
+import { KubeClient } from '../../../harness/backends/kubernetes/client/kube-client.js';
 import { observe } from '../../../harness/backends/kubernetes/client/observe.js';
 import type { KubeObject } from '../../../harness/backends/kubernetes/client/types.js';
 import { RealKube, realKubeUnavailable } from '../../helpers/real-kube/cluster.js';
@@ -76,6 +76,53 @@ describe.skipIf(realKubeUnavailable !== undefined)(unlessSkipped('KubeClient aga
     expect(await client.delete(ref('crud-1'))).toBe(true);
     expect(await client.delete(ref('crud-1'))).toBe(false);
     expect(await client.get(ref('crud-1'))).toBeUndefined();
+
+    const elsewhere = await client.create({ ...configMap('x', {}), metadata: { name: 'x', namespace: 'nowhere' } }).catch((e: unknown) => e);
+    expect(elsewhere).toMatchObject({ status: 404, reason: 'NotFound' });
+  });
+
+  it('a typed field of the wrong type: the real server refuses it as a 400 at decoding, naming the field', async () => {
+    const statefulSet: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'postgres', namespace: NS },
+      spec: { serviceName: 'pg', selector: { matchLabels: { app: 'pg' } }, template: { metadata: { labels: { app: 'pg' } }, spec: { containers: [{ name: 'pg', image: 'postgres', ports: [{ containerPort: 'five' }] }] } } },
+    };
+    const error = (await client.create(statefulSet).catch((e: unknown) => e)) as KubeApiError;
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^create StatefulSet kdrill-api\/postgres: 400 BadRequest: .*containerPort/);
+  });
+
+  it('an error names the call and the server reason, never the bearer token', async () => {
+    const config = kube.kubeConfig();
+    const user = config.getCurrentUser()!;
+    (user as { token?: string }).token = 'wrong-token-0123456789';
+    const stranger = new KubeClient(config, { retry: { attempts: 1, baseDelayMs: 1 } });
+    const error = (await stranger.create(configMap('x', {})).catch((e: unknown) => e)) as KubeApiError;
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/^create ConfigMap kdrill-api\/x: 401 Unauthorized/);
+    for (const secret of ['wrong-token-0123456789', kube.pki.token]) expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(secret);
+  });
+
+  it('lists page by page (500 a page) and returns the collection\'s resourceVersion', async () => {
+    await Promise.all(Array.from({ length: 4 }, async (_, worker) => {
+      for (let i = worker; i < 620; i += 4) await client.create(configMap(`page-${String(i).padStart(4, '0')}`, {}, { page: i % 2 ? 'odd' : 'even' }));
+    }));
+    const all = await client.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, labelSelector: 'page' });
+    expect(all.items).toHaveLength(620);
+    expect(new Set(all.items.map((i) => i.metadata.name)).size).toBe(620);
+    expect(all.items.every((i) => i.kind === 'ConfigMap' && i.apiVersion === 'v1')).toBe(true);
+    const odd = await client.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, labelSelector: 'page=odd' });
+    expect(odd.items).toHaveLength(310);
+  });
+
+  it('a finalizer holds a deleted object until it is removed', async () => {
+    await client.create({ ...configMap('held', {}), metadata: { name: 'held', namespace: NS, finalizers: ['kdrill.dev/test'] } });
+    expect(await client.delete(ref('held'))).toBe(true);
+    expect((await client.get(ref('held')))?.metadata.deletionTimestamp).toBeDefined();
+    await client.mergePatch(ref('held'), { metadata: { finalizers: null } });
+    expect(await client.get(ref('held'))).toBeUndefined();
   });
 
   it('server-side apply: kdrill owns what it set; a field another manager owns is a 409 naming it, unless forced', async () => {
@@ -91,6 +138,9 @@ describe.skipIf(realKubeUnavailable !== undefined)(unlessSkipped('KubeClient aga
     expect((conflict as Error).message).toContain('someone-else');
     const forced = await client.apply(configMap('ssa', { mine: '2' }), { force: true });
     expect(forced.data).toEqual({ mine: '2' });
+    // A field kdrill applied before and applies no more is removed.
+    await client.apply(configMap('ssa-prune', { a: '1', b: '2' }));
+    expect((await client.apply(configMap('ssa-prune', { a: '1' }))).data).toEqual({ a: '1' });
   });
 
   it('a watch from a version the server no longer has is a 410, and observe relists past it', async () => {
