@@ -2,6 +2,7 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { KindNodeOps } from '../nodes/kind-nodes.js';
 import { waitApiAnswers, waitReady } from '../nodes/node-api.js';
+import { etcdutlCommand, etcdutlImageFor } from './etcdutl.js';
 import type { KindEtcdSnapshot } from './snapshot.js';
 import { APISERVER_MANIFEST, APISERVER_PARKED, ETCD_MANIFEST, ETCD_PARKED, memberOfManifest, park, READ_ETCD_MANIFEST, stopContainers, unpark, type KindEtcdMember } from './static-pods.js';
 
@@ -15,6 +16,8 @@ export interface KindEtcdRestore {
   readonly restoreMs: number; // etcd and the API server stopped, every member's data rebuilt
   readonly apiMs: number; // then the static pods back until the API server answers
   readonly readyMs: number; // and until every control-plane node is Ready
+  // What rebuilt the members' data: etcdutl, and the image it came from.
+  readonly restoredBy: string;
 }
 
 // Stops etcd and the API server (the API server's caches would outlive a store that went back
@@ -22,15 +25,15 @@ export interface KindEtcdRestore {
 export const STOP_CONTROL_PLANE = [park(ETCD_MANIFEST, ETCD_PARKED), park(APISERVER_MANIFEST, APISERVER_PARKED), stopContainers('^(etcd|kube-apiserver)$')].join('; ');
 export const START_CONTROL_PLANE = [unpark(ETCD_MANIFEST, ETCD_PARKED), unpark(APISERVER_MANIFEST, APISERVER_PARKED)].join('; ');
 
-// One member's data directory rebuilt from the snapshot, with etcdutl from etcd's own image
-// (containerd's `ctr`, as the node has no etcdutl): same membership and token on every
-// member. The revision is bumped and everything before it marked compacted, so no watcher
+// One member's data directory rebuilt from the snapshot, with etcdutl from etcd's release
+// image of the member's version (./etcdutl.ts: kubeadm's etcd image has none): same
+// membership and token on every member. The revision is bumped and everything before it marked compacted, so no watcher
 // sees revisions go backwards (what Kubernetes' etcd documentation asks of a restore).
 export function rebuildScript(member: KindEtcdMember, snapshotFile: string, initialCluster: string, token: string): string {
   return [
     'set -e',
     `rm -rf ${RESTORED}`,
-    `ctr -n k8s.io run --rm --mount type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw ${member.image} ${token}-${member.name} etcdutl snapshot restore ${snapshotFile} --data-dir ${RESTORED} --name ${member.name} --initial-cluster ${initialCluster} --initial-cluster-token ${token} --initial-advertise-peer-urls ${member.peerUrl} --bump-revision 1000000000 --mark-compacted`,
+    etcdutlCommand(etcdutlImageFor(member.image), `${token}-${member.name}`, ['snapshot', 'restore', snapshotFile, '--data-dir', RESTORED, '--name', member.name, '--initial-cluster', initialCluster, '--initial-cluster-token', token, '--initial-advertise-peer-urls', member.peerUrl, '--bump-revision', '1000000000', '--mark-compacted']),
   ].join('\n');
 }
 
@@ -75,5 +78,5 @@ export async function restoreKindEtcd(client: KubeClient, kind: KindNodeOps, con
   const readyMs = performance.now() - apiStarted;
   for (const node of controlPlane) await kind.exec(node, DISCARD_BEFORE).catch(() => undefined);
   log(`etcd-restore: the API server answered ${Math.round(apiMs)} ms after the restart; control plane Ready after ${Math.round(readyMs)} ms`);
-  return { snapshot: snapshot.hostFile, revision: snapshot.revision, members: members.map((m) => m.name), restoreMs, apiMs, readyMs };
+  return { snapshot: snapshot.hostFile, revision: snapshot.revision, members: members.map((m) => m.name), restoreMs, apiMs, readyMs, restoredBy: `etcdutl from ${[...new Set(members.map((m) => etcdutlImageFor(m.image)))].join(', ')}` };
 }

@@ -33,8 +33,27 @@ let connected: ConnectedBackend;
 const calls: string[] = [];
 let failRebuild = false;
 
-// The control-plane node container: it answers etcdutl's status for a snapshot, its
-// manifest for a read, and the API server stops answering while its static pod is parked.
+const RELEASE_IMAGE = 'gcr.io/etcd-development/etcd:v3.5.21';
+// What each image holds: kubeadm's etcd image has etcd and etcdctl but no etcdutl
+// (etcd-io/etcd#13764); etcd's release image has all three.
+const IMAGE_TOOLS: Record<string, readonly string[]> = { [ETCD_IMAGE]: ['etcd', 'etcdctl'], [RELEASE_IMAGE]: ['etcd', 'etcdctl', 'etcdutl'] };
+const pulled: string[] = [];
+// Each etcdutl a script runs, in the etcd container (crictl exec) or in an image (ctr run), as
+// the node would: a tool its image lacks fails as runc reports it.
+function runsEtcdutl(script: string): void {
+  for (const line of script.split('\n')) {
+    const pull = /ctr -n k8s\.io images pull '([^']+)'/.exec(line);
+    if (pull) pulled.push(pull[1]!);
+    const image = /crictl exec "\$c" etcdutl/.test(line) ? ETCD_IMAGE : /ctr -n k8s\.io run .* '?([^' ]+)'? '?[^' ]+'? '?etcdutl'? /.exec(line)?.[1];
+    if (image && !(IMAGE_TOOLS[image] ?? []).includes('etcdutl')) {
+      throw new Error(`failed to create shim task: OCI runtime exec failed: exec failed: unable to start container process: exec: "etcdutl": executable file not found in $PATH: unknown (image ${image})`);
+    }
+    if (image && /ctr -n k8s\.io run/.test(line) && !pulled.includes(image)) throw new Error(`ctr: image "${image}": not found`);
+  }
+}
+
+// The control-plane node container: it answers a snapshot's status, its manifest for a read,
+// and the API server stops answering while its static pod is parked.
 function fakeKind(): KindNodeOps {
   const unused = async () => undefined;
   return {
@@ -43,11 +62,12 @@ function fakeKind(): KindNodeOps {
     disconnect: async () => undefined,
     state: async () => ({ running: true, paused: false, networks: ['kind'] }),
     exec: async (node, script) => {
-      const named = script === READ_ETCD_MANIFEST ? 'read manifest' : script === STOP_CONTROL_PLANE ? 'stop control plane' : script === START_CONTROL_PLANE ? 'start control plane' : script === SWAP_SCRIPT ? 'swap data' : script === DISCARD_RESTORED ? 'discard restored' : script === DISCARD_BEFORE ? 'discard before' : script.includes('snapshot save') ? 'snapshot' : script.includes('etcdutl snapshot restore') ? 'rebuild' : script;
+      const named = script === READ_ETCD_MANIFEST ? 'read manifest' : script === STOP_CONTROL_PLANE ? 'stop control plane' : script === START_CONTROL_PLANE ? 'start control plane' : script === SWAP_SCRIPT ? 'swap data' : script === DISCARD_RESTORED ? 'discard restored' : script === DISCARD_BEFORE ? 'discard before' : script.includes('snapshot save') ? 'snapshot' : script.includes("'snapshot' 'restore'") ? 'rebuild' : script;
       calls.push(`${node}: ${named}`);
+      if (named === 'rebuild' && failRebuild) throw new Error('ctr: failed to mount /var/lib: no space left on device');
+      runsEtcdutl(script);
       if (named === 'read manifest') return manifest;
       if (named === 'snapshot') return 'Snapshot saved at /var/lib/etcd/kdrill-snapshot.db\n{"hash":3735928559,"revision":4821,"totalKey":912,"totalSize":6291456}\n';
-      if (named === 'rebuild' && failRebuild) throw new Error('ctr: image "registry.k8s.io/etcd:3.5.21-0": not found');
       if (named === 'stop control plane') api.failNext({ path: /^\/api\/v1\/namespaces$/, status: 503, reason: 'ServiceUnavailable', times: 1 });
       return '';
     },
@@ -59,6 +79,7 @@ const act = (type: 'etcd-snapshot' | 'etcd-restore') => connected.act(type, {}, 
 
 beforeEach(async () => {
   calls.length = 0;
+  pulled.length = 0;
   failRebuild = false;
   api = await KubeTestServer.start();
   await seedKindCluster(api);
@@ -74,12 +95,14 @@ afterEach(async () => {
 describe('etcd snapshot and restore on kind', () => {
   it('saves a snapshot through the control-plane node, then rebuilds etcd from it with the API server stopped, and waits for the API server', async () => {
     const saved = await act('etcd-snapshot');
-    expect(saved).toMatchObject({ fromNode: CONTROL_PLANE.name, revision: 4821, keys: 912, bytes: 6291456 });
+    expect(saved).toMatchObject({ fromNode: CONTROL_PLANE.name, revision: 4821, keys: 912, bytes: 6291456, statusBy: `etcdutl from ${RELEASE_IMAGE}` });
+    expect(pulled).toEqual([RELEASE_IMAGE]);
     expect(String(saved.file)).toMatch(/^\/var\/lib\/kdrill-backups\/etcd-snapshots\/.*-kdrill-control-plane\.db$/);
     expect(String(saved.hostFile)).toMatch(/^\/tmp\/kdrill-backups\/etcd-snapshots\//);
 
     const restored = await act('etcd-restore');
     expect(calls).toEqual([
+      `${CONTROL_PLANE.name}: read manifest`,
       `${CONTROL_PLANE.name}: snapshot`,
       `${CONTROL_PLANE.name}: read manifest`,
       `${CONTROL_PLANE.name}: stop control plane`,
@@ -88,22 +111,26 @@ describe('etcd snapshot and restore on kind', () => {
       `${CONTROL_PLANE.name}: start control plane`,
       `${CONTROL_PLANE.name}: discard before`,
     ]);
-    expect(restored).toMatchObject({ revision: 4821, members: [CONTROL_PLANE.name], snapshot: saved.hostFile });
+    expect(restored).toMatchObject({ revision: 4821, members: [CONTROL_PLANE.name], snapshot: saved.hostFile, restoredBy: `etcdutl from ${RELEASE_IMAGE}` });
     // The API server failed once after the restart: kdrill waited for it.
     expect(Number(restored.apiMs)).toBeGreaterThan(1_000);
   });
 
-  it('rebuilds each member with etcdutl from etcd\'s own image, the same membership and token, and the revision bumped', async () => {
+  it('rebuilds each member with etcdutl from etcd\'s release image of the member\'s version (kubeadm\'s has none), the same membership and token, and the revision bumped', async () => {
     const { rebuildScript } = await import('../../../../harness/backends/kubernetes/etcd/restore.js');
     const script = rebuildScript({ node: CONTROL_PLANE.name, name: CONTROL_PLANE.name, peerUrl: `https://${CONTROL_PLANE.address}:2380`, image: ETCD_IMAGE }, '/var/lib/kdrill-backups/etcd-snapshots/s.db', `${CONTROL_PLANE.name}=https://${CONTROL_PLANE.address}:2380`, 'kdrill-restore-x');
-    expect(script).toContain(`ctr -n k8s.io run --rm --mount type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw ${ETCD_IMAGE} kdrill-restore-x-${CONTROL_PLANE.name} etcdutl snapshot restore /var/lib/kdrill-backups/etcd-snapshots/s.db`);
-    expect(script).toContain(`--initial-cluster ${CONTROL_PLANE.name}=https://${CONTROL_PLANE.address}:2380 --initial-cluster-token kdrill-restore-x --initial-advertise-peer-urls https://${CONTROL_PLANE.address}:2380 --bump-revision 1000000000 --mark-compacted`);
+    expect(script).toContain(`ctr -n k8s.io run --rm --mount type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw '${RELEASE_IMAGE}' 'kdrill-restore-x-${CONTROL_PLANE.name}' etcdutl 'snapshot' 'restore' '/var/lib/kdrill-backups/etcd-snapshots/s.db'`);
+    expect(script).toContain(`'--initial-cluster' '${CONTROL_PLANE.name}=https://${CONTROL_PLANE.address}:2380' '--initial-cluster-token' 'kdrill-restore-x' '--initial-advertise-peer-urls' 'https://${CONTROL_PLANE.address}:2380' '--bump-revision' '1000000000' '--mark-compacted'`);
+    expect(() => runsEtcdutl(script)).not.toThrow();
+    // etcdutl where the old code ran it, kubeadm's image: not there.
+    expect(() => runsEtcdutl(`ctr -n k8s.io run --rm ${ETCD_IMAGE} x etcdutl snapshot restore s.db`)).toThrow(/exec: "etcdutl": executable file not found/);
+    expect(() => runsEtcdutl('crictl exec "$c" etcdutl snapshot status s.db -w json')).toThrow(/executable file not found/);
   });
 
   it('restarts the control plane on its old data when a rebuild fails', async () => {
     await act('etcd-snapshot');
     failRebuild = true;
-    await expect(act('etcd-restore')).rejects.toThrow('etcd-restore: rebuilding the members failed, so the control plane was restarted on its old data: ctr: image "registry.k8s.io/etcd:3.5.21-0": not found');
+    await expect(act('etcd-restore')).rejects.toThrow('etcd-restore: rebuilding the members failed, so the control plane was restarted on its old data: ctr: failed to mount /var/lib: no space left on device');
     expect(calls.slice(-3)).toEqual([`${CONTROL_PLANE.name}: rebuild`, `${CONTROL_PLANE.name}: discard restored`, `${CONTROL_PLANE.name}: start control plane`]);
     expect(calls).not.toContain(`${CONTROL_PLANE.name}: swap data`);
   });
