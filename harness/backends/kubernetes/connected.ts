@@ -23,6 +23,7 @@ import { startK6Job } from './load/k6-job.js';
 import { markKept } from './reap-run.js';
 import { startLedgerJob } from './load/ledger-job.js';
 import { readApiServerAddresses } from './injectors/api-server.js';
+import { memberSessions } from './member-sessions.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
 // cluster: disposing the connection leaves it standing (faults are reverted by the engine).
@@ -89,6 +90,8 @@ export async function connectKubernetes(
     endpoints: async (): Promise<Endpoints> => ({
       readWrite: `postgresql://${encodeURIComponent(secretRef.user)}@${host}:${readWritePort}/postgres`,
       readOnly: `postgresql://${encodeURIComponent(secretRef.user)}@${host}:${readOnlyPort}/postgres`,
+      // The pods have no address kdrill can reach: each member is asked through exec of psql.
+      memberSessions: memberSessions(client, await view(), target.namespace, target.container),
       ...(restored.length ? { restored: [...restored] } : {}),
       user: secretRef.user,
       password,
