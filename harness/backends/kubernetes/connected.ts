@@ -24,13 +24,14 @@ import { markKept } from './reap-run.js';
 import { startLedgerJob } from './load/ledger-job.js';
 import { readApiServerAddresses } from './injectors/api-server.js';
 import { memberSessions } from './member-sessions.js';
+import { asynchronousTier0Warning } from './replication-mode.js';
 
 // A drill's view of the StatefulSet in one allow-listed namespace. kdrill does not own the
 // cluster: disposing the connection leaves it standing (faults are reverted by the engine).
 export async function connectKubernetes(
   target: KubernetesTarget,
   client: KubeClient,
-  ctx: Pick<RunContext, 'log' | 'attachOnly' | 'keepRestored'> & { readonly runDir?: string },
+  ctx: Pick<RunContext, 'log' | 'attachOnly' | 'keepRestored' | 'tier'> & { readonly runDir?: string },
   options: { chaos?: ChaosTimeouts; nodes?: NodeTimeouts; kind?: KindNodeOps } = {},
 ): Promise<ConnectedBackend> {
   const timeouts = options.chaos ?? DEFAULT_CHAOS_TIMEOUTS;
@@ -84,6 +85,8 @@ export async function connectKubernetes(
   const service = { host, port: readWritePort, user: secretRef.user, password, database: 'postgres' };
   const inCluster = (database: string) => inClusterDatabase(target, database);
   ctx.log(`connected to ${target.context}: StatefulSet ${target.namespace}/${target.statefulSet}, ${latest.pods.length} pods on ${latest.nodes.length} nodes`);
+  const replicationWarning = await asynchronousTier0Warning(client, workload, latest, ctx.tier);
+  if (replicationWarning) ctx.log(`warning: ${replicationWarning}`);
 
   return {
     topology: async () => (await view()).topology,
