@@ -1,6 +1,7 @@
 import type { DbTarget } from '../db/target.js';
 import type { Ledger } from '../load/ledger/ledger.js';
-import type { LoadStats, RunningLoad } from '../load/types.js';
+import type { RunningLoad } from '../load/types.js';
+import type { LoadStats } from '../model/load.js';
 import type { AbortSpec } from '../scenario/schema/abort.js';
 import { formatDuration } from '../common/duration.js';
 import { isReplica, readLedgerTable } from '../verify/ledger-readback/read.js';

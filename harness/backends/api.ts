@@ -2,7 +2,8 @@ import { ErrorCode, KdrillError } from '../common/errors.js';
 import { fakeBackend } from './fake/index.js';
 import { kubernetesBackend } from './kubernetes/index.js';
 import { localBackend } from './local/index.js';
-import type { Backend, BackendKind } from './types.js';
+import type { Backend } from './types.js';
+import type { BackendKind } from '../model/topology.js';
 
 // Explicit registry, in BACKEND_KINDS order. The registry test checks it against the folders.
 export const BACKENDS: ReadonlyMap<BackendKind, Backend> = new Map(

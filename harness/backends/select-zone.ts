@@ -1,5 +1,5 @@
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import type { Topology } from './types.js';
+import type { Topology } from '../model/topology.js';
 
 // "primary" or a zone name → the zone's name; `primaryZone` says where the primary is, as
 // each backend knows it (the node holding it, or the pod).

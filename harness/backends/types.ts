@@ -1,32 +1,9 @@
-import type { FaultType, Injector } from '../faults/types.js';
+import type { BackendKind, Topology } from '../model/topology.js';
+import type { Injector } from '../faults/types.js';
+import type { FaultType } from '../model/fault.js';
 import type { ActionType } from '../actions/types.js';
 import type { Journal } from '../engine/journal.js';
 import type { Scenario } from '../scenario/schema/index.js';
-
-export const BACKEND_KINDS = ['local', 'kubernetes', 'fake'] as const;
-export type BackendKind = (typeof BACKEND_KINDS)[number];
-
-export type MemberRole = 'primary' | 'replica' | 'unknown' | 'down';
-
-export interface Member {
-  readonly name: string;
-  readonly role: MemberRole;
-  readonly kind: 'postgresql' | 'etcd';
-  readonly timeline?: number;
-  readonly lagBytes?: number;
-}
-
-export interface TopologyNode {
-  readonly name: string;
-  readonly zone: string;
-  readonly address?: string;
-  readonly members: readonly Member[];
-}
-
-// Zones → nodes → database members with their roles, as the backend sees them now.
-export interface Topology {
-  readonly zones: readonly { readonly name: string; readonly nodes: readonly TopologyNode[] }[];
-}
 
 // One database member reached without a connection string (psql run in its pod).
 export interface MemberSession {
@@ -133,7 +110,7 @@ export interface ConnectedBackend extends AsyncDisposable {
   // The version of each component the backend runs (PostgreSQL, Patroni, etcd…), for reports.
   versions?(): Promise<Readonly<Record<string, string>>>;
   // Reverts a fault from its persisted record alone (after a harness crash).
-  revertFromRecord(record: import('../faults/types.js').RevertRecord): Promise<void>;
+  revertFromRecord(record: import('../model/fault.js').RevertRecord): Promise<void>;
   // k6 run inside the cluster (a Job), for when k6 is not installed where kdrill runs.
   startK6Job?(request: InClusterK6Request): Promise<import('../load/types.js').RunningLoad>;
   // The ledger driver run inside the cluster (a Job), its events replayed into `ledger`.
@@ -155,7 +132,7 @@ export interface InClusterLoadRequest {
   readonly concurrency: number;
   readonly maxDurationMs: number;
   readonly database: string;
-  readonly clock: import('../engine/clock.js').Clock;
+  readonly clock: import('../model/time.js').Clock;
   readonly log: (line: string) => void;
 }
 

@@ -1,6 +1,6 @@
 import { formatDuration } from '../common/duration.js';
 import type { Journal, JournalEntry } from '../engine/index.js';
-import type { LoadStats } from '../load/types.js';
+import type { LoadStats } from '../model/load.js';
 import { terminalText } from './output.js';
 
 // What the status line shows: where the run is, and what the load and the faults are doing.

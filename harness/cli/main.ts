@@ -1,3 +1,4 @@
+import type { RunOpts } from './commands/run.js';
 import { Command, CommanderError, Option } from 'commander';
 import { REPORT_FORMATS } from '../scenario/schema/report.js';
 import type { ClusterOpts } from './commands/cluster.js';
@@ -133,14 +134,6 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .action(wrap(() => schemaCommand(output)));
 
   return program;
-}
-
-export interface RunOpts {
-  out?: string;
-  dryRun?: boolean;
-  nonInteractive?: boolean;
-  keepRestored?: boolean;
-  allowDir?: string[];
 }
 
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {

@@ -1,5 +1,5 @@
 import { formatDuration } from '../common/duration.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../model/time.js';
 import type { Recorder } from './revert.js';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

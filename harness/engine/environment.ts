@@ -1,5 +1,6 @@
 import os from 'node:os';
-import type { ConnectedBackend, Topology } from '../backends/types.js';
+import type { ConnectedBackend } from '../backends/types.js';
+import type { Topology } from '../model/topology.js';
 
 // What a run ran on, for the report: the topology as it was when the drill began, and the
 // versions of the backend's components, of Node.js, the operating system and kdrill. Best

@@ -1,10 +1,10 @@
 // The engine's public surface: run a plan, journal it, revert what it armed, recompute results.
 export { runDrill, type RunOptions } from './run.js';
 export { deriveStatus, resultFromJournal, statusFromJournal, type FaultResult, type RunResult, type StepResult } from './result.js';
-export { FakeClock, monotonicClock, type Clock, type SleepOptions } from './clock.js';
+export { monotonicClock } from './clock.js';
+export { type Clock, type SleepOptions } from '../model/time.js';
 export {
   FileJournal,
-  MemoryJournal,
   parseJournal,
   readJournal,
   RUN_STATUSES,

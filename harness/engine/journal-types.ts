@@ -1,12 +1,10 @@
+import type { MonoTime } from '../model/time.js';
 import type { SerializedError } from '../common/errors.js';
-import type { RevertRecord } from '../faults/types.js';
+import type { RevertRecord } from '../model/fault.js';
 import type { Plan } from '../scenario/plan-types.js';
-import type { LoadSummary } from '../load/types.js';
-import type { Topology } from '../backends/types.js';
-import type { LoadSeries } from '../measure/series.js';
-
-// Milliseconds on the harness's one monotonic clock, measured from the run's start.
-export type MonoTime = number;
+import type { LoadSummary } from '../model/load.js';
+import type { Topology } from '../model/topology.js';
+import type { LoadSeries } from '../model/load.js';
 
 export const RUN_STATUSES = ['passed', 'targets-missed', 'integrity-failed', 'aborted', 'interrupted', 'errored', 'cleanup-incomplete'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

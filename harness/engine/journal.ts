@@ -2,11 +2,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { DamagedFileError, ErrorCode, KdrillError, quoteText } from '../common/errors.js';
 import { bytesText, dropTornLastLine, parseJsonText, readJsonLines, type JsonLinesLimits, type RawLine } from '../common/jsonl-file.js';
 import { redactValue } from '../common/redact.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../model/time.js';
 import { checkEntry } from './journal-schema.js';
 import type { Journal, JournalEntry } from './journal-types.js';
 
-export type { Journal, JournalEntry, JournalEntryKind, MonoTime, RevertReason, RunStatus } from './journal-types.js';
+export type { Journal, JournalEntry, JournalEntryKind, RevertReason, RunStatus } from './journal-types.js';
+export type { MonoTime } from '../model/time.js';
 export { RUN_STATUSES } from './journal-types.js';
 
 // A journal entry of one kind, and an entry before the clock stamps its `at`.
@@ -59,19 +60,6 @@ export class FileJournal implements Journal, AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-}
-
-// An in-memory journal for tests: entries go through the same redaction and JSON round trip.
-export class MemoryJournal implements Journal {
-  readonly entries: JournalEntry[] = [];
-  readonly lines: string[] = [];
-  constructor(readonly path = 'memory:journal') {}
-
-  async append(entry: JournalEntry): Promise<void> {
-    const line = JSON.stringify(redactValue(entry));
-    this.lines.push(line);
-    this.entries.push(JSON.parse(line) as JournalEntry);
   }
 }
 

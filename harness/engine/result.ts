@@ -1,9 +1,10 @@
 import type { SerializedError } from '../common/errors.js';
-import type { FaultType } from '../faults/types.js';
+import type { FaultType } from '../model/fault.js';
 import type { StepKind } from '../scenario/schema/index.js';
 import type { EntryOf } from './journal.js';
 import type { ResolvedTargets } from '../scenario/plan-types.js';
-import type { JournalEntry, MeasurementName, MonoTime, RunStatus } from './journal-types.js';
+import type { JournalEntry, MeasurementName, RunStatus } from './journal-types.js';
+import type { MonoTime } from '../model/time.js';
 import { pendingReverts } from './revert.js';
 
 export interface FaultResult {

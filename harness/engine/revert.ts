@@ -1,8 +1,10 @@
 import { revertOnceHandle } from '../faults/handle.js';
 import { ErrorCode, KdrillError, serializeError } from '../common/errors.js';
 import type { ConnectedBackend } from '../backends/types.js';
-import type { FaultHandle, RevertRecord } from '../faults/types.js';
-import { monotonicClock, type Clock } from './clock.js';
+import type { FaultHandle } from '../faults/types.js';
+import type { RevertRecord } from '../model/fault.js';
+import { monotonicClock } from './clock.js';
+import { type Clock } from '../model/time.js';
 import { stampedJournal, type EntryOf, type UnstampedEntry } from './journal.js';
 import type { Journal, JournalEntry, RevertReason } from './journal-types.js';
 

@@ -4,7 +4,7 @@ import type { Backend, ConnectedBackend } from '../backends/types.js';
 import type { Plan } from '../scenario/plan-types.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import { RunSignals, type RunStop, type SignalSource } from './abort.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../model/time.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { loadSeries } from '../measure/series.js';
 import type { RunningLoad } from '../load/types.js';

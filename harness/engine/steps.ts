@@ -1,13 +1,13 @@
 import { formatDuration } from '../common/duration.js';
 import { ErrorCode, KdrillError, serializeError } from '../common/errors.js';
 import type { ActionContext, ConnectedBackend } from '../backends/types.js';
-import type { FaultHandle, RevertRecord } from '../faults/types.js';
+import type { FaultHandle } from '../faults/types.js';
 import type { PlannedStep } from '../scenario/plan-types.js';
 import type { RunSignals } from './abort.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../model/time.js';
 import type { Journal, JournalEntry } from './journal-types.js';
 import { handleFromRecord, type ArmedFaults, type Recorder } from './revert.js';
-import { injectContext } from '../faults/inject-context.js';
+import { injectContext } from './inject-context.js';
 
 type StepOf<K extends PlannedStep['kind']> = Extract<PlannedStep, { kind: K }>;
 export type CheckpointStep = StepOf<'checkpoint'>;
@@ -143,35 +143,26 @@ async function repeatAction(step: StepOf<'action'>, every: number, started: numb
   }
 }
 
-// plan → inject (the injector journals fault-armed first) → fault-injected → register → schedule.
+// plan → inject (the injector arms its revert record first) → fault-injected → register → schedule.
 async function faultStep(step: StepOf<'fault'>, ctx: StepContext): Promise<unknown> {
   const { type, params, durationMs } = step.fault;
   const injector = ctx.connected.injector(type);
   const faultPlan = injector.plan(params, await ctx.connected.topology());
   const faultId = faultIdFor(step);
-  let record: RevertRecord | undefined;
-  const watching: Journal = {
-    path: ctx.journal.path,
-    append: (entry) => {
-      if (entry.kind !== 'fault-armed' || entry.fault !== faultId) return ctx.journal.append(entry);
-      record = entry.revert;
-      // Injectors do not know step ids (InjectContext has none): the engine fills it in.
-      return ctx.journal.append({ ...entry, step: step.id });
-    },
-  };
   let handle: FaultHandle;
-  const injecting = injectContext({ runId: ctx.runId, faultId, journal: watching, signal: ctx.signals.signal, log: ctx.log });
+  const injecting = injectContext({ runId: ctx.runId, faultId, stepId: step.id, record: (entry) => ctx.journal.record(entry), signal: ctx.signals.signal, log: ctx.log });
   try {
     handle = await injector.inject(faultPlan, injecting);
   } catch (error) {
     // The record was journalled, so harm may have started: revert it from the record at the end.
+    const record = injecting.armed();
     if (record) ctx.armed.register(handleFromRecord(record, ctx.connected), step.id);
     throw error;
   }
   ctx.armed.register(handle, step.id);
-  if (!record || handle.id !== faultId) {
+  if (!injecting.armed() || handle.id !== faultId) {
     throw new KdrillError(ErrorCode.INTERNAL, `the ${type} injector armed ${handle.id} without journalling a revert record for ${faultId} first`, {
-      hint: 'an Injector must append a fault-armed entry via ctx.journal before the fault takes effect',
+      hint: 'an Injector must call ctx.arm(record) before the fault takes effect',
     });
   }
   // t0 is when the harm took effect; an injector that did not say so took effect by now.

@@ -1,4 +1,5 @@
-import type { JournalEntry, MonoTime } from './journal-types.js';
+import type { JournalEntry } from './journal-types.js';
+import type { MonoTime } from '../model/time.js';
 
 // The run's monotonic clock against the wall clock: run-start records both at one moment.
 // Wall times are what PostgreSQL and pgBackRest speak (recovery targets); journal times are

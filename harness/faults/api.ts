@@ -22,7 +22,8 @@ import { primaryCrash } from './primary-crash/index.js';
 import { zoneOutage } from './zone-outage/index.js';
 import { zonePairPartition } from './zone-pair-partition/index.js';
 import { zonePartition } from './zone-partition/index.js';
-import type { FaultDefinition, FaultType } from './types.js';
+import type { FaultDefinition } from './types.js';
+import type { FaultType } from '../model/fault.js';
 
 // In FAULT_TYPES order. The registry test checks these keys against FAULT_TYPES and the folders.
 const definitions: readonly FaultDefinition[] = [

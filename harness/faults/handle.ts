@@ -1,4 +1,5 @@
-import type { FaultHandle, RevertRecord } from './types.js';
+import type { FaultHandle } from './types.js';
+import type { RevertRecord } from '../model/fault.js';
 
 // A FaultHandle whose revert runs `heal` once: concurrent calls share one attempt, a success
 // makes every later call a no-op, and a failure leaves it armed so it can be retried.

@@ -1,34 +1,7 @@
+import type { FaultParams, FaultType, RevertRecord } from '../model/fault.js';
 import type { z } from 'zod';
-import type { Journal } from '../engine/journal.js';
-import type { Topology } from '../backends/types.js';
+import type { Topology } from '../model/topology.js';
 
-// Every fault type kdrill knows. Backends declare which of these they can inject.
-export const FAULT_TYPES = [
-  'node-crash',
-  'node-freeze',
-  'node-isolation',
-  'node-drain',
-  'zone-outage',
-  'zone-partition',
-  'zone-pair-partition',
-  'primary-crash',
-  'postgres-kill',
-  'pod-kill',
-  'pod-failure',
-  'network-delay',
-  'network-loss',
-  'cpu-stress',
-  'memory-stress',
-  'io-latency',
-  'io-fault',
-  'clock-skew',
-  'etcd-member-kill',
-  'etcd-quorum-loss',
-  'etcd-data-loss',
-  'cluster-loss',
-  'backup-corruption',
-] as const;
-export type FaultType = (typeof FAULT_TYPES)[number];
 
 export type FaultCategory = 'process' | 'node' | 'network' | 'resource' | 'control-plane' | 'data';
 
@@ -45,8 +18,6 @@ export interface FaultDefinition<S extends z.ZodObject = z.ZodObject> {
   describe(params: z.infer<S>): string;
 }
 
-// Parameters of a planned fault after validation: plain JSON.
-export type FaultParams = Record<string, unknown>;
 
 // What a backend resolved a fault to, before injecting it: pure data, shown by --dry-run.
 export interface FaultPlan {
@@ -60,15 +31,6 @@ export interface FaultPlan {
   readonly resolved?: Readonly<Record<string, unknown>>;
 }
 
-// The undo, persisted before the harm so `kdrill cleanup` can revert after a crash.
-// Data, never code: the backend that armed it knows how to interpret it.
-export interface RevertRecord {
-  readonly backend: string;
-  readonly type: FaultType;
-  readonly faultId: string;
-  readonly runId: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
 
 // A fault that is armed. revert() is idempotent: a second call is a no-op.
 export interface FaultHandle extends AsyncDisposable {
@@ -81,8 +43,10 @@ export interface FaultHandle extends AsyncDisposable {
 export interface InjectContext {
   readonly runId: string;
   readonly faultId: string;
-  readonly journal: Journal;
   readonly signal: AbortSignal;
+  // Journals the revert record (`fault-armed`) through the engine, which stamps its time and
+  // step. Await it before the fault takes effect: `kdrill cleanup` reverts from it after a crash.
+  arm(record: RevertRecord): Promise<void>;
   // Journals the moment the harm took effect (t0 of the fault's measurement window). Call it
   // right after the harmful action (the kill, the link down, the object created), before any
   // waiting that completes the fault; the first call counts. An injector that never calls it
@@ -96,6 +60,6 @@ export interface InjectContext {
 export interface Injector {
   readonly type: FaultType;
   plan(params: FaultParams, topology: Topology): FaultPlan;
-  // Must journal the revert record (via ctx.journal) before the fault takes effect.
+  // Must arm the revert record (ctx.arm) before the fault takes effect.
   inject(plan: FaultPlan, ctx: InjectContext): Promise<FaultHandle>;
 }

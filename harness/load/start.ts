@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ConnectedBackend } from '../backends/types.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
 import { dbTargetOf, ensureDatabase } from '../db/target.js';
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from '../model/time.js';
 import type { StartedLoad } from '../engine/run.js';
 import type { LoadSpec } from '../scenario/schema/load.js';
 import { LEDGER_FILE, saveLedger } from './ledger/file.js';

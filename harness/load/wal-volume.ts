@@ -1,5 +1,6 @@
 import { withDb, type DbTarget } from '../db/target.js';
-import type { LoadSummary, RunningLoad } from './types.js';
+import type { RunningLoad } from './types.js';
+import type { LoadSummary } from '../model/load.js';
 
 // The WAL the server wrote while the load ran: the change rate the report's planning figures
 // (replication and backup bandwidth) are derived from. Read as pg_current_wal_lsn() through

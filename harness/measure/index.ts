@@ -5,6 +5,7 @@ export { faultWindows, windowAt } from './windows.js';
 export { gapBound } from './gap.js';
 export { missingAcknowledged, type MissingAcknowledged, type Readback } from './rpo.js';
 export { lastRestore, measureRestore, restoreRto, type RestoreMeasurement, type RestoreStep } from './restore.js';
-export { loadSeries, type LoadSeries } from './series.js';
+export { loadSeries } from './series.js';
+export { type LoadSeries } from '../model/load.js';
 export { NO_FAULT, unmeasured } from './types.js';
 export type { DrillMeasurement, DrillOptions, FaultWindow, GapBound, LaterDisruption, Measurement, OfferedLoad, WindowMeasurement } from './types.js';

@@ -1,7 +1,8 @@
 import type { EntryOf } from '../engine/journal.js';
-import type { JournalEntry, MonoTime } from '../engine/journal-types.js';
+import type { JournalEntry } from '../engine/journal-types.js';
+import type { MonoTime } from '../model/time.js';
 import type { Ledger } from '../load/ledger/ledger.js';
-import { OUTCOMES } from '../load/types.js';
+import { OUTCOMES } from '../model/writes.js';
 import type { Readback } from './rpo.js';
 import { faultWindows, windowAt } from './windows.js';
 import { monoTimeAt } from '../engine/wall-clock.js';

@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../engine/journal-types.js';
 import type { Ledger } from '../load/ledger/ledger.js';
-import { OUTCOMES } from '../load/types.js';
+import { OUTCOMES } from '../model/writes.js';
 import { firstAtOrAfter } from './sorted.js';
 import { unmeasured, type FaultWindow, type LaterDisruption, type Measurement } from './types.js';
 

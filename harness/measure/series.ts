@@ -1,22 +1,12 @@
-import type { MonoTime } from '../engine/journal-types.js';
+import type { LoadSeries } from '../model/load.js';
+import type { MonoTime } from '../model/time.js';
 import type { Ledger } from '../load/ledger/ledger.js';
-import { OUTCOMES } from '../load/types.js';
+import { OUTCOMES } from '../model/writes.js';
 
 const ACKED = OUTCOMES.indexOf('acked');
 const PENDING = OUTCOMES.indexOf('pending');
 // A chart needs no more points than a screen has columns: a 3-hour drill still fits.
 const MAX_BUCKETS = 1_200;
-
-// The load over time, for the report's timeline chart: per bucket, the writes acknowledged,
-// the writes that failed or ended in doubt, and the mean latency of the acknowledged ones.
-// Journalled with load-stop, so a report renders it from the journal alone.
-export interface LoadSeries {
-  readonly startAt: MonoTime; // the first bucket's start
-  readonly bucketMs: number;
-  readonly acked: readonly number[]; // by acknowledgement time
-  readonly failed: readonly number[]; // failed or in doubt, by the time the client gave up
-  readonly latencyMs: readonly (number | null)[]; // null where nothing was acknowledged
-}
 
 // Buckets of a second, or wider when the load ran long, covering `from`…`to`.
 export function loadSeries(ledger: Ledger, from: MonoTime, to: MonoTime): LoadSeries {

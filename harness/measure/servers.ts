@@ -1,5 +1,5 @@
 import type { Ledger } from '../load/ledger/ledger.js';
-import { OUTCOMES } from '../load/types.js';
+import { OUTCOMES } from '../model/writes.js';
 import { firstAfter } from './sorted.js';
 
 const ACKED = OUTCOMES.indexOf('acked');

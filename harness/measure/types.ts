@@ -1,4 +1,5 @@
-import type { JournalEntry, MeasurementName, MonoTime } from '../engine/journal-types.js';
+import type { JournalEntry, MeasurementName } from '../engine/journal-types.js';
+import type { MonoTime } from '../model/time.js';
 
 // A measured number with what it was derived from: the journal entries and the ledger facts
 // (ids and times) an auditor needs to recompute it.

@@ -1,6 +1,6 @@
 import type { ActionType } from '../actions/types.js';
-import type { BackendKind } from '../backends/types.js';
-import type { FaultType } from '../faults/types.js';
+import type { BackendKind } from '../model/topology.js';
+import type { FaultType } from '../model/fault.js';
 import type { FaultExpectation, Scenario, StepKind } from './schema/index.js';
 
 // The targets a drill is judged against, after tier policy, compliance presets and overrides.

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
-import { OUTCOMES } from '../../harness/load/types.js';
+import { OUTCOMES } from '../../harness/model/writes.js';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 import { measured, runDrillCli, type EntryOf } from '../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome } from '../helpers/local-cluster.js';

@@ -5,7 +5,7 @@ import { listNetns } from '../../harness/backends/local/network/index.js';
 import { loadState } from '../../harness/backends/local/state.js';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
-import { OUTCOMES } from '../../harness/load/types.js';
+import { OUTCOMES } from '../../harness/model/writes.js';
 import { chromiumUnavailable, renderInChromium } from '../helpers/chromium.js';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 import { ledgerIds, measured, restoredPrefix, runDrillCli, stepEntries, verdicts, type EntryOf } from '../helpers/drill-results.js';

@@ -4,7 +4,7 @@ import { withDb, type DbTarget } from '../../harness/db/target.js';
 import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
 import type { Ledger } from '../../harness/load/ledger/ledger.js';
-import { OUTCOMES } from '../../harness/load/types.js';
+import { OUTCOMES } from '../../harness/model/writes.js';
 import { spawnCli } from './cli.js';
 
 const ACKED = OUTCOMES.indexOf('acked');

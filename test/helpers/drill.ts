@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { createFakeBackend, type FakeState } from '../../harness/backends/fake/index.js';
 import type { Backend } from '../../harness/backends/types.js';
-import { FakeClock } from '../../harness/engine/clock.js';
-import { MemoryJournal } from '../../harness/engine/journal.js';
+import { FakeClock } from '../../harness/testing/fake-clock.js';
+import { MemoryJournal } from '../../harness/testing/memory-journal.js';
 import { runDrill, type DrillObserver, type RunOptions } from '../../harness/engine/run.js';
 import type { RunResult } from '../../harness/engine/result.js';
 import type { JournalEntry } from '../../harness/engine/journal-types.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../harness/engine/clock.js';
+import type { Clock } from '../../harness/model/time.js';
 import type { EventBuffer } from '../../harness/load/ledger-remote/event-buffer.js';
 import type { RunningLoad } from '../../harness/load/types.js';
 

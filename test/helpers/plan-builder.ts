@@ -1,5 +1,5 @@
 import type { ActionType } from '../../harness/actions/types.js';
-import type { FaultType } from '../../harness/faults/types.js';
+import type { FaultType } from '../../harness/model/fault.js';
 import type { Plan, PlannedStep } from '../../harness/scenario/plan-types.js';
 import type { Scenario } from '../../harness/scenario/schema/index.js';
 import type { FaultExpectation } from '../../harness/scenario/schema/steps.js';

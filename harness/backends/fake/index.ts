@@ -3,9 +3,11 @@ import { ACTIONS } from '../../actions/api.js';
 import type { ActionType } from '../../actions/types.js';
 import { ErrorCode, KdrillError } from '../../common/errors.js';
 import { parseFaultId } from '../../engine/steps.js';
-import { FAULT_TYPES, type FaultHandle, type FaultPlan, type FaultType, type InjectContext, type Injector, type RevertRecord } from '../../faults/types.js';
+import { type FaultHandle, type FaultPlan, type InjectContext, type Injector } from '../../faults/types.js';
+import { FAULT_TYPES, type FaultType, type RevertRecord } from '../../model/fault.js';
 import type { Scenario } from '../../scenario/schema/index.js';
-import type { ActionContext, Backend, ConnectedBackend, Topology } from '../types.js';
+import type { ActionContext, Backend, ConnectedBackend } from '../types.js';
+import type { Topology } from '../../model/topology.js';
 
 // In-memory cluster for engine tests (jepsen's atom-db): one node per zone, "<zone>-1", the
 // first zone's node primary. Faults take nodes down (or etcd, or just degrade them), a lost
@@ -176,8 +178,8 @@ async function inject(state: MutableState, plan: FaultPlan, ctx: InjectContext):
   }
   const effect = EFFECTS[plan.type];
   const record: RevertRecord = { backend: 'fake', type: plan.type, faultId: fault, runId: ctx.runId, data: { effect, nodes: [...plan.targets] } };
-  // The undo is durable before the harm. `at` and `step` are stamped by the engine's journal.
-  await ctx.journal.append({ kind: 'fault-armed', at: 0, fault, step: '', revert: record });
+  // The undo is durable before the harm.
+  await ctx.arm(record);
   state.events.push({ op: 'armed-journalled', fault });
   ctx.signal.throwIfAborted();
   for (const name of plan.targets) setOf(node(state, name), effect).add(fault);

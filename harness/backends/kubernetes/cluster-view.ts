@@ -1,7 +1,7 @@
 import type { KubeClient } from './client/kube-client.js';
 import type { KubeObject } from './client/types.js';
 import { LEADER_ROLE_VALUES, ROLE_LABEL, ZONE_LABEL } from './objects/postgres/options.js';
-import type { MemberRole, Topology } from '../types.js';
+import type { MemberRole, Topology } from '../../model/topology.js';
 import { conditionTrue } from './client/conditions.js';
 
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';

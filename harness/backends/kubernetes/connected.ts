@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { BackendUnavailableError, ErrorCode, KdrillError, UnsupportedFaultError } from '../../common/errors.js';
-import type { FaultType, RevertRecord } from '../../faults/types.js';
+import type { FaultType, RevertRecord } from '../../model/fault.js';
 import type { ConnectedBackend, Endpoints, RunContext } from '../types.js';
 import { KubeClient } from './client/kube-client.js';
 import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } from './cluster-view.js';

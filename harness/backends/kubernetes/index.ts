@@ -1,6 +1,6 @@
 import type { ActionType } from '../../actions/types.js';
 import { ErrorCode, KdrillError } from '../../common/errors.js';
-import type { FaultType } from '../../faults/types.js';
+import type { FaultType } from '../../model/fault.js';
 import type { Scenario } from '../../scenario/schema/index.js';
 import type { Backend, ConnectedBackend, RunContext } from '../types.js';
 import { refuseNodeFault } from './injectors/node-mechanisms.js';

@@ -3,7 +3,7 @@ import { ACTIONS } from '../../actions/api.js';
 import type { ActionType } from '../../actions/types.js';
 import { BackendUnavailableError, ErrorCode, KdrillError } from '../../common/errors.js';
 import { faultDefinition } from '../../faults/api.js';
-import type { FaultType, RevertRecord } from '../../faults/types.js';
+import type { FaultType, RevertRecord } from '../../model/fault.js';
 import { resolveFromScenario } from '../../scenario/package-root.js';
 import type { Scenario } from '../../scenario/schema/index.js';
 import type { Backend, ConnectedBackend, RunContext } from '../types.js';

@@ -12,7 +12,6 @@ import { compilePlan, formatPlan, loadScenarioFile } from '../../scenario/index.
 import { terminalCheckpointAnswerer } from '../checkpoint-prompt.js';
 import { exitCodeForStatus } from '../errors-to-exit.js';
 import { ExitCode } from '../exit-codes.js';
-import type { RunOpts } from '../main.js';
 import { progressLogger, type Output } from '../output.js';
 import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../run-dir.js';
 import { KDRILL_VERSION } from '../version.js';
@@ -21,6 +20,15 @@ import { redactText, redactValue } from '../../common/redact.js';
 
 
 // Validates, plans and runs one drill, then renders its reports. The exit code is the verdict.
+// `kdrill run`'s options as commander parses them.
+export interface RunOpts {
+  out?: string;
+  dryRun?: boolean;
+  nonInteractive?: boolean;
+  keepRestored?: boolean;
+  allowDir?: string[];
+}
+
 export async function runCommand(file: string, opts: RunOpts, output: Output): Promise<number> {
   const loaded = await loadScenarioFile(file, { allowDirs: opts.allowDir ?? [] });
   const plan = compilePlan(loaded);

@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { ErrorCode, KdrillError } from '../../common/errors.js';
 import { redactText } from '../../common/redact.js';
 import type { DbTarget } from '../../db/target.js';
-import type { Clock } from '../../engine/clock.js';
+import type { Clock } from '../../model/time.js';
 import type { RunningLoad } from '../types.js';
 import { summaryFromK6, type K6Export } from './summary.js';
 import { driverVariables } from '../driver-variables.js';

@@ -1,5 +1,5 @@
-import type { MonoTime } from '../../engine/journal-types.js';
-import type { LoadSummary } from '../types.js';
+import type { MonoTime } from '../../model/time.js';
+import type { LoadSummary } from '../../model/load.js';
 
 // One metric of k6's --summary-export: counters carry count/rate, rates passes/fails/value,
 // trends avg/min/med/max/p(90)/p(95).

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { timerSafeMs } from '../../common/long-timer.js';
 import { withDb, type DbTarget } from '../../db/target.js';
-import type { Clock } from '../../engine/clock.js';
-import type { LedgerWriter, LoadSummary, RunningLoad } from '../types.js';
+import type { Clock } from '../../model/time.js';
+import type { LedgerWriter, RunningLoad } from '../types.js';
+import type { LoadSummary } from '../../model/load.js';
 import { classifyWriteError } from './classify.js';
 import { LedgerInsert } from './insert.js';
 import { RateLimiter } from './rate.js';

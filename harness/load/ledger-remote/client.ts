@@ -1,6 +1,7 @@
-import type { Clock } from '../../engine/clock.js';
-import type { MonoTime } from '../../engine/journal-types.js';
-import type { ClockAlignment, LedgerWriter, LoadStats, LoadSummary, RetimableLedger, RunningLoad } from '../types.js';
+import type { Clock } from '../../model/time.js';
+import type { MonoTime } from '../../model/time.js';
+import type { LedgerWriter, RetimableLedger, RunningLoad } from '../types.js';
+import type { ClockAlignment, LoadStats, LoadSummary } from '../../model/load.js';
 import { interpolateClock, LiveClock } from './clock-map.js';
 import { replayEvent, type EventBatch } from './protocol.js';
 

@@ -1,5 +1,5 @@
-import type { MonoTime } from '../../engine/journal-types.js';
-import type { ClockAlignment } from '../types.js';
+import type { MonoTime } from '../../model/time.js';
+import type { ClockAlignment } from '../../model/load.js';
 
 // A remote driver's clock against kdrill's, from alignments taken at the start, periodically
 // while the load runs, and at the end. An alignment says: remote time R = at + shift happened

@@ -1,4 +1,5 @@
-import type { LedgerWriter, LoadStats } from '../types.js';
+import type { LedgerWriter } from '../types.js';
+import type { LoadStats } from '../../model/load.js';
 
 // The ledger driver run elsewhere (a pod) reports each write's fate as one line of text, in
 // the order they happened, times on its own monotonic clock (ms):

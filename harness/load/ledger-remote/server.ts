@@ -1,6 +1,7 @@
 import http from 'node:http';
-import type { Clock } from '../../engine/clock.js';
-import type { LoadSummary, RunningLoad } from '../types.js';
+import type { Clock } from '../../model/time.js';
+import type { RunningLoad } from '../types.js';
+import type { LoadSummary } from '../../model/load.js';
 import { EventBuffer } from './event-buffer.js';
 import type { EventBatch, RemoteSummary } from './protocol.js';
 

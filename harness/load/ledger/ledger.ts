@@ -1,5 +1,6 @@
-import type { MonoTime } from '../../engine/journal-types.js';
-import { OUTCOMES, type Outcome, type RetimableLedger } from '../types.js';
+import type { MonoTime } from '../../model/time.js';
+import { type RetimableLedger } from '../types.js';
+import { OUTCOMES, type Outcome } from '../../model/writes.js';
 
 const CHUNK = 1 << 20; // writes per chunk: memory grows in 18 MiB steps, never per write
 

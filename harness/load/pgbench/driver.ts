@@ -3,8 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { withDb, type DbTarget } from '../../db/target.js';
-import type { Clock } from '../../engine/clock.js';
-import type { LoadStats, LoadSummary, RunningLoad } from '../types.js';
+import type { Clock } from '../../model/time.js';
+import type { RunningLoad } from '../types.js';
+import type { LoadStats, LoadSummary } from '../../model/load.js';
 import { isClientAbort, parseProgress } from './output.js';
 
 export const PGBENCH_TABLE = 'kdrill_pgbench';

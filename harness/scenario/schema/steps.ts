@@ -3,7 +3,7 @@ import { FAULTS } from '../../faults/api.js';
 import { ACTIONS } from '../../actions/api.js';
 import { positiveWaitDuration, waitDuration } from './duration.js';
 import { dnsLabel } from './names.js';
-import type { FaultType } from '../../faults/types.js';
+import type { FaultType } from '../../model/fault.js';
 import type { ActionType } from '../../actions/types.js';
 import { hasKey, tagIs, taggedUnion, type Branch } from './tagged-union.js';
 

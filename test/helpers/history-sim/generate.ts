@@ -1,4 +1,4 @@
-import type { FaultType } from '../../../harness/faults/types.js';
+import type { FaultType } from '../../../harness/model/fault.js';
 import { Rng } from './prng.js';
 import type { Blip, Effect, EffectKind, FaultScript, LoadScript, Outlier, Script, Stall } from './script.js';
 

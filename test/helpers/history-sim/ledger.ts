@@ -1,5 +1,5 @@
 import { LEDGER_CHUNK, Ledger, type LedgerChunk } from '../../../harness/load/ledger/ledger.js';
-import { OUTCOMES } from '../../../harness/load/types.js';
+import { OUTCOMES } from '../../../harness/model/writes.js';
 import { OUTCOME, type WriteFacts } from './driver.js';
 
 // kdrill's Ledger of what the simulated driver's clients saw: per id, when it was sent, when

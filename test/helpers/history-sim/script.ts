@@ -1,4 +1,4 @@
-import type { FaultType } from '../../../harness/faults/types.js';
+import type { FaultType } from '../../../harness/model/fault.js';
 
 // A scripted history of the world: what happened to the cluster and when, in absolute
 // milliseconds on the run's one monotonic clock. The generator writes it; the world model,

@@ -6,10 +6,11 @@ import { etcdHealthOf } from '../../../harness/backends/local/cluster/observe.js
 import { pgbackrestConfigPath } from '../../../harness/backends/local/config/pgbackrest.js';
 import { run, tryRun } from '../../../harness/backends/local/exec.js';
 import type { ConnectedBackend } from '../../../harness/backends/types.js';
-import { MemoryJournal } from '../../../harness/engine/journal.js';
-import type { FaultHandle, FaultType } from '../../../harness/faults/types.js';
+import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
+import type { FaultHandle } from '../../../harness/faults/types.js';
+import type { FaultType } from '../../../harness/model/fault.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
-import { injectContext } from '../../../harness/faults/inject-context.js';
+import { testInjectContext } from '../../../harness/testing/inject-context.js';
 
 const unavailable = await localBackendUnavailable();
 
@@ -39,7 +40,7 @@ describe.skipIf(unavailable)(`local backend faults on a real cluster${unavailabl
     const injector = backend.injector(type);
     const plan = injector.plan(params, await backend.topology());
     const faultId = `s${journal.entries.length + 1}-${type}`;
-    const handle = await injector.inject(plan, injectContext({ runId: 'it', faultId, journal, signal: new AbortController().signal }));
+    const handle = await injector.inject(plan, testInjectContext({ runId: 'it', faultId, journal, signal: new AbortController().signal }));
     // The revert record was journalled before the harm, with the cluster it belongs to, and
     // t0 (fault-effective) once the harm was done.
     expect(journal.entries.at(-2)).toMatchObject({ kind: 'fault-armed', fault: faultId, revert: { backend: 'local', type, data: { clusterId: cluster.state.clusterId } } });

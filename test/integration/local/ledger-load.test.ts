@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { monotonicClock } from '../../../harness/engine/clock.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from '../../../harness/load/ledger-driver/index.js';
-import { OUTCOMES } from '../../../harness/load/types.js';
+import { OUTCOMES } from '../../../harness/model/writes.js';
 import { ledgerIds } from '../../helpers/drill-results.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 

@@ -7,7 +7,7 @@ import { monotonicClock } from '../../../harness/engine/clock.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { bundleLedgerDriver } from '../../../harness/load/ledger-remote/bundle.js';
 import { startRemoteLedgerLoad, waitPrepared } from '../../../harness/load/ledger-remote/client.js';
-import { OUTCOMES } from '../../../harness/load/types.js';
+import { OUTCOMES } from '../../../harness/model/writes.js';
 import { ledgerIds } from '../../helpers/drill-results.js';
 import { localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 import { localDriverTransport } from '../../helpers/driver-transport.js';

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { connectedLocal } from '../../../harness/backends/local/connected.js';
 import { processesUnder } from '../../../harness/backends/local/processes/find.js';
 import { listNetns } from '../../../harness/backends/local/network/index.js';
-import { MemoryJournal } from '../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
-import { injectContext } from '../../../harness/faults/inject-context.js';
+import { testInjectContext } from '../../../harness/testing/inject-context.js';
 
 const unavailable = await localBackendUnavailable();
 
@@ -30,14 +30,14 @@ describe.skipIf(unavailable)(`local backend in loopback mode${unavailable ? ` (s
       const signal = new AbortController().signal;
       const old = view.primaries[0]!;
       const crash = backend.injector('primary-crash');
-      const handle = await crash.inject(crash.plan({}, await backend.topology()), injectContext({ runId: 'lb', faultId: 's1', journal, signal }));
+      const handle = await crash.inject(crash.plan({}, await backend.topology()), testInjectContext({ runId: 'lb', faultId: 's1', journal, signal }));
       expect(await processesUnder(`${dir}/nodes/${old}`)).toEqual([]);
       await eventually('a new leader', () => cluster.observe(), (v) => v.primaries.length === 1 && v.primaries[0] !== old);
       await handle.revert();
       await eventually('healthy again', () => cluster.observe(), (v) => v.healthy, 120_000);
 
       const cut = backend.injector('zone-partition');
-      await expect(cut.inject(cut.plan({ zone: 'a' }, await backend.topology()), injectContext({ runId: 'lb', faultId: 's2', journal, signal }))).rejects.toThrow(/needs network namespaces; cluster .* runs in loopback mode/);
+      await expect(cut.inject(cut.plan({ zone: 'a' }, await backend.topology()), testInjectContext({ runId: 'lb', faultId: 's2', journal, signal }))).rejects.toThrow(/needs network namespaces; cluster .* runs in loopback mode/);
     }
     expect(await processesUnder(dir)).toEqual([]);
     expect(existsSync(dir)).toBe(false);

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorRateOf, watchDataLoss, watchErrorRate } from '../../../harness/assess/abort-conditions.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { PresentIds } from '../../../harness/verify/ledger-readback/present-ids.js';
-import type { LoadStats, RunningLoad } from '../../../harness/load/types.js';
+import type { RunningLoad } from '../../../harness/load/types.js';
+import type { LoadStats } from '../../../harness/model/load.js';
 
 const stats = (acked: number, failed = 0, inDoubt = 0, connectFailures = 0): LoadStats => ({ sent: acked + failed + inDoubt, acked, failed, inDoubt, connectFailures });
 

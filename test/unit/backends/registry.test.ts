@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../../harness/actions/api.js';
 import { detectPrivilege } from '../../../harness/backends/local/privilege.js';
 import { BACKENDS, backendFor } from '../../../harness/backends/api.js';
-import { BACKEND_KINDS } from '../../../harness/backends/types.js';
+import { BACKEND_KINDS } from '../../../harness/model/topology.js';
 import { BackendUnavailableError } from '../../../harness/common/errors.js';
-import { FAULT_TYPES } from '../../../harness/faults/types.js';
+import { FAULT_TYPES } from '../../../harness/model/fault.js';
 import { localTargetSchema } from '../../../harness/scenario/schema/target.js';
 
 const BACKENDS_DIR = fileURLToPath(new URL('../../../harness/backends/', import.meta.url));

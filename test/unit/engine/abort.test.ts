@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunSignals, RunStopped } from '../../../harness/engine/abort.js';
-import { FakeClock } from '../../../harness/engine/clock.js';
-import { MemoryJournal, stampedJournal } from '../../../harness/engine/journal.js';
+import { FakeClock } from '../../../harness/testing/fake-clock.js';
+import { stampedJournal } from '../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
 import { FakeSignals } from '../../helpers/drill.js';
 
 function setup(maxDurationMs?: number): { signals: RunSignals; source: FakeSignals; clock: FakeClock; journal: MemoryJournal; log: string[] } {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FakeClock, monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/engine/clock.js';
+import { FakeClock } from '../../../harness/testing/fake-clock.js';
 
 describe('FakeClock (manual)', () => {
   it('wakes sleepers in deadline order only when time is advanced past them', async () => {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeBackend } from '../../../harness/backends/fake/index.js';
-import { FakeClock } from '../../../harness/engine/clock.js';
-import { MemoryJournal, stampedJournal } from '../../../harness/engine/journal.js';
+import { FakeClock } from '../../../harness/testing/fake-clock.js';
+import { stampedJournal } from '../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
 import type { JournalEntry } from '../../../harness/engine/journal-types.js';
 import { ArmedFaults, cleanupFromJournal, handleFromRecord, pendingReverts } from '../../../harness/engine/revert.js';
-import type { FaultHandle, RevertRecord } from '../../../harness/faults/types.js';
+import type { FaultHandle } from '../../../harness/faults/types.js';
+import type { RevertRecord } from '../../../harness/model/fault.js';
 import { fakeTarget } from '../../helpers/plan-builder.js';
-import { injectContext } from '../../../harness/faults/inject-context.js';
+import { testInjectContext } from '../../../harness/testing/inject-context.js';
 
 const record = (faultId: string, backend = 'fake'): RevertRecord => ({ backend, type: 'node-crash', faultId, runId: 'r1', data: { effect: 'down', nodes: ['a-1'] } });
 
@@ -173,7 +175,7 @@ describe('cleanupFromJournal', () => {
     const runJournal = new MemoryJournal();
     const inject = async (faultId: string, type: 'node-crash' | 'zone-outage', params: Record<string, unknown>): Promise<FaultHandle> => {
       const injector = crashed.injector(type);
-      return injector.inject(injector.plan(params, await crashed.topology()), injectContext({ runId: 'r1', faultId, journal: runJournal, signal: ctx.signal }));
+      return injector.inject(injector.plan(params, await crashed.topology()), testInjectContext({ runId: 'r1', faultId, journal: runJournal, signal: ctx.signal }));
     };
     await inject('s1', 'node-crash', { node: 'c-1' });
     const second = await inject('s2', 'zone-outage', { zone: 'a' });

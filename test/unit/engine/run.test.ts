@@ -267,8 +267,7 @@ describe('runDrill', () => {
           ...inner,
           injector: (type) => {
             const real = inner.injector(type);
-            const silent = { path: 'silent', append: async () => {} };
-            return { ...real, inject: (faultPlan, injectCtx) => real.inject(faultPlan, { ...injectCtx, journal: silent }) };
+            return { ...real, inject: (faultPlan, injectCtx) => real.inject(faultPlan, { ...injectCtx, arm: async () => {} }) };
           },
         };
         return connected;

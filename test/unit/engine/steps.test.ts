@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunSignals } from '../../../harness/engine/abort.js';
-import { FakeClock } from '../../../harness/engine/clock.js';
+import { FakeClock } from '../../../harness/testing/fake-clock.js';
 import { faultIdFor, parseFaultId, withTimeout } from '../../../harness/engine/steps.js';
 
 describe('fault ids', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FAULTS, faultDefinition } from '../../../harness/faults/api.js';
-import { FAULT_TYPES, type FaultType } from '../../../harness/faults/types.js';
+import { FAULT_TYPES, type FaultType } from '../../../harness/model/fault.js';
 
 const FAULTS_DIR = fileURLToPath(new URL('../../../harness/faults/', import.meta.url));
 

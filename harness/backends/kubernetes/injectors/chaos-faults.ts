@@ -1,5 +1,5 @@
-import type { FaultParams, FaultType } from '../../../faults/types.js';
-import type { Topology } from '../../types.js';
+import type { FaultParams, FaultType } from '../../../model/fault.js';
+import type { Topology } from '../../../model/topology.js';
 import { ioChaos } from '../objects/chaos/io-chaos.js';
 import { networkChaos, type NetworkEffect } from '../objects/chaos/network-chaos.js';
 import { podChaos } from '../objects/chaos/pod-chaos.js';

@@ -1,7 +1,8 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { revertOnceHandle } from '../../../faults/handle.js';
-import type { FaultParams, FaultPlan, FaultType, Injector, RevertRecord } from '../../../faults/types.js';
-import type { Topology } from '../../types.js';
+import type { FaultPlan, Injector } from '../../../faults/types.js';
+import type { FaultParams, FaultType, RevertRecord } from '../../../model/fault.js';
+import type { Topology } from '../../../model/topology.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { describeRef, type ObjectRef } from '../client/types.js';
 import { objectName, runLabels, runHash } from '../objects/labels.js';
@@ -70,7 +71,7 @@ export function chaosInjector(client: KubeClient, type: FaultType, context: () =
       object.metadata.labels = { ...object.metadata.labels, ...runLabels(ctx.runId, ctx.faultId) };
       const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace! };
       const record: RevertRecord = { backend: 'kubernetes', type, faultId: ctx.faultId, runId: ctx.runId, data: { objects: [ref] } };
-      await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
+      await ctx.arm(record);
       ctx.signal.throwIfAborted();
       // t0 is the object created: Chaos Mesh acts on it from then, before it reports AllInjected.
       const { records } = await injectChaos(client, object, { signal: ctx.signal, timeouts, created: () => ctx.effective({ action: 'created', object: describeRef(ref) }) });
@@ -101,7 +102,7 @@ export function nodeInjector(env: NodeFaultEnv, type: FaultType, target: Kuberne
       if (!planned?.mechanism) throw new KdrillError(ErrorCode.INTERNAL, `the ${type} plan was not made by the kubernetes backend`);
       const data = await withRegistrations(env, planned);
       const record: RevertRecord = { backend: 'kubernetes', type, faultId: ctx.faultId, runId: ctx.runId, data };
-      await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
+      await ctx.arm(record);
       ctx.signal.throwIfAborted();
       const completing = await harmNodes(env, data, ctx, { evictionMs: target.podEvictionTimeout ?? 0 });
       const background = completing && startInBackground(ctx, env.log, `${type} of ${data.nodes.join(', ')}: ${data.mechanism === 'drain' ? 'the drain' : 'releasing the pods'}`, completing);

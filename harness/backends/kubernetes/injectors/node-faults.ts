@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { formatDuration } from '../../../common/duration.js';
-import type { FaultParams, FaultType, InjectContext } from '../../../faults/types.js';
-import type { Topology } from '../../types.js';
+import type { InjectContext } from '../../../faults/types.js';
+import type { FaultParams, FaultType } from '../../../model/fault.js';
+import type { Topology } from '../../../model/topology.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
 import { observe } from '../client/observe.js';

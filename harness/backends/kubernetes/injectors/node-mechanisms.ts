@@ -1,4 +1,4 @@
-import type { FaultType } from '../../../faults/types.js';
+import type { FaultType } from '../../../model/fault.js';
 import type { KubernetesTarget } from '../target.js';
 
 // How each node fault harms its nodes. Kept apart from the injectors (and the API client they

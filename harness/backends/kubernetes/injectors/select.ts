@@ -1,6 +1,6 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { selectZoneOf } from '../../select-zone.js';
-import type { Topology, TopologyNode } from '../../types.js';
+import type { Topology, TopologyNode } from '../../../model/topology.js';
 
 export interface PodPlace {
   readonly pod: string;

@@ -2,7 +2,7 @@ import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import type { KubeObject } from '../client/types.js';
-import type { Clock } from '../../../engine/clock.js';
+import type { Clock } from '../../../model/time.js';
 import type { InClusterDatabase } from '../objects/jobs/database-env.js';
 
 // What every load run as a Job is asked for.

@@ -1,6 +1,7 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { revertOnceHandle } from '../../../faults/handle.js';
-import type { FaultType, Injector, RevertRecord } from '../../../faults/types.js';
+import type { Injector } from '../../../faults/types.js';
+import type { FaultType, RevertRecord } from '../../../model/fault.js';
 import type { LocalCluster } from '../cluster/handle.js';
 import { backupCorruption } from './backup-faults.js';
 import { clusterLoss } from './cluster-loss.js';
@@ -40,7 +41,7 @@ export function localInjector(cluster: LocalCluster, type: FaultType): Injector 
         runId: ctx.runId,
         data: { clusterId: cluster.state.clusterId, ...data },
       };
-      await ctx.journal.append({ kind: 'fault-armed', at: 0, fault: ctx.faultId, step: '', revert: record });
+      await ctx.arm(record);
       ctx.signal.throwIfAborted();
       await fault.harm(cluster, data);
       await ctx.effective();

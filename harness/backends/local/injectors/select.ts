@@ -1,6 +1,6 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { selectZoneOf } from '../../select-zone.js';
-import type { Topology, TopologyNode } from '../../types.js';
+import type { Topology, TopologyNode } from '../../../model/topology.js';
 
 const allNodes = (topology: Topology): TopologyNode[] => topology.zones.flatMap((z) => z.nodes);
 

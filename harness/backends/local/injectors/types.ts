@@ -1,5 +1,5 @@
-import type { Topology } from '../../types.js';
-import type { FaultParams, FaultType } from '../../../faults/types.js';
+import type { Topology } from '../../../model/topology.js';
+import type { FaultParams, FaultType } from '../../../model/fault.js';
 import type { LocalCluster } from '../cluster/handle.js';
 
 // A fault on the local backend: resolution against the topology (pure), the harm, and the

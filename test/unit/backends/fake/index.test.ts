@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeBackend, fakeBackend } from '../../../../harness/backends/fake/index.js';
 import type { ConnectedBackend, RunContext } from '../../../../harness/backends/types.js';
-import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { ACTION_TYPES } from '../../../../harness/actions/types.js';
-import { FAULT_TYPES, type FaultHandle, type FaultType } from '../../../../harness/faults/types.js';
+import { type FaultHandle } from '../../../../harness/faults/types.js';
+import { FAULT_TYPES, type FaultType } from '../../../../harness/model/fault.js';
 import { fakeTarget } from '../../../helpers/plan-builder.js';
-import { injectContext } from '../../../../harness/faults/inject-context.js';
+import { testInjectContext } from '../../../../harness/testing/inject-context.js';
 
 function context(journal = new MemoryJournal()): RunContext {
   return { runId: 'r1', runDir: '/tmp/r1', journal, signal: new AbortController().signal, log: () => {} };
@@ -14,7 +15,7 @@ function context(journal = new MemoryJournal()): RunContext {
 async function inject(connected: ConnectedBackend, journal: MemoryJournal, faultId: string, type: FaultType, params: Record<string, unknown> = {}): Promise<FaultHandle> {
   const injector = connected.injector(type);
   const faultPlan = injector.plan(params, await connected.topology());
-  return injector.inject(faultPlan, injectContext({ runId: 'r1', faultId, journal, signal: new AbortController().signal }));
+  return injector.inject(faultPlan, testInjectContext({ runId: 'r1', faultId, journal, signal: new AbortController().signal }));
 }
 
 function roles(topology: Awaited<ReturnType<ConnectedBackend['topology']>>): Record<string, string> {

@@ -7,13 +7,13 @@ import { connectKubernetes } from '../../../../harness/backends/kubernetes/conne
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
 import type { ConnectedBackend } from '../../../../harness/backends/types.js';
 import { BackendUnavailableError, TargetNotAllowedError } from '../../../../harness/common/errors.js';
-import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { API_SERVICE_IP, CONTROL_PLANE, memberPod, NS, seedKindCluster, simulateChaosMesh, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
 import { chaosMeshUnavailable, unlessSkipped } from '../../../helpers/shared-files.js';
-import { injectContext } from '../../../../harness/faults/inject-context.js';
+import { testInjectContext } from '../../../../harness/testing/inject-context.js';
 
 let api: KubeTestServer;
 let dir: string;
@@ -229,7 +229,7 @@ describe('kubernetes backend: backups with pgBackRest in the leader’s pod', ()
 
 describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos Mesh faults', chaosMeshUnavailable), () => {
   let connected: ConnectedBackend;
-  const contextOf = (journal: MemoryJournal, faultId = 'f1') => injectContext({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
+  const contextOf = (journal: MemoryJournal, faultId = 'f1') => testInjectContext({ runId: 'run-1', faultId, journal, signal: new AbortController().signal });
 
   async function connectWith(chaos: Parameters<typeof simulateChaosMesh>[1] = {}) {
     await seedKindCluster(api);
@@ -301,7 +301,7 @@ describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos M
       }
       await append(entry);
     };
-    const handle = await injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }));
+    const handle = await injector.inject(plan, testInjectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }));
     expect(atEffective).toEqual([null]);
     expect(journal.entries.map((e) => e.kind)).toEqual(['fault-armed', 'fault-effective', 'fault-milestone']);
     expect(journal.entries[1]).toMatchObject({ detail: { action: 'created', object: expect.stringMatching(/^NetworkChaos kdrill-pg\/kdrill-network-loss-f1-/) } });
@@ -316,7 +316,7 @@ describe.skipIf(chaosMeshUnavailable)(unlessSkipped('kubernetes backend: Chaos M
     const injector = direct.injector('network-delay');
     const plan = injector.plan({ latency: 200, jitter: 0, correlation: 0 }, await direct.topology());
     const journal = new MemoryJournal();
-    await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }))).rejects.toThrow(
+    await expect(injector.inject(plan, testInjectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal }))).rejects.toThrow(
       /Chaos Mesh did not inject NetworkChaos kdrill-pg\/kdrill-network-delay-f1-\w+ \(Selected=True, AllInjected=False; not injected: kdrill-pg\/postgres-0 \(Not Injected: rpc error: [^)]+\), .+\): is the chaos-daemon running/,
     );
     expect(api.objects('chaos-mesh.org/v1alpha1', 'NetworkChaos', NS)).toEqual([]);
@@ -345,7 +345,7 @@ describe('kubernetes backend: without Chaos Mesh', () => {
     await using connected = await kubernetesBackend.connect(targetOf(), runContext());
     const injector = connected.injector('pod-failure');
     const plan = injector.plan({ pod: 'postgres-1' }, await connected.topology());
-    await expect(injector.inject(plan, injectContext({ runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal }))).rejects.toThrow(
+    await expect(injector.inject(plan, testInjectContext({ runId: 'run-1', faultId: 'f1', journal: new MemoryJournal(), signal: new AbortController().signal }))).rejects.toThrow(
       /Chaos Mesh is not installed in this cluster[\s\S]*helm install chaos-mesh/,
     );
   });

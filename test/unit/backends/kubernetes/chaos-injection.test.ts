@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../../../harness/backends/kubernetes/client/kube-client.js';
 import { connectKubernetes } from '../../../../harness/backends/kubernetes/connected.js';
 import type { ConnectedBackend } from '../../../../harness/backends/types.js';
-import { MemoryJournal } from '../../../../harness/engine/journal.js';
-import { injectContext } from '../../../../harness/faults/inject-context.js';
+import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
+import { testInjectContext } from '../../../../harness/testing/inject-context.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { NS, seedKindCluster, simulateChaosMesh } from '../../../helpers/kube-api/kind-like.js';
 import type { KubeTestServer } from '../../../helpers/kube-api/server.js';
@@ -19,7 +19,7 @@ let dispose: (() => PromiseLike<void>) | undefined;
 let connected: ConnectedBackend;
 
 const target = () => kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind' });
-const contextOf = (journal: MemoryJournal) => injectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal });
+const contextOf = (journal: MemoryJournal) => testInjectContext({ runId: 'run-1', faultId: 'f1', journal, signal: new AbortController().signal });
 
 async function connect(): Promise<void> {
   const client = new KubeClient(api.kubeConfig(), { retry: { attempts: 1, baseDelayMs: 1 } });

@@ -9,14 +9,14 @@ import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index
 import { START_ETCD, STOP_ETCD } from '../../../../harness/backends/kubernetes/etcd/static-pods.js';
 import type { KindNodeOps } from '../../../../harness/backends/kubernetes/nodes/kind-nodes.js';
 import type { ConnectedBackend, RunContext } from '../../../../harness/backends/types.js';
-import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import type { Journal, JournalEntry } from '../../../../harness/engine/journal-types.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { CONTROL_PLANE, memberPod, NS, seedKindCluster, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 import { schemaValidator } from '../../../helpers/kube-schemas.js';
-import { injectContext } from '../../../../harness/faults/inject-context.js';
+import { testInjectContext } from '../../../../harness/testing/inject-context.js';
 
 let api: KubeTestServer;
 let dir: string;
@@ -101,7 +101,7 @@ const fakeKind = (options: { notReady?: 'at-once' | 'manual'; reconnectAt?: stri
   };
 };
 
-const runCtx = (journal: Journal = new MemoryJournal(), signal = new AbortController().signal) => injectContext({ runId: 'run-1', faultId: 'f1', journal, signal });
+const runCtx = (journal: Journal = new MemoryJournal(), signal = new AbortController().signal) => testInjectContext({ runId: 'run-1', faultId: 'f1', journal, signal });
 const quick = { notReadyMs: 3_000, readyMs: 3_000, drainMs: 1_500 };
 const logged: string[] = [];
 

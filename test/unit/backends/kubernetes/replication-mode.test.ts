@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
-import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
-import { MemoryJournal } from '../../../../harness/engine/journal.js';
+import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import type { KdrillError } from '../../../../harness/common/errors.js';
 import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';

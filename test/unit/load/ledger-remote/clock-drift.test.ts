@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../../harness/engine/clock.js';
+import { FakeClock } from '../../../../harness/testing/fake-clock.js';
 import { Ledger } from '../../../../harness/load/ledger/ledger.js';
 import { startRemoteLedgerLoad, type DriverTransport } from '../../../../harness/load/ledger-remote/client.js';
 import { EventBuffer } from '../../../../harness/load/ledger-remote/event-buffer.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateClock, LiveClock, UNKNOWN_DRIFT } from '../../../../harness/load/ledger-remote/clock-map.js';
-import type { ClockAlignment } from '../../../../harness/load/types.js';
+import type { ClockAlignment } from '../../../../harness/model/load.js';
 import { mulberry32 } from '../../../helpers/prng.js';
 
 // A reproducible stream of numbers in [0, 1).
