@@ -17,8 +17,8 @@
 // Usage: npx tsx bench/fidelity.ts [N seconds…]   (default: 1 2 5 10)
 import { PG_PORT } from '../harness/backends/local/config/patroni.js';
 import type { LocalCluster } from '../harness/backends/local/cluster/handle.js';
-import { monotonicClock } from '../harness/engine/clock.js';
-import type { JournalEntry } from '../harness/engine/journal-types.js';
+import { monotonicClock } from '../harness/common/monotonic-clock.js';
+import type { JournalEntry } from '../harness/journal/entries.js';
 import { Ledger } from '../harness/load/ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from '../harness/load/ledger-driver/index.js';
 import { measureDrill, type DrillMeasurement } from '../harness/measure/index.js';

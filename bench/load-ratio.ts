@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { withDb } from '../harness/db/target.js';
-import { monotonicClock } from '../harness/engine/clock.js';
+import { monotonicClock } from '../harness/common/monotonic-clock.js';
 import { Ledger } from '../harness/load/ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from '../harness/load/ledger-driver/index.js';
 import { parseSummary } from '../harness/load/pgbench/output.js';

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { withDb } from '../harness/db/target.js';
-import { monotonicClock } from '../harness/engine/clock.js';
+import { monotonicClock } from '../harness/common/monotonic-clock.js';
 import { Ledger } from '../harness/load/ledger/ledger.js';
 import { prepareLedgerTable, startLedgerLoad } from '../harness/load/ledger-driver/index.js';
 import { bundleLedgerDriver } from '../harness/load/ledger-remote/bundle.js';

@@ -3,7 +3,7 @@
 // measurements over the ledger. Target: under 10 s in total on a 2-CPU machine.
 // Usage: npx tsx bench/verify-1m.ts [writes=1000000] [runs=3]
 import { withDb } from '../harness/db/target.js';
-import type { JournalEntry } from '../harness/engine/journal-types.js';
+import type { JournalEntry } from '../harness/journal/entries.js';
 import { Ledger } from '../harness/load/ledger/ledger.js';
 import { LEDGER_TABLE, prepareLedgerTable } from '../harness/load/ledger-driver/index.js';
 import { measureDrill } from '../harness/measure/index.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { formatDuration } from '../common/duration.js';
-import { positiveDuration } from '../scenario/schema/duration.js';
+import { DNS_LABEL } from '../model/names.js';
+import { formatDuration } from '../model/duration.js';
+import { positiveDuration } from '../model/duration-schema.js';
 import type { ActionDefinition, ActionType } from './types.js';
 
-const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const nodeName = z.string().regex(NAME).describe('a node name from the topology (like "b-1")');
+const nodeName = z.string().regex(DNS_LABEL).describe('a node name from the topology (like "b-1")');
 
 const failover: ActionDefinition = {
   type: 'failover',

@@ -3,7 +3,7 @@ import type { Ledger } from '../load/ledger/ledger.js';
 import type { RunningLoad } from '../load/types.js';
 import type { LoadStats } from '../model/load.js';
 import type { AbortSpec } from '../scenario/schema/abort.js';
-import { formatDuration } from '../common/duration.js';
+import { formatDuration } from '../model/duration.js';
 import { isReplica, readLedgerTable } from '../verify/ledger-readback/read.js';
 import { missingAcknowledged } from '../measure/index.js';
 

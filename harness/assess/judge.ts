@@ -1,6 +1,6 @@
-import type { Endpoints } from '../backends/types.js';
+import type { Endpoints } from '../model/endpoints.js';
 import type { DbTarget } from '../db/target.js';
-import type { JournalEntry, MeasurementName } from '../engine/journal-types.js';
+import type { JournalEntry, MeasurementName } from '../journal/entries.js';
 import type { ObserverContext } from '../engine/run.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReadbackResult } from '../verify/ledger-readback/read.js';

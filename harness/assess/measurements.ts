@@ -1,4 +1,4 @@
-import type { EntryRef, JournalEntry, MeasurementName } from '../engine/journal-types.js';
+import type { EntryRef, JournalEntry, MeasurementName } from '../journal/entries.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { measureDrill, type DrillMeasurement, type DrillOptions, type Measurement, type Readback, type WindowMeasurement } from '../measure/index.js';
 import type { Scenario } from '../scenario/schema/index.js';

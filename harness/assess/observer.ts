@@ -1,4 +1,4 @@
-import type { Endpoints } from '../backends/types.js';
+import type { Endpoints } from '../model/endpoints.js';
 import { ErrorCode, KdrillError } from '../common/errors.js';
 import { dbTargetOf, describeTarget, ensureDatabase, type DbTarget } from '../db/target.js';
 import type { DrillObserver, ObserverContext } from '../engine/run.js';

@@ -1,33 +1,10 @@
+import type { Endpoints } from '../model/endpoints.js';
 import type { BackendKind, Topology } from '../model/topology.js';
 import type { Injector } from '../faults/types.js';
 import type { FaultType } from '../model/fault.js';
 import type { ActionType } from '../actions/types.js';
-import type { Journal } from '../engine/journal.js';
+import type { Journal } from '../journal/journal.js';
 import type { Scenario } from '../scenario/schema/index.js';
-
-// One database member reached without a connection string (psql run in its pod).
-export interface MemberSession {
-  readonly name: string;
-  // The rows of one statement, each column as text ('' for null). @throws when the member
-  // cannot run it (down, unreachable, the statement failed), with the member's words.
-  query(sql: string, options: { readonly database: string; readonly timeoutMs: number }): Promise<string[][]>;
-}
-
-export interface Endpoints {
-  // Connection strings carry no password; it is given separately and never logged.
-  readonly readWrite: string;
-  readonly readOnly?: string;
-  readonly etcd?: readonly string[];
-  // Each database member directly, for checks that compare them (replica consistency).
-  readonly members?: readonly { readonly name: string; readonly url: string }[];
-  // Where members cannot be reached by URL (pods in a cluster): a session per member that runs
-  // one SQL statement at a time there and answers its rows as text.
-  readonly memberSessions?: readonly MemberSession[];
-  // Instances this run restored from backups, oldest first: a restore drill verifies the last.
-  readonly restored?: readonly { readonly name: string; readonly url: string }[];
-  readonly user?: string;
-  readonly password?: string;
-}
 
 export interface RunContext {
   readonly runId: string;
@@ -81,7 +58,7 @@ export interface ActionContext {
   readonly journal: Journal;
   readonly signal: AbortSignal;
   // The run's journal so far (a restore "just before the fault" finds the fault here).
-  readonly entries?: readonly import('../engine/journal-types.js').JournalEntry[];
+  readonly entries?: readonly import('../journal/entries.js').JournalEntry[];
   readonly log?: (line: string) => void;
 }
 

@@ -1,6 +1,6 @@
 import { escapeControl } from '../common/control-chars.js';
 import { ErrorCode, KdrillError, ScenarioError, formatIssue, problemCount } from '../common/errors.js';
-import type { RunStatus } from '../engine/journal-types.js';
+import type { RunStatus } from '../journal/entries.js';
 import { ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
 

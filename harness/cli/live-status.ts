@@ -1,5 +1,5 @@
-import { formatDuration } from '../common/duration.js';
-import type { Journal, JournalEntry } from '../engine/index.js';
+import { formatDuration } from '../model/duration.js';
+import type { Journal, JournalEntry } from '../journal/index.js';
 import type { LoadStats } from '../model/load.js';
 import { terminalText } from './output.js';
 

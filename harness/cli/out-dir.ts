@@ -3,7 +3,7 @@ import { lstat, mkdir, opendir, readFile, realpath, stat } from 'node:fs/promise
 import path from 'node:path';
 import { ErrorCode, printable, UsageError } from '../common/errors.js';
 import { fileType, parseJsonText, readJsonLines } from '../common/jsonl-file.js';
-import { JOURNAL_LIMITS } from '../engine/journal.js';
+import { JOURNAL_LIMITS } from '../journal/journal.js';
 import { ALLURE_SITE_DIR } from '../report/allure-html/index.js';
 import { ALLURE_DIR } from '../report/allure/index.js';
 import { JOURNAL_FILE } from '../report/api.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Endpoints } from '../backends/types.js';
+import type { Endpoints } from '../model/endpoints.js';
 
 // Where a PostgreSQL endpoint is, and as whom to connect. The password never leaves this object
 // except into the driver: logs and the journal carry `describeTarget` only.

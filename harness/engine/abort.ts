@@ -1,4 +1,4 @@
-import { formatDuration } from '../common/duration.js';
+import { formatDuration } from '../model/duration.js';
 import type { Clock } from '../model/time.js';
 import type { Recorder } from './revert.js';
 

@@ -1,7 +1,7 @@
 import { ErrorCode, KdrillError } from '../common/errors.js';
 import type { InjectContext } from '../faults/types.js';
 import type { RevertRecord } from '../model/fault.js';
-import type { UnstampedEntry } from './journal.js';
+import type { UnstampedEntry } from '../journal/journal.js';
 
 export interface EngineInjectContext extends InjectContext {
   // The revert record the injector armed, once it has.

@@ -1,9 +1,9 @@
 import type { SerializedError } from '../common/errors.js';
 import type { FaultType } from '../model/fault.js';
 import type { StepKind } from '../scenario/schema/index.js';
-import type { EntryOf } from './journal.js';
+import type { EntryOf } from '../journal/journal.js';
 import type { ResolvedTargets } from '../scenario/plan-types.js';
-import type { JournalEntry, MeasurementName, RunStatus } from './journal-types.js';
+import type { JournalEntry, MeasurementName, RunStatus } from '../journal/entries.js';
 import type { MonoTime } from '../model/time.js';
 import { pendingReverts } from './revert.js';
 

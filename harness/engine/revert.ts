@@ -3,10 +3,10 @@ import { ErrorCode, KdrillError, serializeError } from '../common/errors.js';
 import type { ConnectedBackend } from '../backends/types.js';
 import type { FaultHandle } from '../faults/types.js';
 import type { RevertRecord } from '../model/fault.js';
-import { monotonicClock } from './clock.js';
+import { monotonicClock } from '../common/monotonic-clock.js';
 import { type Clock } from '../model/time.js';
-import { stampedJournal, type EntryOf, type UnstampedEntry } from './journal.js';
-import type { Journal, JournalEntry, RevertReason } from './journal-types.js';
+import { stampedJournal, type EntryOf, type UnstampedEntry } from '../journal/journal.js';
+import type { Journal, JournalEntry, RevertReason } from '../journal/entries.js';
 
 // Anything that can journal an entry without knowing the time (a stampedJournal).
 export interface Recorder {

@@ -1,11 +1,12 @@
-import { formatDuration } from '../common/duration.js';
+import { faultIdFor } from '../model/fault.js';
+import { formatDuration } from '../model/duration.js';
 import { ErrorCode, KdrillError, serializeError } from '../common/errors.js';
 import type { ActionContext, ConnectedBackend } from '../backends/types.js';
 import type { FaultHandle } from '../faults/types.js';
 import type { PlannedStep } from '../scenario/plan-types.js';
 import type { RunSignals } from './abort.js';
 import type { Clock } from '../model/time.js';
-import type { Journal, JournalEntry } from './journal-types.js';
+import type { Journal, JournalEntry } from '../journal/entries.js';
 import { handleFromRecord, type ArmedFaults, type Recorder } from './revert.js';
 import { injectContext } from './inject-context.js';
 
@@ -42,18 +43,6 @@ export interface StepContext {
   // last step, and the engine awaits the run in progress.
   readonly repeats: Promise<unknown>[];
   readonly stopRepeats: AbortController;
-}
-
-// The id of the fault a step arms: unique in the run, a DNS label ("s2", or "s2-kill-primary").
-export function faultIdFor(step: Pick<PlannedStep, 'id' | 'name'>): string {
-  return step.name === step.id ? step.id : `${step.id}-${step.name}`;
-}
-
-// The step a fault id names: the inverse of faultIdFor.
-export function parseFaultId(faultId: string): { stepId: string; name: string } | undefined {
-  const match = /^(s\d+)(?:-(.+))?$/.exec(faultId);
-  if (!match) return undefined;
-  return { stepId: match[1]!, name: match[2] ?? match[1]! };
 }
 
 // A short description of what a step does, for step-invoke entries.

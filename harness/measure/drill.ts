@@ -1,4 +1,4 @@
-import type { JournalEntry, MeasurementName } from '../engine/journal-types.js';
+import type { JournalEntry, MeasurementName } from '../journal/entries.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { gapBound } from './gap.js';
 import { measureFromProbes, rtoFromProbes } from './probes.js';

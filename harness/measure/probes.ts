@@ -1,5 +1,5 @@
-import type { EntryOf } from '../engine/journal.js';
-import type { JournalEntry } from '../engine/journal-types.js';
+import type { EntryOf } from '../journal/journal.js';
+import type { JournalEntry } from '../journal/entries.js';
 import { unmeasured, type FaultWindow, type LaterDisruption, type Measurement } from './types.js';
 
 type Observation = EntryOf<'observation'>;

@@ -1,11 +1,11 @@
-import type { EntryOf } from '../engine/journal.js';
-import type { JournalEntry } from '../engine/journal-types.js';
+import type { EntryOf } from '../journal/journal.js';
+import type { JournalEntry } from '../journal/entries.js';
 import type { MonoTime } from '../model/time.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../model/writes.js';
 import type { Readback } from './rpo.js';
 import { faultWindows, windowAt } from './windows.js';
-import { monoTimeAt } from '../engine/wall-clock.js';
+import { monoTimeAt } from '../journal/wall-clock.js';
 import { unmeasured, type Measurement } from './types.js';
 
 const ACKED = OUTCOMES.indexOf('acked');

@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../engine/journal-types.js';
+import type { JournalEntry } from '../journal/entries.js';
 import type { Ledger } from '../load/ledger/ledger.js';
 import { OUTCOMES } from '../model/writes.js';
 import { ServerAcks } from './servers.js';

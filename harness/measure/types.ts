@@ -1,4 +1,4 @@
-import type { JournalEntry, MeasurementName } from '../engine/journal-types.js';
+import type { JournalEntry, MeasurementName } from '../journal/entries.js';
 import type { MonoTime } from '../model/time.js';
 
 // A measured number with what it was derived from: the journal entries and the ledger facts

@@ -38,3 +38,15 @@ export interface RevertRecord {
   readonly runId: string;
   readonly data: Readonly<Record<string, unknown>>;
 }
+
+// The id of the fault a step arms: unique in the run, a DNS label ("s2", or "s2-kill-primary").
+export function faultIdFor(step: { readonly id: string; readonly name: string }): string {
+  return step.name === step.id ? step.id : `${step.id}-${step.name}`;
+}
+
+// The step a fault id names: the inverse of faultIdFor.
+export function parseFaultId(faultId: string): { stepId: string; name: string } | undefined {
+  const match = /^(s\d+)(?:-(.+))?$/.exec(faultId);
+  if (!match) return undefined;
+  return { stepId: match[1]!, name: match[2] ?? match[1]! };
+}

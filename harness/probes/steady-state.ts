@@ -1,5 +1,5 @@
 import { sleep } from '../common/long-timer.js';
-import type { ProbeCheckResult } from '../engine/journal-types.js';
+import type { ProbeCheckResult } from '../journal/entries.js';
 import type { SteadyStateSpec } from '../scenario/schema/steady-state.js';
 import { PROBE_IMPLEMENTATIONS } from './api.js';
 import type { ProbeContext } from './types.js';

@@ -1,4 +1,5 @@
-import type { EntryOf, JournalEntry, MonoTime } from '../engine/index.js';
+import type { EntryOf, JournalEntry } from '../journal/index.js';
+import type { MonoTime } from '../model/time.js';
 import type { Plan } from '../scenario/plan-types.js';
 
 // What a report says around the numbers: what the drill ran on, and for a game day who took

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DamagedFileError, describeValue, ErrorCode, KdrillError, printable, quoteText } from '../common/errors.js';
 import { dropTornLastLine, fileType, parseJsonText, readJsonLines, type JsonLinesLimits } from '../common/jsonl-file.js';
-import { RUN_STATUSES, type RunResult } from '../engine/index.js';
+import { type RunResult } from '../engine/index.js';
+import { RUN_STATUSES } from '../journal/index.js';
 import { explainIssues } from '../scenario/zod-issues.js';
 import type { Plan } from '../scenario/plan-types.js';
 

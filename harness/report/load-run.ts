@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DamagedFileError, ErrorCode, printable, UsageError } from '../common/errors.js';
 import { fileType } from '../common/jsonl-file.js';
-import { readJournal, resultFromJournal, type EntryOf, type ReadJournal } from '../engine/index.js';
+import { resultFromJournal } from '../engine/index.js';
+import { readJournal, type EntryOf, type ReadJournal } from '../journal/index.js';
 import { JOURNAL_FILE } from './api.js';
 import type { ReportInput } from './types.js';
 

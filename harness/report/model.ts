@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeControl } from '../common/control-chars.js';
-import { formatDuration } from '../common/duration.js';
+import { formatDuration } from '../model/duration.js';
 import { redactValue } from '../common/redact.js';
 import type { SerializedError } from '../common/errors.js';
-import type { EntryOf, JournalEntry, MonoTime, RunStatus } from '../engine/index.js';
+import type { EntryOf, JournalEntry, RunStatus } from '../journal/index.js';
+import type { MonoTime } from '../model/time.js';
 import type { MeasurementResult, TargetResult } from '../engine/result.js';
 import type { ReportInput } from './types.js';
 import { timelineOf, type TimelineView } from './timeline.js';

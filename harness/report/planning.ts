@@ -1,5 +1,5 @@
-import { formatDuration } from '../common/duration.js';
-import type { EntryOf, JournalEntry } from '../engine/index.js';
+import { formatDuration } from '../model/duration.js';
+import type { EntryOf, JournalEntry } from '../journal/index.js';
 
 // Capacity figures derived from what the drill measured: the change rate (WAL written while
 // the load ran) and the bandwidth that would carry it, by the rule "daily change volume

@@ -1,4 +1,5 @@
-import type { EntryOf, JournalEntry, MonoTime } from '../engine/index.js';
+import type { EntryOf, JournalEntry } from '../journal/index.js';
+import type { MonoTime } from '../model/time.js';
 import { lastRestore, type LoadSeries } from '../measure/index.js';
 
 // What the timeline chart shows, in milliseconds from the run start: the load over time (when

@@ -1,4 +1,5 @@
-import type { JournalEntry, RunResult } from '../engine/index.js';
+import type { RunResult } from '../engine/index.js';
+import type { JournalEntry } from '../journal/index.js';
 import type { Plan } from '../scenario/plan-types.js';
 import type { REPORT_FORMATS } from '../scenario/schema/report.js';
 

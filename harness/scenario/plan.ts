@@ -1,6 +1,7 @@
+import { faultIdFor } from '../model/fault.js';
 import { ACTIONS } from '../actions/api.js';
 import { escapeControl } from '../common/control-chars.js';
-import { formatDuration } from '../common/duration.js';
+import { formatDuration } from '../model/duration.js';
 import { FAULTS } from '../faults/api.js';
 import type { LoadedScenario } from './load.js';
 import type { Plan, PlannedStep } from './plan-types.js';
@@ -121,11 +122,6 @@ function schedule(steps: readonly PlannedStep[]): Plan['schedule'] {
   });
 }
 
-// The id the engine gives the fault a step arms (engine/steps.ts faultIdFor), as reports name it.
-function faultId(step: Pick<PlannedStep, 'id' | 'name'>): string {
-  return step.name === step.id ? step.id : `${step.id}-${step.name}`;
-}
-
 function touches(scenario: Scenario, steps: readonly PlannedStep[]): string[] {
   const target = scenario.target;
   const out: string[] = [];
@@ -158,7 +154,7 @@ function judged(scenario: Scenario, loaded: LoadedScenario, steps: readonly Plan
   const out = [`RTO ≤ ${formatDuration(t.rtoMs)}`, `RPO ≤ ${formatDuration(t.rpoMs)}`];
   if (t.maxLostWrites !== undefined) out.push(`lost acknowledged writes ≤ ${t.maxLostWrites}`);
   for (const step of steps) {
-    if (step.kind === 'fault' && step.fault.expect === 'no-impact') out.push(`no client impact from ${faultId(step)}`);
+    if (step.kind === 'fault' && step.fault.expect === 'no-impact') out.push(`no client impact from ${faultIdFor(step)}`);
   }
   if (t.retentionMs !== undefined && scenario.verifications.some((v) => v.verify === 'retention')) out.push(`backup retention ${formatDuration(t.retentionMs)}`);
   for (const probe of scenario.steadyState.before) out.push(`steady state before: ${probe.probe} within ${formatDuration(probe.within)}`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatDuration } from '../common/duration.js';
+import { formatDuration } from '../model/duration.js';
 import type { ResolvedTargets } from './plan-types.js';
-import { durationSchema } from './schema/duration.js';
+import { durationSchema } from '../model/duration-schema.js';
 import { COMPLIANCE_PRESETS, TIERS, type TierSpec } from './schema/tier.js';
 
 const tierTargets = z.strictObject({

@@ -1,5 +1,5 @@
 import { BACKENDS } from '../backends/api.js';
-import { formatDuration } from '../common/duration.js';
+import { formatDuration } from '../model/duration.js';
 import { describeValue } from '../common/errors.js';
 import { didYouMean } from '../common/suggest.js';
 import { ROLE_SELECTORS } from '../faults/selectors.js';

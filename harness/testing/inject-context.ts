@@ -1,5 +1,5 @@
 import { injectContext, type EngineInjectContext } from '../engine/inject-context.js';
-import type { Journal, JournalEntry } from '../engine/journal-types.js';
+import type { Journal, JournalEntry } from '../journal/entries.js';
 import type { Clock } from '../model/time.js';
 import { FakeClock } from './fake-clock.js';
 

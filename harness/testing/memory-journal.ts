@@ -1,5 +1,5 @@
 import { redactValue } from '../common/redact.js';
-import type { Journal, JournalEntry } from '../engine/journal-types.js';
+import type { Journal, JournalEntry } from '../journal/entries.js';
 
 // An in-memory journal for tests: entries go through the same redaction and JSON round trip.
 export class MemoryJournal implements Journal {

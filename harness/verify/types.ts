@@ -1,4 +1,5 @@
-import type { BackupInventory, Endpoints } from '../backends/types.js';
+import type { BackupInventory } from '../backends/types.js';
+import type { Endpoints } from '../model/endpoints.js';
 import type { ResolvedTargets } from '../scenario/plan-types.js';
 import type { DbTarget } from '../db/target.js';
 import type { Ledger } from '../load/ledger/ledger.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
-import { parseJournal } from '../../harness/engine/index.js';
+import { parseJournal } from '../../harness/journal/index.js';
 import { processesUnder } from '../../harness/backends/local/processes/find.js';
 import { REPO_ROOT, spawnCli } from '../helpers/cli.js';
 import { localBackendUnavailable } from '../helpers/local-cluster.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { loadLedger } from '../../harness/load/ledger/file.js';
-import type { JournalEntry } from '../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../harness/journal/entries.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { journalOf, measured, type EntryOf } from '../helpers/drill-results.js';
 import { localDrillYaml } from '../helpers/local-drill-yaml.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withDb, type DbTarget } from '../../harness/db/target.js';
-import { parseJournal, type JournalEntry } from '../../harness/engine/index.js';
+import { parseJournal, type JournalEntry } from '../../harness/journal/index.js';
 import { LEDGER_TABLE } from '../../harness/load/ledger-driver/index.js';
 import type { Ledger } from '../../harness/load/ledger/ledger.js';
 import { OUTCOMES } from '../../harness/model/writes.js';

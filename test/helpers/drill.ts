@@ -5,7 +5,7 @@ import { FakeClock } from '../../harness/testing/fake-clock.js';
 import { MemoryJournal } from '../../harness/testing/memory-journal.js';
 import { runDrill, type DrillObserver, type RunOptions } from '../../harness/engine/run.js';
 import type { RunResult } from '../../harness/engine/result.js';
-import type { JournalEntry } from '../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../harness/journal/entries.js';
 import type { Plan } from '../../harness/scenario/plan-types.js';
 import { fakeTarget } from './plan-builder.js';
 

@@ -2,7 +2,7 @@ import { revertOnceHandle } from '../../faults/handle.js';
 import { ACTIONS } from '../../actions/api.js';
 import type { ActionType } from '../../actions/types.js';
 import { ErrorCode, KdrillError } from '../../common/errors.js';
-import { parseFaultId } from '../../engine/steps.js';
+import { parseFaultId } from '../../model/fault.js';
 import { type FaultHandle, type FaultPlan, type InjectContext, type Injector } from '../../faults/types.js';
 import { FAULT_TYPES, type FaultType, type RevertRecord } from '../../model/fault.js';
 import type { Scenario } from '../../scenario/schema/index.js';

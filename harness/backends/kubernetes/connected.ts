@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { BackendUnavailableError, ErrorCode, KdrillError, UnsupportedFaultError } from '../../common/errors.js';
 import type { FaultType, RevertRecord } from '../../model/fault.js';
-import type { ConnectedBackend, Endpoints, RunContext } from '../types.js';
+import type { ConnectedBackend, RunContext } from '../types.js';
+import type { Endpoints } from '../../model/endpoints.js';
 import { KubeClient } from './client/kube-client.js';
 import { podSelectorOf, readClusterView, type ClusterView, type WorkloadRef } from './cluster-view.js';
 import { checkCondition } from './conditions.js';

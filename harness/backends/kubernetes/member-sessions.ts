@@ -1,4 +1,4 @@
-import type { MemberSession } from '../types.js';
+import type { MemberSession } from '../../model/endpoints.js';
 import type { KubeClient } from './client/kube-client.js';
 import type { ClusterView } from './cluster-view.js';
 

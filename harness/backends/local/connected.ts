@@ -1,7 +1,8 @@
 import { ErrorCode, KdrillError } from '../../common/errors.js';
 import type { ActionType } from '../../actions/types.js';
 import type { FaultType, RevertRecord } from '../../model/fault.js';
-import type { ActionContext, ConnectedBackend, Endpoints } from '../types.js';
+import type { ActionContext, ConnectedBackend } from '../types.js';
+import type { Endpoints } from '../../model/endpoints.js';
 import type { Topology } from '../../model/topology.js';
 import { localBackupInventory } from './backup/inventory.js';
 import { takeBackup, type BackupType } from './backup/pgbackrest.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { BACKENDS, backendFor } from '../../backends/api.js';
-import { cleanupFromJournal, FileJournal, pendingReverts, readJournal, type JournalEntry } from '../../engine/index.js';
+import { cleanupFromJournal, pendingReverts } from '../../engine/index.js';
+import { FileJournal, readJournal, type JournalEntry } from '../../journal/index.js';
 import type { Plan } from '../../scenario/plan-types.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';

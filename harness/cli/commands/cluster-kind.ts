@@ -4,7 +4,7 @@ import { defaultKindEnv, kindClusterDown, kindClusterUp, type KindEnv } from '..
 import { readClusterView } from '../../backends/kubernetes/cluster-view.js';
 import { generatePasswords, PATRONI_PORT, podSelectorLabels, ROLE_LABEL } from '../../backends/kubernetes/objects/postgres/index.js';
 import { renderManifests } from '../../backends/kubernetes/objects/render.js';
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { ExitCode } from '../exit-codes.js';
 import { progressLogger, type Output } from '../output.js';
 

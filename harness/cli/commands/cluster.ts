@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BackendUnavailableError } from '../../common/errors.js';
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { localBackend } from '../../backends/local/index.js';
 import { destroyCluster } from '../../backends/local/cluster/down.js';
 import { LocalCluster } from '../../backends/local/cluster/handle.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { printable } from '../../common/errors.js';
 import { byScenario, HISTORY_FILE, readHistory, regressions, seconds, type HistoryRecord } from '../../report/history.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,9 +1,11 @@
 import { escapeControl } from '../../common/control-chars.js';
 import path from 'node:path';
 import { backendFor } from '../../backends/api.js';
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { formatWarning } from '../../common/errors.js';
-import { FileJournal, monotonicClock, readJournal, runDrill, type Journal, type JournalEntry } from '../../engine/index.js';
+import { runDrill } from '../../engine/index.js';
+import { FileJournal, readJournal, type Journal, type JournalEntry } from '../../journal/index.js';
+import { monotonicClock } from '../../common/monotonic-clock.js';
 import { filesToShow, renderReports } from '../../report/api.js';
 import { appendHistory, HISTORY_FILE, historyRecordOf } from '../../report/history.js';
 import { startScenarioLoad } from '../../load/start.js';

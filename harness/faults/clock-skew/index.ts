@@ -1,4 +1,4 @@
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import type { FaultDefinition } from '../types.js';
 import { ClockSkewParams } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveDuration } from '../../scenario/schema/duration.js';
+import { positiveDuration } from '../../model/duration-schema.js';
 import { podSelector } from '../selectors.js';
 
 export const ClockSkewParams = z

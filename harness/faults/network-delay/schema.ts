@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, positiveDuration } from '../../scenario/schema/duration.js';
+import { durationSchema, positiveDuration } from '../../model/duration-schema.js';
 import { percent, podSelector, zoneSelector } from '../selectors.js';
 
 // Object-level check: `zone` and `pod` narrow the same thing, so only one may be given.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../../scenario/schema/duration.js';
+import { durationSchema } from '../../model/duration-schema.js';
 import { podSelector } from '../selectors.js';
 
 export const PodKillParams = z

@@ -3,7 +3,7 @@
 // the password from the environment only (a Secret), never from an argument or a file.
 import { setLongTimeout } from '../../common/long-timer.js';
 import { ensureDatabase, type DbTarget } from '../../db/target.js';
-import { monotonicClock } from '../../engine/clock.js';
+import { monotonicClock } from '../../common/monotonic-clock.js';
 import { prepareLedgerTable, startLedgerLoad } from '../ledger-driver/index.js';
 import { currentLsn, walBetween } from '../wal-volume.js';
 import { LEDGER_DRIVER_PORT } from './protocol.js';

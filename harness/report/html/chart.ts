@@ -1,4 +1,4 @@
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { escapeXml as h } from '../escape.js';
 import type { Milestone, TimelineView } from '../timeline.js';
 

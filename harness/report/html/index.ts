@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { RunStatus } from '../../engine/index.js';
+import type { RunStatus } from '../../journal/index.js';
 import { escapeXml as h } from '../escape.js';
 import { reportView, statusLabel, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { timelineChart } from './chart.js';
 
 export const HTML_FILE = 'report.html';

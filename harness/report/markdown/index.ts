@@ -2,7 +2,7 @@ import path from 'node:path';
 import { escapeMarkdownCell as cell } from '../escape.js';
 import { reportView, statusLabel, writeReportFile, type ReportView } from '../model.js';
 import type { Reporter } from '../types.js';
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 
 export const SUMMARY_FILE = 'summary.md';
 

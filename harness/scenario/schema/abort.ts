@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveWaitDuration } from './duration.js';
+import { positiveWaitDuration } from '../../model/duration-schema.js';
 
 export const abortSchema = z.strictObject({
   maxDuration: positiveWaitDuration.default(3_600_000).describe('the whole drill is stopped (and reverted) after this long, like "30m"'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveWaitDuration, waitDuration } from './duration.js';
+import { positiveWaitDuration, waitDuration } from '../../model/duration-schema.js';
 
 export const LOAD_DRIVERS = ['ledger', 'pgbench', 'k6', 'none'] as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel } from './names.js';
+import { dnsLabel } from '../../model/names.js';
 
 export const CADENCES = ['monthly', 'quarterly', 'semiannual', 'annual', 'adhoc'] as const;
 

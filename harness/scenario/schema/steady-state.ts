@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, positiveWaitDuration } from './duration.js';
+import { durationSchema, positiveWaitDuration } from '../../model/duration-schema.js';
 
 export const PROBES = ['write-availability', 'read-availability', 'leader', 'replication-lag', 'redundancy'] as const;
 

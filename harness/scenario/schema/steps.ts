@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { FAULTS } from '../../faults/api.js';
 import { ACTIONS } from '../../actions/api.js';
-import { positiveWaitDuration, waitDuration } from './duration.js';
-import { dnsLabel } from './names.js';
+import { positiveWaitDuration, waitDuration } from '../../model/duration-schema.js';
+import { dnsLabel } from '../../model/names.js';
 import type { FaultType } from '../../model/fault.js';
 import type { ActionType } from '../../actions/types.js';
 import { hasKey, tagIs, taggedUnion, type Branch } from './tagged-union.js';

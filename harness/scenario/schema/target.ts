@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { waitDuration } from './duration.js';
-import { dnsLabel } from './names.js';
+import { waitDuration } from '../../model/duration-schema.js';
+import { dnsLabel } from '../../model/names.js';
 import { tagIs, taggedUnion } from './tagged-union.js';
 
 export const PRIVILEGE_MODES = ['auto', 'root', 'userns', 'loopback'] as const;

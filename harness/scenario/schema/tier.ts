@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
+import { durationSchema } from '../../model/duration-schema.js';
 
 export const TIERS = ['tier0', 'tier1', 'tier2'] as const;
 export const COMPLIANCE_PRESETS = ['HIPAA', 'PCI-DSS', 'SOC2', 'GDPR', 'trading'] as const;

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../common/duration.js';
+import { formatDuration } from '../../model/duration.js';
 import { evidence, type Evidence, type Verifier, type VerifyContext } from '../types.js';
 
 // Ages are shown to the second: the milliseconds since a backup are noise.

@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import type { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { describeScript } from './describe.js';
 import { runDriver, type WriteFacts } from './driver.js';

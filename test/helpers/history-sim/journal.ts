@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { plan } from '../plan-builder.js';
 import type { DriverRun } from './driver.js';
 import { Rng } from './prng.js';

@@ -5,9 +5,9 @@ import type { KubeClient } from '../../../harness/backends/kubernetes/client/kub
 import type { KindNodeOps } from '../../../harness/backends/kubernetes/nodes/kind-nodes.js';
 import type { ConnectedBackend, RunContext } from '../../../harness/backends/types.js';
 import type { Topology } from '../../../harness/model/topology.js';
-import { stampedJournal } from '../../../harness/engine/journal.js';
+import { stampedJournal } from '../../../harness/journal/journal.js';
 import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
-import { monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/common/monotonic-clock.js';
 import { testInjectContext } from '../../../harness/testing/inject-context.js';
 import { kubernetesTargetSchema } from '../../../harness/scenario/schema/target.js';
 import { controllerManagerUnavailable, RealKube } from '../../helpers/real-kube/cluster.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/common/monotonic-clock.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { bundleLedgerDriver } from '../../../harness/load/ledger-remote/bundle.js';
 import { startRemoteLedgerLoad, waitPrepared } from '../../../harness/load/ledger-remote/client.js';

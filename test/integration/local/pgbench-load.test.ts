@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withDb, type DbTarget } from '../../../harness/db/target.js';
-import { monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/common/monotonic-clock.js';
 import { PGBENCH_TABLE, preparePgbenchTable, startPgbenchLoad } from '../../../harness/load/pgbench/driver.js';
 import { eventually, localBackendUnavailable, privateHome, startTestCluster } from '../../helpers/local-cluster.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { restorePointOf } from '../../../harness/actions/restore-point.js';
-import { monoTimeAt, wallTimeAt } from '../../../harness/engine/wall-clock.js';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import { monoTimeAt, wallTimeAt } from '../../../harness/journal/wall-clock.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { plan } from '../../helpers/plan-builder.js';
 
 const start: JournalEntry = { kind: 'run-start', at: 5, wall: '2030-01-01T00:00:00.000Z', runId: 'r', plan: plan().build(), kdrillVersion: '1' };

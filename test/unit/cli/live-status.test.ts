@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { follow, LiveStatus, statusLine, type LiveState } from '../../../harness/cli/live-status.js';
-import type { JournalEntry } from '../../../harness/engine/index.js';
+import type { JournalEntry } from '../../../harness/journal/index.js';
 
 const armed = (fault: string, type: string): JournalEntry => ({ kind: 'fault-armed', at: 0, fault, step: 's3', revert: { backend: 'local', type: type as never, faultId: fault, runId: 'r', data: {} } });
 

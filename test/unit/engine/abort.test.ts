@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunSignals, RunStopped } from '../../../harness/engine/abort.js';
 import { FakeClock } from '../../../harness/testing/fake-clock.js';
-import { stampedJournal } from '../../../harness/engine/journal.js';
+import { stampedJournal } from '../../../harness/journal/journal.js';
 import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
 import { FakeSignals } from '../../helpers/drill.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EntryOf } from '../../../harness/engine/journal.js';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { EntryOf } from '../../../harness/journal/journal.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { NO_FACILITATOR } from '../../../harness/engine/steps.js';
 import { fakeDrill } from '../../helpers/drill.js';
 import { plan } from '../../helpers/plan-builder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/common/monotonic-clock.js';
 import { FakeClock } from '../../../harness/testing/fake-clock.js';
 
 describe('FakeClock (manual)', () => {

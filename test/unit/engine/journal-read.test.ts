@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DamagedFileError, ErrorCode } from '../../../harness/common/errors.js';
-import { JOURNAL_LIMITS, parseJournal, readJournal } from '../../../harness/engine/journal.js';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import { JOURNAL_LIMITS, parseJournal, readJournal } from '../../../harness/journal/journal.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { exitCodeForError } from '../../../harness/cli/errors-to-exit.js';
 import { ExitCode } from '../../../harness/cli/exit-codes.js';
 import { failedRunEntries, passedRunEntries } from '../report/journal-builder.js';
@@ -189,7 +189,7 @@ describe('FileJournal reopened to append (kdrill cleanup)', () => {
     const { mkdtemp, writeFile: write, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { FileJournal, readJournal } = await import('../../../harness/engine/journal.js');
+    const { FileJournal, readJournal } = await import('../../../harness/journal/journal.js');
     const dir = await mkdtemp(join(tmpdir(), 'kdrill-torn-'));
     try {
       const file = join(dir, 'journal.jsonl');

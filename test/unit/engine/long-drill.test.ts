@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/common/monotonic-clock.js';
 import type { RunResult } from '../../../harness/engine/result.js';
 import { fakeDrill, kinds } from '../../helpers/drill.js';
 import { plan } from '../../helpers/plan-builder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, RunStatus } from '../../../harness/engine/journal-types.js';
+import type { JournalEntry, RunStatus } from '../../../harness/journal/entries.js';
 import { deriveStatus, resultFromJournal, statusFromJournal } from '../../../harness/engine/result.js';
 import { plan } from '../../helpers/plan-builder.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeBackend } from '../../../harness/backends/fake/index.js';
 import { FakeClock } from '../../../harness/testing/fake-clock.js';
-import { stampedJournal } from '../../../harness/engine/journal.js';
+import { stampedJournal } from '../../../harness/journal/journal.js';
 import { MemoryJournal } from '../../../harness/testing/memory-journal.js';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { ArmedFaults, cleanupFromJournal, handleFromRecord, pendingReverts } from '../../../harness/engine/revert.js';
 import type { FaultHandle } from '../../../harness/faults/types.js';
 import type { RevertRecord } from '../../../harness/model/fault.js';

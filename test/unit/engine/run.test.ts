@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend, ConnectedBackend } from '../../../harness/backends/types.js';
 import { BackendUnavailableError } from '../../../harness/common/errors.js';
-import type { EntryOf } from '../../../harness/engine/journal.js';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { EntryOf } from '../../../harness/journal/journal.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { pendingReverts } from '../../../harness/engine/revert.js';
 import { resultFromJournal, statusFromJournal } from '../../../harness/engine/result.js';
 import { NO_FACILITATOR } from '../../../harness/engine/steps.js';

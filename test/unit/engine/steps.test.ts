@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunSignals } from '../../../harness/engine/abort.js';
 import { FakeClock } from '../../../harness/testing/fake-clock.js';
-import { faultIdFor, parseFaultId, withTimeout } from '../../../harness/engine/steps.js';
+import { withTimeout } from '../../../harness/engine/steps.js';
+import { faultIdFor, parseFaultId } from '../../../harness/model/fault.js';
 
 describe('fault ids', () => {
   it('are the step id, plus the name when the step has one, and parse back', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectedBackend, InClusterK6Request, InClusterLedgerRequest } from '../../../harness/backends/types.js';
-import { monotonicClock } from '../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../harness/common/monotonic-clock.js';
 import { startScenarioLoad } from '../../../harness/load/start.js';
 import { loadSchema } from '../../../harness/scenario/schema/load.js';
 

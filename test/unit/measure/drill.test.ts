@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { measureDrill, type DrillOptions, type Readback } from '../../../harness/measure/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../../harness/engine/journal-types.js';
+import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { Ledger } from '../../../harness/load/ledger/ledger.js';
 import { lastRestore, measureRestore, restoreRto, type RestoreStep } from '../../../harness/measure/index.js';
 import { plan } from '../../helpers/plan-builder.js';

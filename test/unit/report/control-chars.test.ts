@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../../harness/engine/index.js';
+import type { JournalEntry } from '../../../harness/journal/index.js';
 import { ALLURE_DIR, allureReporter } from '../../../harness/report/allure/index.js';
 import { escapeMarkdownCell, escapeXml } from '../../../harness/report/escape.js';
 import { htmlReporter } from '../../../harness/report/html/index.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { htmlReporter } from '../../../harness/report/html/index.js';
 import { markdownReporter } from '../../../harness/report/markdown/index.js';
-import type { JournalEntry } from '../../../harness/engine/index.js';
+import type { JournalEntry } from '../../../harness/journal/index.js';
 import { failedRunEntries, inputFrom, makePlan, passedRunEntries } from './journal-builder.js';
 import { useTmpDirs } from './tmp.js';
 

@@ -1,4 +1,4 @@
-import type { JournalEntry, RunStatus } from '../../../harness/engine/index.js';
+import type { JournalEntry, RunStatus } from '../../../harness/journal/index.js';
 import { resultFromJournal } from '../../../harness/engine/index.js';
 import type { ReportInput } from '../../../harness/report/types.js';
 import type { Plan, PlannedStep } from '../../../harness/scenario/plan-types.js';

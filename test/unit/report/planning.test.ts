@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../../harness/engine/index.js';
+import type { JournalEntry } from '../../../harness/journal/index.js';
 import { walBetween, lsnBytes } from '../../../harness/load/wal-volume.js';
 import { planningRows } from '../../../harness/report/planning.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../../harness/engine/index.js';
+import type { JournalEntry } from '../../../harness/journal/index.js';
 import { niceMax, timelineChart, timeTicks } from '../../../harness/report/html/chart.js';
 import { timelineOf } from '../../../harness/report/timeline.js';
 import { j, makePlan } from './journal-builder.js';

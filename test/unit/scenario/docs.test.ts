@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ACTIONS } from '../../../harness/actions/api.js';
 import { BACKENDS } from '../../../harness/backends/api.js';
-import { parseDuration } from '../../../harness/common/duration.js';
+import { parseDuration } from '../../../harness/model/duration.js';
 import { FAULTS } from '../../../harness/faults/api.js';
 import { loadScenarioFile, parseScenario } from '../../../harness/scenario/load.js';
 import { scenarioSchema } from '../../../harness/scenario/schema/index.js';

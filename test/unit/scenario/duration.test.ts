@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../../harness/common/duration.js';
+import { formatDuration, parseDuration } from '../../../harness/model/duration.js';
 import { mulberry32, randomInt } from '../../helpers/prng.js';
 
 const SECOND = 1_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faultIdFor } from '../../../harness/engine/steps.js';
+import { faultIdFor } from '../../../harness/model/fault.js';
 import { FAULTS } from '../../../harness/faults/api.js';
 import { loadScenarioFile, parseScenario } from '../../../harness/scenario/load.js';
 import { compilePlan, formatPlan } from '../../../harness/scenario/plan.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../../harness/common/errors.js';
-import { MAX_DURATION_MS } from '../../../harness/common/duration.js';
+import { MAX_DURATION_MS } from '../../../harness/model/duration.js';
 import { MAX_TIMER_MS } from '../../../harness/common/long-timer.js';
 import { parseScenario } from '../../../harness/scenario/load.js';
-import { MAX_WAIT_MS } from '../../../harness/scenario/schema/duration.js';
+import { MAX_WAIT_MS } from '../../../harness/model/duration-schema.js';
 
 const FILE = 'long.yaml';
 const DAY = 86_400_000;

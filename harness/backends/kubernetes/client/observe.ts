@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { isStatus, KubeApiError } from './api-error.js';
 import type { KubeClient } from './kube-client.js';

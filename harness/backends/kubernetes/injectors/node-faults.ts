@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import type { InjectContext } from '../../../faults/types.js';
 import type { FaultParams, FaultType } from '../../../model/fault.js';
 import type { Topology } from '../../../model/topology.js';

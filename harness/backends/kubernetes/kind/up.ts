@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { KubeConfig } from '@kubernetes/client-node';
 import { BackendUnavailableError } from '../../../common/errors.js';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
 import { observe } from '../client/observe.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';
 import type { KubeObject } from '../client/types.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestorePoint } from '../../../actions/restore-point.js';
 import { asRestoreFailure, chooseBackup, mib, restoreArgs, RestoreFailed } from '../../../backup/pgbackrest-restore.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import { listPodBackups, type PgBackRestTarget } from '../backup.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { observe } from '../client/observe.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BackendUnavailableError } from '../../../common/errors.js';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import { MAX_SLOTS, planAddresses, type AddressPlan, type NetworkMode } from '../address-plan.js';
 import { createNetwork } from '../network/index.js';
 import { run } from '../exec.js';

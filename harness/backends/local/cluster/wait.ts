@@ -1,5 +1,5 @@
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import type { NodePlan } from '../address-plan.js';
 import { etcdHealthOf } from './observe.js';
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { isRunning } from '../../../common/proc.js';
 import type { RestorePoint } from '../../../actions/restore-point.js';

@@ -1,7 +1,7 @@
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { asRestoreFailure, chooseBackup, directoryBytes, logTail, mib, restoreArgs, RestoreFailed } from './from-repository.js';
 import path from 'node:path';
-import { formatDuration } from '../../../common/duration.js';
+import { formatDuration } from '../../../model/duration.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { isRunning, signalAll, startTimeOf } from '../../../common/proc.js';
 import { withDb, type DbTarget } from '../../../db/target.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
 import { SUMMARY_MARKER } from '../../../../harness/backends/kubernetes/objects/jobs/k6-job.js';
-import { monotonicClock } from '../../../../harness/engine/index.js';
+import { monotonicClock } from '../../../../harness/common/monotonic-clock.js';
 import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { NS, seedKindCluster, simulateJobController } from '../../../helpers/kube-api/kind-like.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
 import { LEDGER_DRIVER_FILE } from '../../../../harness/backends/kubernetes/objects/jobs/ledger-job.js';
-import { monotonicClock } from '../../../../harness/engine/index.js';
+import { monotonicClock } from '../../../../harness/common/monotonic-clock.js';
 import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { Ledger } from '../../../../harness/load/ledger/ledger.js';
 import { LEDGER_DRIVER_PORT } from '../../../../harness/load/ledger-remote/protocol.js';

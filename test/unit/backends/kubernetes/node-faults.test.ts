@@ -10,7 +10,7 @@ import { START_ETCD, STOP_ETCD } from '../../../../harness/backends/kubernetes/e
 import type { KindNodeOps } from '../../../../harness/backends/kubernetes/nodes/kind-nodes.js';
 import type { ConnectedBackend, RunContext } from '../../../../harness/backends/types.js';
 import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
-import type { Journal, JournalEntry } from '../../../../harness/engine/journal-types.js';
+import type { Journal, JournalEntry } from '../../../../harness/journal/entries.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { CONTROL_PLANE, memberPod, NS, seedKindCluster, WORKERS } from '../../../helpers/kube-api/kind-like.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { monotonicClock } from '../../../../harness/engine/index.js';
+import { monotonicClock } from '../../../../harness/common/monotonic-clock.js';
 import { startK6Load } from '../../../../harness/load/k6/driver.js';
 import { summaryFromK6 } from '../../../../harness/load/k6/summary.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monotonicClock } from '../../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../../harness/common/monotonic-clock.js';
 import { Ledger } from '../../../../harness/load/ledger/ledger.js';
 import { startLedgerLoad } from '../../../../harness/load/ledger-driver/index.js';
 import { startFakePostgres, type WriteAnswer } from '../../../helpers/fake-postgres.js';

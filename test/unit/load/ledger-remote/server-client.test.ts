@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { monotonicClock } from '../../../../harness/engine/clock.js';
+import { monotonicClock } from '../../../../harness/common/monotonic-clock.js';
 import { type Clock } from '../../../../harness/model/time.js';
 import { Ledger } from '../../../../harness/load/ledger/ledger.js';
 import { alignClocks, startRemoteLedgerLoad, waitPrepared, type DriverTransport } from '../../../../harness/load/ledger-remote/client.js';

@@ -3,12 +3,12 @@ import { DamagedFileError, ErrorCode, KdrillError, quoteText } from '../common/e
 import { bytesText, dropTornLastLine, parseJsonText, readJsonLines, type JsonLinesLimits, type RawLine } from '../common/jsonl-file.js';
 import { redactValue } from '../common/redact.js';
 import type { Clock } from '../model/time.js';
-import { checkEntry } from './journal-schema.js';
-import type { Journal, JournalEntry } from './journal-types.js';
+import { checkEntry } from './schema.js';
+import type { Journal, JournalEntry } from './entries.js';
 
-export type { Journal, JournalEntry, JournalEntryKind, RevertReason, RunStatus } from './journal-types.js';
+export type { Journal, JournalEntry, JournalEntryKind, RevertReason, RunStatus } from './entries.js';
 export type { MonoTime } from '../model/time.js';
-export { RUN_STATUSES } from './journal-types.js';
+export { RUN_STATUSES } from './entries.js';
 
 // A journal entry of one kind, and an entry before the clock stamps its `at`.
 export type EntryOf<K extends JournalEntry['kind']> = Extract<JournalEntry, { kind: K }>;

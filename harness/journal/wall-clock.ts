@@ -1,4 +1,4 @@
-import type { JournalEntry } from './journal-types.js';
+import type { JournalEntry } from './entries.js';
 import type { MonoTime } from '../model/time.js';
 
 // The run's monotonic clock against the wall clock: run-start records both at one moment.

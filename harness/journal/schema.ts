@@ -3,7 +3,7 @@ import { describeValue, type SerializedError } from '../common/errors.js';
 import { didYouMean } from '../common/suggest.js';
 import type { StepKind } from '../scenario/schema/index.js';
 import { explainIssues } from '../scenario/zod-issues.js';
-import { RUN_STATUSES, type JournalEntry, type JournalEntryKind } from './journal-types.js';
+import { RUN_STATUSES, type JournalEntry, type JournalEntryKind } from './entries.js';
 
 // What a journal entry read back from disk must hold: one schema per `kind`, for the fields
 // that reports, results and `kdrill cleanup` read (required as the types say; a field nothing

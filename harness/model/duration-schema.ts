@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_EXAMPLES, formatDuration, parseDuration } from '../../common/duration.js';
+import { DURATION_EXAMPLES, formatDuration, parseDuration } from './duration.js';
 
 // The longest duration kdrill waits on: a drill's maxDuration, a fault's duration, a step's
 // start, timeout or pause, a warm-up. Longer waits are refused when the scenario is checked;

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { sleep } from '../common/long-timer.js';
-import type { Clock } from '../model/time.js';
+import { sleep } from './long-timer.js';
 
 // Milliseconds since creation on performance.now(): never goes back, ignores wall-clock steps.
-export function monotonicClock(): Clock {
+// The shape of model/time.ts's Clock (common/ imports nothing above it, so it is not named).
+export function monotonicClock(): { now(): number; sleep: typeof sleep } {
   const origin = performance.now();
   return {
     now: () => roundMicros(performance.now() - origin),
