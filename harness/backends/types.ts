@@ -1,3 +1,4 @@
+import type { InClusterLoads } from '../load/types.js';
 import type { Endpoints } from '../model/endpoints.js';
 import type { BackendKind, Topology } from '../model/topology.js';
 import type { Injector } from '../faults/types.js';
@@ -73,7 +74,7 @@ export interface BackupInventory {
   readonly locations: readonly { readonly what: string; readonly region: string }[];
 }
 
-export interface ConnectedBackend extends AsyncDisposable {
+export interface ConnectedBackend extends AsyncDisposable, InClusterLoads {
   topology(): Promise<Topology>;
   endpoints(): Promise<Endpoints>;
   injector(type: FaultType): Injector;
@@ -88,10 +89,6 @@ export interface ConnectedBackend extends AsyncDisposable {
   versions?(): Promise<Readonly<Record<string, string>>>;
   // Reverts a fault from its persisted record alone (after a harness crash).
   revertFromRecord(record: import('../model/fault.js').RevertRecord): Promise<void>;
-  // k6 run inside the cluster (a Job), for when k6 is not installed where kdrill runs.
-  startK6Job?(request: InClusterK6Request): Promise<import('../load/types.js').RunningLoad>;
-  // The ledger driver run inside the cluster (a Job), its events replayed into `ledger`.
-  startLedgerJob?(request: InClusterLedgerRequest): Promise<import('../load/types.js').RunningLoad>;
 }
 
 // The scenario's load, for a dry run to show the objects a load in the cluster would create.
@@ -100,24 +97,4 @@ export interface DryRunLoad {
   readonly database: string;
   readonly maxDurationMs: number;
   readonly script?: string; // the k6 script, resolved against the scenario's directory
-}
-
-// A load run inside the cluster, in the workload's database.
-export interface InClusterLoadRequest {
-  readonly runId: string;
-  readonly rate: number | 'max';
-  readonly concurrency: number;
-  readonly maxDurationMs: number;
-  readonly database: string;
-  readonly clock: import('../model/time.js').Clock;
-  readonly log: (line: string) => void;
-}
-
-export interface InClusterLedgerRequest extends InClusterLoadRequest {
-  readonly writeTimeoutMs: number;
-  readonly ledger: import('../load/types.js').RetimableLedger; // re-timed by the driver's clock alignments when the load stops
-}
-
-export interface InClusterK6Request extends InClusterLoadRequest {
-  readonly script: string; // a file on this machine
 }

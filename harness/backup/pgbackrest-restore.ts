@@ -1,5 +1,5 @@
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import type { RestorePoint } from '../actions/restore-point.js';
+import type { RestorePoint } from '../journal/restore-point.js';
 import type { BackupRecord } from './pgbackrest-info.js';
 
 // What every restore from a pgBackRest repository shares, on any backend: which backup, the

@@ -1,3 +1,4 @@
+import type { StartedLoad } from '../load/driver.js';
 import { serializeError, type SerializedError } from '../common/errors.js';
 import { redactValue } from '../common/redact.js';
 import type { Backend, ConnectedBackend } from '../backends/types.js';
@@ -5,9 +6,7 @@ import type { Plan } from '../scenario/plan-types.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import { RunSignals, type RunStop, type SignalSource } from './abort.js';
 import type { Clock } from '../model/time.js';
-import type { Ledger } from '../load/ledger/ledger.js';
 import { loadSeries } from '../measure/series.js';
-import type { RunningLoad } from '../load/types.js';
 import { stampedJournal } from '../journal/journal.js';
 import { environmentOf } from './environment.js';
 import type { Journal, JournalEntry, RevertReason } from '../journal/entries.js';
@@ -36,16 +35,6 @@ export interface RunOptions {
   readonly observer?: DrillObserver | undefined;
   // Leave the instances restore steps create in place (the user inspects them, then cleans up).
   readonly keepRestored?: boolean | undefined;
-}
-
-export interface StartedLoad {
-  readonly driver: string;
-  readonly detail?: unknown;
-  readonly running: RunningLoad;
-  // Every write's fate, live (the ledger driver only): measurement and the abort conditions read it.
-  readonly ledger?: Ledger;
-  // Persists what the load recorded (the ledger) and says where.
-  save(): Promise<string | undefined>;
 }
 
 export interface ObserverContext {

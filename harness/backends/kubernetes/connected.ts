@@ -15,7 +15,7 @@ import { dockerKindNodes, type KindNodeOps } from './nodes/kind-nodes.js';
 import type { ChaosContext } from './injectors/chaos-faults.js';
 import { DEFAULT_CHAOS_TIMEOUTS, type ChaosTimeouts } from './injectors/chaos-lifecycle.js';
 import { inClusterDatabase, passwordSecretOf, type KubernetesTarget } from './target.js';
-import { restorePointOf } from '../../actions/restore-point.js';
+import { restorePointOf } from '../../journal/restore-point.js';
 import { removeRestorePod, restoreIntoPod } from './restore/scratch.js';
 import { KIND_RESTORE_NODE_PORTS } from './kind/plan.js';
 import { restoreKindEtcd } from './etcd/restore.js';

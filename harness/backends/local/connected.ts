@@ -10,7 +10,7 @@ import { restoreIntoScratch, removeScratch } from './restore/scratch.js';
 import { rebuildFromBackup } from './restore/fresh-cluster.js';
 import { restoreEtcdFromSnapshot } from './etcd/restore.js';
 import { saveEtcdSnapshot } from './etcd/snapshot.js';
-import { restorePointOf } from '../../actions/restore-point.js';
+import { restorePointOf } from '../../journal/restore-point.js';
 import { PG_PORT } from './config/patroni.js';
 import { run } from './exec.js';
 import { localVersions } from './versions.js';

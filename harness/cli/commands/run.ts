@@ -78,7 +78,7 @@ export async function runCommand(file: string, opts: RunOpts, output: Output): P
       kdrillVersion: KDRILL_VERSION,
       keepRestored: opts.keepRestored === true,
       startLoad: async (connected, clock) => {
-        const load = await startScenarioLoad(loaded.scenario.load, connected, clock, runDir, log, loaded.scenario.abort.maxDuration, loaded.scenario.workload.database, loaded.file, runId);
+        const load = await startScenarioLoad({ spec: loaded.scenario.load, backend: connected, clock, runDir, log, maxDurationMs: loaded.scenario.abort.maxDuration, database: loaded.scenario.workload.database, scenarioFile: loaded.file, runId });
         if (live && load) live.state.load = () => load.running.stats();
         return load;
       },

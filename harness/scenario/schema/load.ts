@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { positiveWaitDuration, waitDuration } from '../../model/duration-schema.js';
 
-export const LOAD_DRIVERS = ['ledger', 'pgbench', 'k6', 'none'] as const;
+export const LOAD_DRIVER_NAMES = ['ledger', 'pgbench', 'k6', 'none'] as const;
 
 export const LOAD_PLACES = ['here', 'cluster'] as const;
 
 export const loadSchema = z.strictObject({
-  driver: z.enum(LOAD_DRIVERS).default('ledger').describe('"ledger" (every write tracked), "pgbench", "k6" or "none"'),
+  driver: z.enum(LOAD_DRIVER_NAMES).default('ledger').describe('"ledger" (every write tracked), "pgbench", "k6" or "none"'),
   rate: z
     .union([z.number().int().min(1).max(1_000_000), z.literal('max')])
     .default(200)

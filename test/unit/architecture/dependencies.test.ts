@@ -50,7 +50,8 @@ describe('harness/ dependency rules', () => {
     };
     file('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
     file('package.json', JSON.stringify({ type: 'module' }));
-    // engine → measure → engine, through a type import; model reaching up into engine;
+    // engine → measure → engine, through a type import (measure also reaching up a layer); model
+    // reaching up into engine;
     // the product importing the test scaffolding.
     file('harness/engine/run.ts', "import { windows } from '../measure/windows.js';\nexport const run = () => windows();\n");
     file('harness/measure/windows.ts', "import type { Entry } from '../engine/journal.js';\nexport const windows = (e: Entry[] = []) => e.length;\n");
@@ -58,11 +59,15 @@ describe('harness/ dependency rules', () => {
     file('harness/model/time.ts', "import type { Entry } from '../engine/journal.js';\nexport type MonoTime = number;\nexport type Stamped = Entry;\n");
     file('harness/backends/fake.ts', "import { FakeClock } from '../testing/fake-clock.js';\nexport const clock = new FakeClock();\n");
     file('harness/testing/fake-clock.ts', 'export class FakeClock {}\n');
+    // A folder that has no place in the layers.
+    file('harness/misc/helpers.ts', "import type { MonoTime } from '../model/time.js';\nexport const zero: MonoTime = 0;\n");
 
     it('names the cycle with every file on its path', { timeout: 90_000 }, () => {
       const found = cruise(dir).summary.violations.map(described);
       expect(found).toContain('no-cycles: harness/engine/journal.ts → harness/engine/run.ts → harness/measure/windows.ts → harness/engine/journal.ts');
       expect(found).toContain('model-imports-nothing: harness/model/time.ts → harness/engine/journal.ts');
+      expect(found).toContain('layer-measure: harness/measure/windows.ts → harness/engine/journal.ts');
+      expect(found).toContain('harness-folders-are-layered: harness/misc/helpers.ts → harness/model/time.ts');
       expect(found).toContain('product-without-test-scaffolding: harness/backends/fake.ts → harness/testing/fake-clock.ts');
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StartedLoad } from '../../../harness/engine/run.js';
+import type { StartedLoad } from '../../../harness/load/driver.js';
 import { fakeDrill, kinds } from '../../helpers/drill.js';
 import { plan } from '../../helpers/plan-builder.js';
 

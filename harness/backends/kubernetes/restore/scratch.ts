@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RestorePoint } from '../../../actions/restore-point.js';
+import type { RestorePoint } from '../../../journal/restore-point.js';
 import { asRestoreFailure, chooseBackup, mib, restoreArgs, RestoreFailed } from '../../../backup/pgbackrest-restore.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { formatDuration } from '../../../model/duration.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatDuration } from '../../../model/duration.js';
 import { ErrorCode, KdrillError } from '../../../common/errors.js';
 import { isRunning } from '../../../common/proc.js';
-import type { RestorePoint } from '../../../actions/restore-point.js';
+import type { RestorePoint } from '../../../journal/restore-point.js';
 import { listBackups, type BackupRecord } from '../backup/pgbackrest.js';
 import type { LocalCluster } from '../cluster/handle.js';
 import { patroniOf, PRIMARY_ROLES } from '../cluster/observe.js';

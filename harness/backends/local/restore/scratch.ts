@@ -15,7 +15,7 @@ import { processesUnder } from '../processes/find.js';
 import { signalProcess, startDetached, waitGone } from '../processes/index.js';
 import { postgresBinDir, uidGidOf } from '../processes/pg-tools.js';
 import { saveState, type ClusterState, type RestoreRecord } from '../state.js';
-import type { RestorePoint } from '../../../actions/restore-point.js';
+import type { RestorePoint } from '../../../journal/restore-point.js';
 
 export interface RestoreRequest {
   // Where recovery stops: the end of the archived WAL, or just before a wall-clock time.

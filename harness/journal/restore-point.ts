@@ -1,6 +1,6 @@
 import { ErrorCode, KdrillError } from '../common/errors.js';
-import type { JournalEntry } from '../journal/entries.js';
-import { wallTimeAt } from '../journal/wall-clock.js';
+import type { JournalEntry } from './entries.js';
+import { wallTimeAt } from './wall-clock.js';
 
 // What a restore step asks recovery to stop at, as a backend can act on it.
 export type RestorePoint = { readonly kind: 'latest' } | { readonly kind: 'time'; readonly time: Date; readonly basis: string };

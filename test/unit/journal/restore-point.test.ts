@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restorePointOf } from '../../../harness/actions/restore-point.js';
+import { restorePointOf } from '../../../harness/journal/restore-point.js';
 import { monoTimeAt, wallTimeAt } from '../../../harness/journal/wall-clock.js';
 import type { JournalEntry } from '../../../harness/journal/entries.js';
 import { plan } from '../../helpers/plan-builder.js';
