@@ -43,6 +43,7 @@ export function fakeDrill(options: { manual?: boolean; zones?: string[]; failInj
   const clock = new FakeClock({ auto: !options.manual });
   const journal = new MemoryJournal();
   const { backend, state } = createFakeBackend();
+  for (const name of options.failInject ?? []) state.failInject.add(name);
   const signals = new FakeSignals();
   const log: string[] = [];
   return {
@@ -55,7 +56,7 @@ export function fakeDrill(options: { manual?: boolean; zones?: string[]; failInj
     start: (plan, overrides = {}) =>
       runDrill(plan, {
         backend,
-        target: fakeTarget(options),
+        target: fakeTarget(options.zones ? { zones: options.zones } : {}),
         clock,
         journal,
         runId: 'run-test',

@@ -91,6 +91,6 @@ export function plan(): PlanBuilder {
 }
 
 // A `backend: fake` target.
-export function fakeTarget(options: { zones?: string[]; failInject?: string[] } = {}): Scenario['target'] {
-  return { backend: 'fake', zones: options.zones ?? ['a', 'b', 'c'], failInject: options.failInject ?? [] };
+export function fakeTarget(options: { zones?: string[] } = {}): Scenario['target'] {
+  return { backend: 'fake', zones: options.zones ?? ['a', 'b', 'c'] };
 }

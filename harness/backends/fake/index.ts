@@ -71,7 +71,7 @@ export interface FakeState {
   primary: string | undefined;
   readonly events: FakeEvent[];
   readonly connections: number;
-  // Step names or ids (from the target's failInject, plus any added here) whose inject throws before harm.
+  // Step names or ids whose inject throws before harm: a test's switch, never the scenario's.
   readonly failInject: Set<string>;
   // ...whose inject throws after journalling the record and doing the harm.
   readonly failInjectAfterArm: Set<string>;
@@ -130,7 +130,6 @@ function connectFake(state: MutableState, target: Scenario['target']): Connected
     }
     state.primary = `${target.zones[0]}-1`;
   }
-  for (const name of target.failInject) state.failInject.add(name);
   state.connections += 1;
   state.events.push({ op: 'connect' });
   return {

@@ -69,7 +69,6 @@ export const kubernetesTargetSchema = z.strictObject({
 export const fakeTargetSchema = z.strictObject({
   backend: z.literal('fake'),
   zones: z.array(dnsLabel).min(1).default(['a', 'b', 'c']).describe('zone names of the in-memory cluster'),
-  failInject: z.array(z.string()).default([]).describe('step names whose injection throws (to test the engine)'),
 });
 
 export const targetSchema = taggedUnion(

@@ -115,10 +115,11 @@ describe('fake backend', () => {
     expect(state.healthy()).toBe(true);
   });
 
-  it('fails injection on purpose for steps named in the target, before any harm', async () => {
+  it('fails injection on purpose for steps a test names, before any harm', async () => {
     const { backend, state } = createFakeBackend();
+    state.failInject.add('boom');
     const journal = new MemoryJournal();
-    const connected = await backend.connect(fakeTarget({ failInject: ['boom'] }), context(journal));
+    const connected = await backend.connect(fakeTarget(), context(journal));
     await expect(inject(connected, journal, 's3-boom', 'node-crash', { node: 'a-1' })).rejects.toThrow(/failInject/);
     await expect(inject(connected, journal, 's4-boomer', 'node-crash', { node: 'a-1' })).resolves.toBeDefined();
     expect(state.events.filter((e) => e.op === 'inject-refused')).toEqual([{ op: 'inject-refused', fault: 's3-boom' }]);
