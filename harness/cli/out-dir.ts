@@ -6,7 +6,7 @@ import { fileType, parseJsonText, readJsonLines } from '../common/jsonl-file.js'
 import { JOURNAL_LIMITS } from '../journal/journal.js';
 import { ALLURE_SITE_DIR } from '../report/allure-html/index.js';
 import { ALLURE_DIR } from '../report/allure/index.js';
-import { JOURNAL_FILE } from '../report/api.js';
+import { JOURNAL_FILE } from '../journal/run-dir.js';
 import { HTML_FILE } from '../report/html/index.js';
 import { RESULT_FILE } from '../report/json/index.js';
 import { JUNIT_FILE } from '../report/junit/index.js';

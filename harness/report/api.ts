@@ -10,7 +10,6 @@ import type { ReportFormat, ReportInput, ReportOutcome, Reporter } from './types
 
 export type { ReportFormat, ReportInput, ReportOutcome, Reporter } from './types.js';
 
-export const JOURNAL_FILE = 'journal.jsonl';
 
 // Every report format, keyed by its format name (which is also its folder name).
 export const REPORTERS: ReadonlyMap<ReportFormat, Reporter> = new Map<ReportFormat, Reporter>(

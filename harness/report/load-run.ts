@@ -4,7 +4,7 @@ import { DamagedFileError, ErrorCode, printable, UsageError } from '../common/er
 import { fileType } from '../common/jsonl-file.js';
 import { resultFromJournal } from '../engine/index.js';
 import { readJournal, type EntryOf, type ReadJournal } from '../journal/index.js';
-import { JOURNAL_FILE } from './api.js';
+import { JOURNAL_FILE } from '../journal/run-dir.js';
 import type { ReportInput } from './types.js';
 
 export interface RunToReport {

@@ -5,7 +5,7 @@ import { FileJournal, readJournal, type JournalEntry } from '../../journal/index
 import type { Plan } from '../../scenario/plan-types.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { isLive, JOURNAL_FILE, listRunDirs } from '../run-dir.js';
+import { isLive, JOURNAL_FILE, listRunDirs } from '../../journal/run-dir.js';
 
 // Undoes what crashed runs left armed: every fault-armed entry without a fault-reverted, newest
 // first, from the journal alone. Runs whose process is still alive are left alone.

@@ -15,7 +15,7 @@ import { terminalCheckpointAnswerer } from '../checkpoint-prompt.js';
 import { exitCodeForStatus } from '../errors-to-exit.js';
 import { ExitCode } from '../exit-codes.js';
 import { progressLogger, type Output } from '../output.js';
-import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../run-dir.js';
+import { JOURNAL_FILE, makeRunId, markLive, prepareRunDir } from '../../journal/run-dir.js';
 import { KDRILL_VERSION } from '../version.js';
 import { LiveStatus } from '../live-status.js';
 import { redactText, redactValue } from '../../common/redact.js';

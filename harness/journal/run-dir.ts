@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ErrorCode, KdrillError } from '../common/errors.js';
 import { isRunning, startTimeOf } from '../common/proc.js';
 
+// Every run directory holds its journal under this name.
 export const JOURNAL_FILE = 'journal.jsonl';
 const PID_FILE = 'run.pid';
 
