@@ -1,4 +1,5 @@
 import { run } from './exec.js';
+import { USERNS_ARGS } from './userns.js';
 
 export type PrivilegeMode = 'root' | 'userns' | 'loopback';
 
@@ -18,10 +19,10 @@ export async function detectPrivilege(requested: 'auto' | PrivilegeMode = 'auto'
   }
   if (requested === 'auto' || requested === 'userns') {
     try {
-      await run('unshare', ['--map-current-user', '--keep-caps', '--net', '--mount', 'true'], { timeoutMs: 5_000 });
+      await run('unshare', [...USERNS_ARGS, 'true'], { timeoutMs: 5_000 });
       return { mode: 'userns', attempts };
     } catch (error) {
-      attempts.push({ strategy: 'unprivileged user namespace', reason: `unshare --map-current-user --keep-caps --net --mount failed (${(error as Error).message.split(': ').slice(-1)[0]}); check kernel.unprivileged_userns_clone and user.max_user_namespaces` });
+      attempts.push({ strategy: 'unprivileged user namespace', reason: `unshare ${USERNS_ARGS.join(' ')} failed (${(error as Error).message.split(': ').slice(-1)[0]}); check kernel.unprivileged_userns_clone and user.max_user_namespaces` });
     }
   }
   // Loopback needs no privilege: every node on its own 127.18.x address, process faults only.

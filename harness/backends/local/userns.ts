@@ -5,10 +5,15 @@ const MARK = 'KDRILL_IN_USERNS';
 
 let usable: boolean | undefined;
 
+// How kdrill makes its user namespace: with a network and a mount namespace of its own, the
+// user's uid mapped to itself (PostgreSQL refuses uid 0) and its capabilities kept. Every probe
+// of whether it can be made (privilege.ts, `kdrill doctor`) runs exactly this.
+export const USERNS_ARGS = ['--map-current-user', '--keep-caps', '--net', '--mount'] as const;
+
 // Whether an unprivileged user namespace with a network and mount namespace can be made here
 // (asked once per process; validation needs the answer synchronously).
 export function userNamespaceUsable(): boolean {
-  usable ??= spawnSync('unshare', ['--map-current-user', '--keep-caps', '--net', '--mount', 'true'], { timeout: 5_000, stdio: 'ignore' }).status === 0;
+  usable ??= spawnSync('unshare', [...USERNS_ARGS, 'true'], { timeout: 5_000, stdio: 'ignore' }).status === 0;
   return usable;
 }
 
@@ -35,7 +40,7 @@ export function reexecInUserNamespace(): Promise<number> {
     'ip link set lo up',
     'exec "$@"',
   ].join('\n');
-  const argv = ['--map-current-user', '--keep-caps', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'kdrill', process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const argv = [...USERNS_ARGS, '--propagation', 'private', '--', 'sh', '-c', script, 'kdrill', process.execPath, ...process.execArgv, ...process.argv.slice(1)];
   const child = spawn('unshare', argv, { stdio: 'inherit', env: { ...process.env, [MARK]: '1' } });
   // Ctrl-C reaches the child through the terminal; a SIGTERM to this process is passed on.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

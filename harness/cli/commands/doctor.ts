@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { detectPrivilege } from '../../backends/local/privilege.js';
+import { USERNS_ARGS } from '../../backends/local/userns.js';
 
 // `kdrill doctor`: what this machine can run. Every check only reads versions, except the
 // network namespace probe, which creates `kdrill-doctor-<pid>` and always removes it.
@@ -179,22 +181,22 @@ function toolSpecs(bindir: string | undefined): ToolSpec[] {
   ];
 }
 
-const UNSHARE_ARGS = ['--map-current-user', '--keep-caps', '--net', '--mount'];
 
 // Which way the local backend can build its network: as root, in a user namespace, or not at all.
 async function checkPrivilege(): Promise<{ mode: PrivilegeMode; check: DoctorCheck }> {
   const base = { name: 'privilege' as const, neededFor: `${LOCAL} network faults`, required: false };
-  if (process.getuid?.() === 0) {
+  // The local backend's own detector: doctor reports what a drill would choose.
+  const found = await detectPrivilege('auto');
+  if (found.mode === 'root') {
     return { mode: 'root', check: { ...base, status: 'ok', detail: 'root: network namespaces in the host' } };
   }
-  const r = await run('unshare', [...UNSHARE_ARGS, 'true']);
-  if (r.ok) {
+  if (found.mode === 'userns') {
     return {
       mode: 'rootless',
-      check: { ...base, status: 'ok', detail: `rootless: \`unshare ${UNSHARE_ARGS.join(' ')}\` works` },
+      check: { ...base, status: 'ok', detail: `rootless: \`unshare ${USERNS_ARGS.join(' ')}\` works` },
     };
   }
-  const why = r.notFound ? 'unshare not found' : r.error;
+  const why = found.attempts.find((a) => a.strategy === 'unprivileged user namespace')?.reason ?? 'no user namespace';
   return {
     mode: 'loopback',
     check: {
@@ -215,7 +217,7 @@ async function checkNetns(mode: PrivilegeMode): Promise<DoctorCheck> {
   if (mode === 'rootless') {
     // Inside a private mount namespace: a tmpfs on /run/netns lets `ip netns add` work and vanishes on exit.
     const script = `mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns && ip netns add ${ns} && ip netns del ${ns}`;
-    const r = await run('unshare', [...UNSHARE_ARGS, 'sh', '-c', script]);
+    const r = await run('unshare', [...USERNS_ARGS, 'sh', '-c', script]);
     return r.ok
       ? { ...base, status: 'ok', detail: 'created and removed a network namespace inside a user namespace' }
       : { ...base, status: 'warn', detail: `cannot create a network namespace in a user namespace: ${r.error}` };
