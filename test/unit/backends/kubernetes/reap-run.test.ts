@@ -1,28 +1,23 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLabels } from '../../../../harness/backends/kubernetes/objects/labels.js';
 import { runCliInProcess } from '../../../helpers/cli.js';
-import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
+import { NS } from '../../../helpers/kube-api/kind-like.js';
+import { startKindLikeServer, type KindLikeServer } from '../../../helpers/kube-api/kind-like-server.js';
 import type { JsonObject } from '../../../helpers/kube-api/patch.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 
+let server: KindLikeServer;
 let api: KubeTestServer;
 let dir: string;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-reap-'));
-  process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
-  api = await KubeTestServer.start();
-  writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
-  await seedKindCluster(api);
+  server = await startKindLikeServer('kdrill-reap-');
+  ({ api, dir } = server);
 });
 
-afterEach(async () => {
-  await api.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => server.close());
 
 // A run directory whose journal is what a run of a kubernetes scenario wrote, cut off (no
 // run-end) unless `ended`.

@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
 import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
 import { replicaConsistency } from '../../../../harness/verify/replica-consistency/verifier.js';
 import type { VerifyContext } from '../../../../harness/verify/types.js';
-import { memberPod, NS, seedKindCluster, WORKERS } from '../../../helpers/kube-api/kind-like.js';
+import { memberPod, NS, WORKERS } from '../../../helpers/kube-api/kind-like.js';
+import { startKindLikeServer, type KindLikeServer } from '../../../helpers/kube-api/kind-like-server.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 
 // Replica consistency on Kubernetes, where kdrill cannot reach each pod: psql run in each
 // member's container through exec. The members' rows are this test's own (what each pod
 // "holds"); the checksum a real PostgreSQL would answer is computed here from them, never
 // by the verifier's formula.
+let server: KindLikeServer;
 let api: KubeTestServer;
 let dir: string;
 
@@ -54,11 +53,8 @@ const verifyContext = (endpoints: VerifyContext['endpoints']): VerifyContext => 
 });
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-rc-'));
-  api = await KubeTestServer.start();
-  writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
-  process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
-  await seedKindCluster(api);
+  server = await startKindLikeServer('kdrill-k8s-rc-');
+  ({ api, dir } = server);
   const ids = [1, 2, 3, 5, 8, 13];
   members = { 'postgres-0': { recovery: false, ids, replayed: true }, 'postgres-1': { recovery: true, ids: [...ids], replayed: true }, 'postgres-2': { recovery: true, ids: [...ids], replayed: true } };
   ran.length = 0;
@@ -68,10 +64,7 @@ beforeEach(async () => {
   });
 });
 
-afterEach(async () => {
-  await api.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => server.close());
 
 async function verify() {
   const target = kubernetesTargetSchema.parse({ backend: 'kubernetes', context: 'kind-kdrill', namespace: NS, allowedContexts: ['kind-kdrill'], allowedNamespaces: [NS], provider: 'kind' });

@@ -1,26 +1,22 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesBackend } from '../../../../harness/backends/kubernetes/index.js';
 import { MemoryJournal } from '../../../../harness/testing/memory-journal.js';
 import { kubernetesTargetSchema } from '../../../../harness/scenario/schema/target.js';
-import { NS, seedKindCluster } from '../../../helpers/kube-api/kind-like.js';
+import { NS } from '../../../helpers/kube-api/kind-like.js';
+import { startKindLikeServer, type KindLikeServer } from '../../../helpers/kube-api/kind-like-server.js';
 import { KubeTestServer } from '../../../helpers/kube-api/server.js';
 
 // Defect 7 beyond the workflow: a tier0 drill against a cluster that replicates asynchronously
 // is told so when it connects. What Patroni answers on GET /config is this test's own.
+let server: KindLikeServer;
 let api: KubeTestServer;
 let dir: string;
 let config: Record<string, unknown> | undefined;
 const asked: string[] = [];
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kdrill-k8s-sync-'));
-  api = await KubeTestServer.start();
-  writeFileSync(path.join(dir, 'kubeconfig'), api.kubeConfig().exportConfig());
-  process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
-  await seedKindCluster(api);
+  server = await startKindLikeServer('kdrill-k8s-sync-');
+  ({ api, dir } = server);
   config = { ttl: 30, loop_wait: 10, synchronous_mode: false, postgresql: { parameters: {} } };
   asked.length = 0;
   api.onProxy((_ns, pod, port, urlPath) => {
@@ -30,10 +26,7 @@ beforeEach(async () => {
   });
 });
 
-afterEach(async () => {
-  await api.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => server.close());
 
 async function connectLog(tier: string | undefined): Promise<string[]> {
   const lines: string[] = [];
